@@ -1,0 +1,250 @@
+/* ta-addr-table.c
+ *
+ * An open-addressing hash of 16-byte keys (IPv4 is stored IPv4-mapped) so the
+ * capture and CSV readers intern an address without allocating. Opaque names
+ * are keyed by a hash of their text in a separate GHashTable: they are rare.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "ta-addr-table.h"
+
+typedef struct
+{
+  guint8      key[16];
+  guint8      family;
+  const char *name;
+} Entry;
+
+struct _TaAddrTable
+{
+  GArray       *entries;   /* Entry */
+  guint32      *slots;     /* index + 1, 0 = empty */
+  guint         n_slots;   /* power of two */
+  GStringChunk *names;
+  GHashTable   *opaque;    /* name -> index + 1 */
+};
+
+TaAddrTable *
+ta_addr_table_new (void)
+{
+  TaAddrTable *self = g_new0 (TaAddrTable, 1);
+
+  self->entries = g_array_new (FALSE, FALSE, sizeof (Entry));
+  self->n_slots = 1024;
+  self->slots = g_new0 (guint32, self->n_slots);
+  self->names = g_string_chunk_new (4096);
+  self->opaque = g_hash_table_new (g_str_hash, g_str_equal);
+  return self;
+}
+
+void
+ta_addr_table_free (TaAddrTable *self)
+{
+  if (self == NULL)
+    return;
+  g_array_unref (self->entries);
+  g_free (self->slots);
+  g_string_chunk_free (self->names);
+  g_hash_table_unref (self->opaque);
+  g_free (self);
+}
+
+static inline guint32
+hash_key (const guint8 key[16])
+{
+  guint64 a, b;
+
+  memcpy (&a, key, 8);
+  memcpy (&b, key + 8, 8);
+  a ^= b * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
+  a ^= a >> 29;
+  a *= G_GUINT64_CONSTANT (0xBF58476D1CE4E5B9);
+  a ^= a >> 32;
+  return (guint32) a;
+}
+
+static void
+grow (TaAddrTable *self)
+{
+  guint n = self->n_slots * 2;
+  guint32 *slots = g_new0 (guint32, n);
+
+  for (guint i = 0; i < self->entries->len; i++)
+    {
+      Entry *e = &g_array_index (self->entries, Entry, i);
+      guint h;
+
+      if (e->family == 0)
+        continue;
+      h = hash_key (e->key) & (n - 1);
+      while (slots[h])
+        h = (h + 1) & (n - 1);
+      slots[h] = i + 1;
+    }
+  g_free (self->slots);
+  self->slots = slots;
+  self->n_slots = n;
+}
+
+static guint32
+intern_key (TaAddrTable  *self,
+            const guint8  key[16],
+            guint8        family)
+{
+  guint mask = self->n_slots - 1;
+  guint h = hash_key (key) & mask;
+  char buf[INET6_ADDRSTRLEN];
+  Entry e;
+
+  for (;;)
+    {
+      guint32 s = self->slots[h];
+      Entry *cur;
+
+      if (s == 0)
+        break;
+      cur = &g_array_index (self->entries, Entry, s - 1);
+      if (memcmp (cur->key, key, 16) == 0)
+        return s - 1;
+      h = (h + 1) & mask;
+    }
+
+  memcpy (e.key, key, 16);
+  e.family = family;
+  if (family == 4)
+    inet_ntop (AF_INET, key + 12, buf, sizeof buf);
+  else
+    inet_ntop (AF_INET6, key, buf, sizeof buf);
+  e.name = g_string_chunk_insert (self->names, buf);
+  g_array_append_val (self->entries, e);
+  self->slots[h] = self->entries->len;
+
+  if (self->entries->len * 2 > self->n_slots)
+    grow (self);
+
+  return self->entries->len - 1;
+}
+
+guint32
+ta_addr_table_intern_ipv4 (TaAddrTable *self,
+                           guint32      addr)
+{
+  guint8 key[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+  key[12] = addr >> 24;
+  key[13] = addr >> 16;
+  key[14] = addr >> 8;
+  key[15] = addr;
+  return intern_key (self, key, 4);
+}
+
+guint32
+ta_addr_table_intern_ipv6 (TaAddrTable  *self,
+                           const guint8  addr[16])
+{
+  static const guint8 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+  /* keep ::ffff:a.b.c.d distinct from a.b.c.d only by name: both are the
+   * same host, so both intern as IPv4 */
+  if (memcmp (addr, mapped, 12) == 0)
+    return intern_key (self, addr, 4);
+  return intern_key (self, addr, 6);
+}
+
+gboolean
+ta_parse_ipv4 (const char *text,
+               gsize       len,
+               guint32    *out)
+{
+  guint32 v = 0;
+  guint octet = 0, digits = 0, dots = 0;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = text[i];
+
+      if (c >= '0' && c <= '9')
+        {
+          octet = octet * 10 + (c - '0');
+          if (++digits > 3 || octet > 255)
+            return FALSE;
+        }
+      else if (c == '.')
+        {
+          if (digits == 0 || ++dots > 3)
+            return FALSE;
+          v = (v << 8) | octet;
+          octet = digits = 0;
+        }
+      else
+        return FALSE;
+    }
+  if (dots != 3 || digits == 0)
+    return FALSE;
+  *out = (v << 8) | octet;
+  return TRUE;
+}
+
+guint32
+ta_addr_table_intern_text (TaAddrTable *self,
+                           const char  *text,
+                           gssize       len)
+{
+  char buf[INET6_ADDRSTRLEN + 1];
+  guint32 v4;
+  guint8 v6[16];
+  gpointer found;
+  Entry e = { { 0 }, 0, NULL };
+
+  if (len < 0)
+    len = strlen (text);
+
+  if (ta_parse_ipv4 (text, len, &v4))
+    return ta_addr_table_intern_ipv4 (self, v4);
+
+  if ((gsize) len < sizeof buf && memchr (text, ':', len) != NULL)
+    {
+      memcpy (buf, text, len);
+      buf[len] = 0;
+      if (inet_pton (AF_INET6, buf, v6) == 1)
+        return ta_addr_table_intern_ipv6 (self, v6);
+    }
+
+  {
+    g_autofree char *name = g_strndup (text, len);
+
+    if (g_hash_table_lookup_extended (self->opaque, name, NULL, &found))
+      return GPOINTER_TO_UINT (found) - 1;
+    e.name = g_string_chunk_insert (self->names, name);
+  }
+  g_array_append_val (self->entries, e);
+  g_hash_table_insert (self->opaque, (char *) e.name, GUINT_TO_POINTER (self->entries->len));
+  return self->entries->len - 1;
+}
+
+const char *
+ta_addr_table_get_name (TaAddrTable *self,
+                        guint32      index)
+{
+  g_return_val_if_fail (index < self->entries->len, "");
+  return g_array_index (self->entries, Entry, index).name;
+}
+
+guint
+ta_addr_table_get_family (TaAddrTable *self,
+                          guint32      index)
+{
+  g_return_val_if_fail (index < self->entries->len, 0);
+  return g_array_index (self->entries, Entry, index).family;
+}
+
+guint
+ta_addr_table_get_size (TaAddrTable *self)
+{
+  return self->entries->len;
+}

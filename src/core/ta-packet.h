@@ -1,0 +1,53 @@
+/* ta-packet.h — the one packet row every reader produces
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* TCP flag bits (FORMATS.md §1) */
+#define TA_TCP_FIN 0x01
+#define TA_TCP_SYN 0x02
+#define TA_TCP_RST 0x04
+#define TA_TCP_PSH 0x08
+#define TA_TCP_ACK 0x10
+#define TA_TCP_URG 0x20
+#define TA_TCP_ECE 0x40
+#define TA_TCP_CWR 0x80
+
+/* TaPacket.pflags */
+#define TA_PKT_FLAGS_INVALID  0x01 /* the flags field was present but not a number */
+#define TA_PKT_HAS_PAYLOAD    0x02 /* payload holds the real TCP payload length (captures) */
+#define TA_PKT_HAS_PORTS      0x04 /* ports are known (TCP/UDP, first fragment) */
+
+#define TA_LABEL_NONE (-2)   /* no attack column / empty */
+#define TA_LABEL_NORMAL (-1)
+
+/* One packet, as a CSV row or a capture record becomes it. Addresses are
+ * indices into the job's TaAddrTable; the reader interns them. Kept small
+ * (48 bytes) because open flows hold their packets. */
+typedef struct
+{
+  gint64  ts;        /* µs since the epoch */
+  guint32 src;       /* TaAddrTable index */
+  guint32 dst;
+  guint32 seq;
+  guint32 ack;
+  guint32 length;    /* frame length in bytes (original length for snap-cut captures) */
+  guint32 payload;   /* TCP payload bytes when TA_PKT_HAS_PAYLOAD */
+  gint32  label;     /* attack label: TA_LABEL_NONE, or a code (TA_LABEL_NORMAL = normal) */
+  guint16 sport;
+  guint16 dport;
+  guint8  proto;     /* IP protocol number; 0 when unknown */
+  guint8  flags;     /* TCP flags byte */
+  guint8  pflags;    /* TA_PKT_* */
+  guint8  reserved;
+} TaPacket;
+
+const char *ta_flag_type_name (guint flags,
+                               gboolean invalid);
+
+G_END_DECLS

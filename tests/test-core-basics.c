@@ -1,0 +1,259 @@
+/* test-core-basics.c — addresses, flag names, the plain/gzip input, IP maps
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "ta-addr-table.h"
+#include "ta-error.h"
+#include "ta-input.h"
+#include "ta-ip-map.h"
+#include "ta-packet.h"
+
+static void
+test_flag_names (void)
+{
+  g_assert_cmpstr (ta_flag_type_name (0, FALSE), ==, "NONE");
+  g_assert_cmpstr (ta_flag_type_name (0x12, FALSE), ==, "SYN+ACK");
+  g_assert_cmpstr (ta_flag_type_name (0x11, FALSE), ==, "FIN+ACK");
+  g_assert_cmpstr (ta_flag_type_name (0x18, FALSE), ==, "PSH+ACK");
+  g_assert_cmpstr (ta_flag_type_name (0x14, FALSE), ==, "RST+ACK");
+  g_assert_cmpstr (ta_flag_type_name (0x10, FALSE), ==, "ACK");
+  g_assert_cmpstr (ta_flag_type_name (0x52, FALSE), ==, "ACK+ECE+SYN");
+  g_assert_cmpstr (ta_flag_type_name (0xc2, FALSE), ==, "CWR+ECE+SYN");
+  g_assert_cmpstr (ta_flag_type_name (0x19, FALSE), ==, "ACK+FIN+PSH");
+  g_assert_cmpstr (ta_flag_type_name (0x10, TRUE), ==, "INVALID");
+}
+
+static void
+test_addr_table (void)
+{
+  g_autoptr(TaAddrTable) t = ta_addr_table_new ();
+  guint8 v6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
+  guint32 a, b, c, d, e;
+  guint32 v;
+
+  a = ta_addr_table_intern_text (t, "172.28.94.58", -1);
+  b = ta_addr_table_intern_ipv4 (t, (172u << 24) | (28 << 16) | (94 << 8) | 58);
+  g_assert_cmpuint (a, ==, b);
+  g_assert_cmpstr (ta_addr_table_get_name (t, a), ==, "172.28.94.58");
+  g_assert_cmpuint (ta_addr_table_get_family (t, a), ==, 4);
+
+  c = ta_addr_table_intern_ipv6 (t, v6);
+  d = ta_addr_table_intern_text (t, "2001:db8::1", -1);
+  g_assert_cmpuint (c, ==, d);
+  g_assert_cmpstr (ta_addr_table_get_name (t, c), ==, "2001:db8::1");
+
+  e = ta_addr_table_intern_text (t, "12345", -1);
+  g_assert_cmpuint (e, ==, ta_addr_table_intern_text (t, "12345", 5));
+  g_assert_cmpuint (ta_addr_table_get_family (t, e), ==, 0);
+  g_assert_cmpuint (ta_addr_table_get_size (t), ==, 3);
+
+  /* growth keeps every entry findable */
+  for (guint i = 0; i < 5000; i++)
+    ta_addr_table_intern_ipv4 (t, 0x0a000000 + i);
+  for (guint i = 0; i < 5000; i++)
+    g_assert_cmpuint (ta_addr_table_intern_ipv4 (t, 0x0a000000 + i), ==, 3 + i);
+
+  g_assert_true (ta_parse_ipv4 ("1.2.3.4", 7, &v));
+  g_assert_cmphex (v, ==, 0x01020304);
+  g_assert_false (ta_parse_ipv4 ("1.2.3", 5, &v));
+  g_assert_false (ta_parse_ipv4 ("1.2.3.256", 9, &v));
+  g_assert_false (ta_parse_ipv4 ("1..3.4", 6, &v));
+  g_assert_false (ta_parse_ipv4 ("1.2.3.4.5", 9, &v));
+}
+
+static char *
+write_gzip (const char *data,
+            gsize       len,
+            gsize       cut)
+{
+  char *path = g_build_filename (g_get_tmp_dir (), "ta-test-XXXXXX.gz", NULL);
+  int fd = g_mkstemp (path);
+  gzFile gz;
+  g_autofree char *bytes = NULL;
+  gsize blen;
+
+  close (fd);
+  gz = gzopen (path, "wb");
+  gzwrite (gz, data, len);
+  gzclose (gz);
+  if (cut)
+    {
+      g_assert_true (g_file_get_contents (path, &bytes, &blen, NULL));
+      g_assert_true (g_file_set_contents (path, bytes, blen - cut, NULL));
+    }
+  return path;
+}
+
+static GString *
+read_all (TaInput  *in,
+          GError  **error)
+{
+  GString *s = g_string_new (NULL);
+
+  for (;;)
+    {
+      gsize avail;
+      const guint8 *p = ta_input_peek (in, 4096, &avail, error);
+
+      if (p == NULL)
+        {
+          g_string_free (s, TRUE);
+          return NULL;
+        }
+      if (avail == 0)
+        return s;
+      g_string_append_len (s, (const char *) p, avail);
+      ta_input_consume (in, avail);
+    }
+}
+
+static void
+test_input_plain_and_gzip (void)
+{
+  g_autoptr(GString) big = g_string_new (NULL);
+  g_autofree char *gz = NULL;
+  g_autofree char *plain = g_build_filename (g_get_tmp_dir (), "ta-test-plain.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  GString *got;
+  TaInput *in;
+
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_printf (big, "%u,line\n", i);
+
+  g_assert_true (g_file_set_contents (plain, big->str, big->len, NULL));
+  in = ta_input_open (plain, &error);
+  g_assert_no_error (error);
+  g_assert_false (ta_input_is_gzip (in));
+  got = read_all (in, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (got->str, ==, big->str);
+  g_assert_cmpuint (ta_input_get_offset (in), ==, big->len);
+  g_string_free (got, TRUE);
+  ta_input_free (in);
+  g_unlink (plain);
+
+  /* two concatenated members read as one stream */
+  gz = write_gzip (big->str, big->len, 0);
+  {
+    g_autofree char *a = NULL, *b = NULL;
+    gsize alen, blen;
+    g_autofree char *second = write_gzip ("tail\n", 5, 0);
+
+    g_assert_true (g_file_get_contents (gz, &a, &alen, NULL));
+    g_assert_true (g_file_get_contents (second, &b, &blen, NULL));
+    {
+      g_autoptr(GString) both = g_string_new_len (a, alen);
+      g_string_append_len (both, b, blen);
+      g_assert_true (g_file_set_contents (gz, both->str, both->len, NULL));
+    }
+    g_unlink (second);
+  }
+  in = ta_input_open (gz, &error);
+  g_assert_no_error (error);
+  g_assert_true (ta_input_is_gzip (in));
+  got = read_all (in, &error);
+  g_assert_no_error (error);
+  g_string_append (big, "tail\n");
+  g_assert_cmpstr (got->str, ==, big->str);
+  g_string_free (got, TRUE);
+  ta_input_free (in);
+  g_unlink (gz);
+}
+
+static void
+test_input_truncated_gzip (void)
+{
+  g_autoptr(GString) big = g_string_new (NULL);
+  g_autofree char *gz = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *got;
+  TaInput *in;
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_printf (big, "%u,%u\n", i, g_str_hash (&i));
+  gz = write_gzip (big->str, big->len, 1000);
+  in = ta_input_open (gz, &error);
+  g_assert_no_error (error);
+  got = read_all (in, &error);
+  g_assert_null (got);
+  g_assert_error (error, TA_ERROR, TA_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, gz));
+  g_assert_nonnull (strstr (error->message, "byte"));
+  ta_input_free (in);
+  g_unlink (gz);
+}
+
+static void
+test_input_missing (void)
+{
+  g_autoptr(GError) error = NULL;
+  TaInput *in = ta_input_open ("/nonexistent/file.csv", &error);
+
+  g_assert_null (in);
+  g_assert_error (error, TA_ERROR, TA_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "/nonexistent/file.csv"));
+}
+
+static void
+test_ip_map (void)
+{
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "ta-test-map.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TaIpMap) map = NULL;
+  g_autoptr(TaIpMap) again = NULL;
+  g_autofree char *real = g_build_filename (g_getenv ("TA_SHARED_DATA"), "timearcs", "ip_map.json", NULL);
+
+  g_assert_true (g_file_set_contents (path, "{\"10.0.0.1\": 1, \"10.0.0.2\": 7, \"::1\": 3}", -1, NULL));
+  map = ta_ip_map_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ta_ip_map_lookup_id (map, 7), ==, "10.0.0.2");
+  g_assert_null (ta_ip_map_lookup_id (map, 2));
+  g_assert_cmpint (ta_ip_map_lookup_addr (map, "::1"), ==, 3);
+  g_assert_cmpint (ta_ip_map_add (map, "10.0.0.9"), ==, 8);
+  g_assert_cmpint (ta_ip_map_add (map, "10.0.0.1"), ==, 1);
+  g_assert_true (ta_ip_map_save (map, path, &error));
+  g_assert_no_error (error);
+  again = ta_ip_map_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ta_ip_map_get_size (again), ==, 4);
+  g_assert_cmpstr (ta_ip_map_lookup_id (again, 8), ==, "10.0.0.9");
+  g_clear_pointer (&again, ta_ip_map_free);
+
+  g_assert_true (g_file_set_contents (path, "[1,2]", -1, NULL));
+  again = ta_ip_map_load (path, &error);
+  g_assert_null (again);
+  g_assert_error (error, TA_ERROR, TA_ERROR_FORMAT);
+  g_clear_error (&error);
+  g_assert_true (g_file_set_contents (path, "{\"1.2.3.4\": \"x\"}", -1, NULL));
+  again = ta_ip_map_load (path, &error);
+  g_assert_null (again);
+  g_assert_error (error, TA_ERROR, TA_ERROR_FORMAT);
+  g_clear_error (&error);
+  g_unlink (path);
+
+  /* the real map of the 90-minute day-1 attack files */
+  again = ta_ip_map_load (real, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ta_ip_map_get_size (again), ==, 19525);
+  g_assert_cmpint (ta_ip_map_lookup_addr (again, "172.28.94.58"), >, 0);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/core/packet/flag-names", test_flag_names);
+  g_test_add_func ("/core/addr-table/intern", test_addr_table);
+  g_test_add_func ("/core/input/plain-and-gzip", test_input_plain_and_gzip);
+  g_test_add_func ("/core/input/truncated-gzip", test_input_truncated_gzip);
+  g_test_add_func ("/core/input/missing", test_input_missing);
+  g_test_add_func ("/core/ip-map/load-save", test_ip_map);
+  return g_test_run ();
+}
