@@ -569,11 +569,11 @@ test_aggregate (void)
   g_assert_cmpuint (ta_attack_agg_get_n_rows (agg), ==, 8 + 20000);
   totals = ta_attack_agg_get_label_totals (agg);
   g_assert_cmpuint (totals->len, ==, 4);
-  g_assert_cmpint (g_array_index (totals, TaLabelTotal, 0).code, ==, -1);
-  g_assert_cmpuint (g_array_index (totals, TaLabelTotal, 0).packets, ==, 2);
-  g_assert_cmpuint (g_array_index (totals, TaLabelTotal, 1).packets, ==, 10002);
-  g_assert_cmpuint (g_array_index (totals, TaLabelTotal, 2).packets, ==, 10005);
-  g_assert_cmpint (g_array_index (totals, TaLabelTotal, 3).code, ==, 5000);
+  g_assert_cmpint (g_array_index (totals, TaAggLabelTotal, 0).code, ==, -1);
+  g_assert_cmpuint (g_array_index (totals, TaAggLabelTotal, 0).packets, ==, 2);
+  g_assert_cmpuint (g_array_index (totals, TaAggLabelTotal, 1).packets, ==, 10002);
+  g_assert_cmpuint (g_array_index (totals, TaAggLabelTotal, 2).packets, ==, 10005);
+  g_assert_cmpint (g_array_index (totals, TaAggLabelTotal, 3).code, ==, 5000);
 
   g_assert_true (ta_attack_agg_write (agg, out, ip_map, events, NULL, FALSE, &error));
   g_assert_no_error (error);

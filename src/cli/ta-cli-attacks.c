@@ -135,10 +135,11 @@ ta_cli_attacks_main (int    argc,
   g_option_context_set_description (ctx,
     _("INPUT is a packet CSV (plain or gzip, with or without an “attack” column) or a capture.\n"
       "Writes timestamp,length,src_ip,dst_ip,protocol,attack,count per (minute, length, src, dst,\n"
-      "protocol, attack), and next to it OUT_ip_map.json and OUT_event_type_mapping.json (the\n"
-      "given mappings extended with what they lacked; OUT_attack_group_mapping.json with\n"
-      "--grouped-out). With --ground-truth, a packet an event matches takes the event's label;\n"
-      "other packets keep their attack column, or are normal (-1).\n\n"
+      "protocol, attack), and next to it PREFIX_ip_map.json and event_type_mapping_PREFIX.json\n"
+      "(PREFIX: the output name without _attacks.csv or .csv; the given mappings extended with\n"
+      "what they lacked; attack_group_mapping_PREFIX.json with --grouped-out).\n"
+      "With --ground-truth, a packet an event matches takes the event's label; other packets\n"
+      "keep their attack column, or are normal (-1).\n\n"
       "Exit status: 0 ok, 1 an input was damaged or an output could not be written, 2 bad arguments,\n"
       "3 an output exists (use --force), 4 no input could be read, 130 interrupted."));
   if (!g_option_context_parse (ctx, &argc, &argv, &error))

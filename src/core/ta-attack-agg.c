@@ -206,7 +206,7 @@ static int
 compare_totals (gconstpointer a,
                 gconstpointer b)
 {
-  const TaLabelTotal *x = a, *y = b;
+  const TaAggLabelTotal *x = a, *y = b;
 
   return (x->code > y->code) - (x->code < y->code);
 }
@@ -214,21 +214,21 @@ compare_totals (gconstpointer a,
 GArray *
 ta_attack_agg_get_label_totals (TaAttackAgg *self)
 {
-  GArray *totals = g_array_new (FALSE, FALSE, sizeof (TaLabelTotal));
+  GArray *totals = g_array_new (FALSE, FALSE, sizeof (TaAggLabelTotal));
   GHashTableIter iter;
   gpointer key, value;
 
   for (gint32 c = -1; c < DIRECT_CODES - 1; c++)
     if (self->direct[c + 1] > 0)
       {
-        TaLabelTotal t = { c, self->direct[c + 1] };
+        TaAggLabelTotal t = { c, self->direct[c + 1] };
 
         g_array_append_val (totals, t);
       }
   g_hash_table_iter_init (&iter, self->other_codes);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      TaLabelTotal t = { GPOINTER_TO_INT (key), *(guint64 *) value };
+      TaAggLabelTotal t = { GPOINTER_TO_INT (key), *(guint64 *) value };
 
       g_array_append_val (totals, t);
     }

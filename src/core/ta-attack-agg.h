@@ -25,7 +25,7 @@ typedef struct
 {
   gint32  code;
   guint64 packets;
-} TaLabelTotal;
+} TaAggLabelTotal;
 
 TaAttackAgg *ta_attack_agg_new              (TaAddrTable    *addrs);
 void         ta_attack_agg_free             (TaAttackAgg    *self);
@@ -35,7 +35,7 @@ void         ta_attack_agg_add              (TaAttackAgg    *self,
                                              gint32          attack);
 guint64      ta_attack_agg_get_n_packets    (TaAttackAgg    *self);
 guint64      ta_attack_agg_get_n_rows       (TaAttackAgg    *self);
-/* Packets per attack code, ascending by code (TaLabelTotal) */
+/* Packets per attack code, ascending by code (TaAggLabelTotal) */
 GArray      *ta_attack_agg_get_label_totals (TaAttackAgg    *self);
 /* Bytes the aggregation holds (hash + totals), for the RSS check */
 gsize        ta_attack_agg_get_memory       (TaAttackAgg    *self);

@@ -81,18 +81,41 @@ ta_attacks_result_free (TaAttacksResult *result)
   g_free (result);
 }
 
+/* The name without `_grouped_attacks.csv`, `_attacks.csv` or `.csv`, as the
+ * TimeArcs view's companion-file lookup (ta_attack_find_*) strips it */
+static char *
+output_prefix (const char *base)
+{
+  static const char * const suffixes[] = { "_grouped_attacks.csv", "_attacks.csv", ".csv" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    if (g_str_has_suffix (base, suffixes[i]) && strlen (base) > strlen (suffixes[i]))
+      return g_strndup (base, strlen (base) - strlen (suffixes[i]));
+  return g_strdup (base);
+}
+
 char *
-ta_attacks_sibling_path (const char *out,
-                         const char *suffix)
+ta_attacks_companion_path (const char       *out,
+                           TaAttacksCompanion companion)
 {
   g_autofree char *dir = g_path_get_dirname (out);
   g_autofree char *base = g_path_get_basename (out);
+  g_autofree char *prefix = output_prefix (base);
   g_autofree char *name = NULL;
-  gsize len = strlen (base);
 
-  if (len > 4 && g_ascii_strcasecmp (base + len - 4, ".csv") == 0)
-    base[len - 4] = 0;
-  name = g_strdup_printf ("%s_%s", base, suffix);
+  switch (companion)
+    {
+    case TA_ATTACKS_COMPANION_IP_MAP:
+      name = g_strdup_printf ("%s_ip_map.json", prefix);
+      break;
+    case TA_ATTACKS_COMPANION_EVENT_MAPPING:
+      name = g_strdup_printf ("event_type_mapping_%s.json", prefix);
+      break;
+    case TA_ATTACKS_COMPANION_GROUP_MAPPING:
+    default:
+      name = g_strdup_printf ("attack_group_mapping_%s.json", prefix);
+      break;
+    }
   return g_build_filename (dir, name, NULL);
 }
 
@@ -184,10 +207,10 @@ ta_attacks_run (const TaAttacksOptions  *options,
   result->messages = g_ptr_array_new_with_free_func (g_free);
   result->out = g_strdup (options->out);
   result->grouped_out = g_strdup (options->grouped_out);
-  result->ip_map_out = ta_attacks_sibling_path (options->out, "ip_map.json");
-  result->event_mapping_out = ta_attacks_sibling_path (options->out, "event_type_mapping.json");
+  result->ip_map_out = ta_attacks_companion_path (options->out, TA_ATTACKS_COMPANION_IP_MAP);
+  result->event_mapping_out = ta_attacks_companion_path (options->out, TA_ATTACKS_COMPANION_EVENT_MAPPING);
   if (options->grouped_out != NULL)
-    result->group_mapping_out = ta_attacks_sibling_path (options->out, "attack_group_mapping.json");
+    result->group_mapping_out = ta_attacks_companion_path (options->out, TA_ATTACKS_COMPANION_GROUP_MAPPING);
 
   /* refuse before reading anything */
   if (!check_free (result->out, options->force, error) ||
@@ -374,7 +397,7 @@ ta_attacks_run (const TaAttacksOptions  *options,
   g_array_set_clear_func (result->labels, label_count_clear);
   for (guint i = 0; i < totals->len; i++)
     {
-      const TaLabelTotal *t = &g_array_index (totals, TaLabelTotal, i);
+      const TaAggLabelTotal *t = &g_array_index (totals, TaAggLabelTotal, i);
       TaAttacksLabelCount c = { t->code, g_strdup (ta_event_mapping_get_label (events, t->code)), t->packets };
 
       if (t->code == TA_LABEL_NORMAL)

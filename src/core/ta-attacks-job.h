@@ -4,10 +4,10 @@
  * each packet (its `attack` column, and/or a ground truth), aggregates per
  * (minute, length, src, dst, protocol, attack) and writes the attack CSV,
  * optionally the grouped one, and next to the output the mappings that
- * decode it: `STEM_ip_map.json`, `STEM_event_type_mapping.json` and, with
- * a grouped output, `STEM_attack_group_mapping.json` (STEM = the output's
- * name without `.csv`). They are the given mappings extended with the
- * addresses and labels they lacked, so the folder opens on its own.
+ * decode it: `PREFIX_ip_map.json`, `event_type_mapping_PREFIX.json` and,
+ * with a grouped output, `attack_group_mapping_PREFIX.json` (see
+ * ta_attacks_companion_path()). They are the given mappings extended with
+ * the addresses and labels they lacked, so the folder opens on its own.
  *
  * Labels: a packet's `attack` cell is used as it is (a code, or text mapped
  * through the event mapping; new text gets a new code). With a ground
@@ -119,9 +119,18 @@ void             ta_attacks_run_async     (const TaAttacksOptions  *options,
 TaAttacksResult *ta_attacks_run_finish    (GAsyncResult            *result,
                                            GError                 **error);
 
-/* The STEM_*.json path next to @out for @suffix ("ip_map.json", …) */
-char            *ta_attacks_sibling_path  (const char              *out,
-                                           const char              *suffix);
+typedef enum
+{
+  TA_ATTACKS_COMPANION_IP_MAP,         /* PREFIX_ip_map.json */
+  TA_ATTACKS_COMPANION_EVENT_MAPPING,  /* event_type_mapping_PREFIX.json */
+  TA_ATTACKS_COMPANION_GROUP_MAPPING,  /* attack_group_mapping_PREFIX.json */
+} TaAttacksCompanion;
+
+/* The mapping file written next to @out (PREFIX = its name without
+ * `_grouped_attacks.csv`, `_attacks.csv` or `.csv`): the names the TimeArcs
+ * view looks for first, so the output opens with the right mappings. */
+char            *ta_attacks_companion_path (const char             *out,
+                                            TaAttacksCompanion      companion);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TaAttacksOptions, ta_attacks_options_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TaAttacksResult, ta_attacks_result_free)
