@@ -131,12 +131,16 @@ ta_window_open_folder (TaWindow *self,
 {
   g_autofree char *path = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *base = NULL;
 
   g_return_if_fail (TA_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (folder));
 
   flows_slot_changed (self);
   path = g_file_get_path (folder);
+  /* the window says which folder it shows, as it does for attack files */
+  base = g_file_get_basename (folder);
+  gtk_window_set_title (GTK_WINDOW (self), base);
   if (gtk_widget_get_visible (self->flows_placeholder))
     {
       text = g_strdup_printf (_("“%s” is a folder. Subset folders open in the flow panel, "
