@@ -165,6 +165,28 @@ parse_uint (const char *p,
   return NUM_OK;
 }
 
+/* If the eight bytes at @p are all digits: *acc = *acc * 10^8 + their value */
+static inline gboolean
+eight_digits (const char *p,
+              guint64    *acc)
+{
+  guint64 v;
+
+  memcpy (&v, p, 8);
+  if (G_BYTE_ORDER != G_LITTLE_ENDIAN)
+    v = GUINT64_SWAP_LE_BE (v);
+  if ((v & G_GUINT64_CONSTANT (0xF0F0F0F0F0F0F0F0)) != G_GUINT64_CONSTANT (0x3030303030303030) ||
+      ((v + G_GUINT64_CONSTANT (0x0606060606060606)) & G_GUINT64_CONSTANT (0xF0F0F0F0F0F0F0F0)) !=
+      G_GUINT64_CONSTANT (0x3030303030303030))
+    return FALSE;
+  v -= G_GUINT64_CONSTANT (0x3030303030303030);
+  v = (v * 10) + (v >> 8);
+  v = (((v & G_GUINT64_CONSTANT (0x000000FF000000FF)) * (100 + (G_GUINT64_CONSTANT (1000000) << 32))) +
+       (((v >> 16) & G_GUINT64_CONSTANT (0x000000FF000000FF)) * (1 + (G_GUINT64_CONSTANT (10000) << 32)))) >> 32;
+  *acc = *acc * 100000000 + (guint32) v;
+  return TRUE;
+}
+
 /* A timestamp in s, ms or µs (by magnitude) as µs */
 static inline gboolean
 parse_timestamp (const char *p,
@@ -174,15 +196,20 @@ parse_timestamp (const char *p,
 {
   const char *end = p + len;
   const char *start = p;
-  gint64 ip = 0;
+  guint64 acc = 0;
+  gint64 ip;
   double d, ad;
 
   if (len > 0 && len <= 30 && (guint8) (*p - '0') < 10)
     {
       const char *digits = p;
 
+      /* µs epochs have 16 digits: two blocks of eight */
+      while (end - p >= 8 && p - digits < 16 && eight_digits (p, &acc))
+        p += 8;
       while (p < end && (guint8) (*p - '0') < 10)
-        ip = ip * 10 + (*p++ - '0');
+        acc = acc * 10 + (guint8) (*p++ - '0');
+      ip = (gint64) acc;
       if (p - digits <= 18)
         {
           const char *frac = NULL;
