@@ -121,6 +121,28 @@ slow_double (const char *p,
   return TRUE;
 }
 
+/* If the eight bytes at @p are all digits: *acc = *acc * 10^8 + their value */
+static inline gboolean
+eight_digits (const char *p,
+              guint64    *acc)
+{
+  guint64 v;
+
+  memcpy (&v, p, 8);
+  if (G_BYTE_ORDER != G_LITTLE_ENDIAN)
+    v = GUINT64_SWAP_LE_BE (v);
+  if ((v & G_GUINT64_CONSTANT (0xF0F0F0F0F0F0F0F0)) != G_GUINT64_CONSTANT (0x3030303030303030) ||
+      ((v + G_GUINT64_CONSTANT (0x0606060606060606)) & G_GUINT64_CONSTANT (0xF0F0F0F0F0F0F0F0)) !=
+      G_GUINT64_CONSTANT (0x3030303030303030))
+    return FALSE;
+  v -= G_GUINT64_CONSTANT (0x3030303030303030);
+  v = (v * 10) + (v >> 8);
+  v = (((v & G_GUINT64_CONSTANT (0x000000FF000000FF)) * (100 + (G_GUINT64_CONSTANT (1000000) << 32))) +
+       (((v >> 16) & G_GUINT64_CONSTANT (0x000000FF000000FF)) * (1 + (G_GUINT64_CONSTANT (10000) << 32)))) >> 32;
+  *acc = *acc * 100000000 + (guint32) v;
+  return TRUE;
+}
+
 /* Unsigned integer, optionally written with a zero fraction ("66.0") */
 static inline NumResult
 parse_uint (const char *p,
@@ -165,28 +187,6 @@ parse_uint (const char *p,
     return NUM_BAD;
   *out = (guint64) d;
   return NUM_OK;
-}
-
-/* If the eight bytes at @p are all digits: *acc = *acc * 10^8 + their value */
-static inline gboolean
-eight_digits (const char *p,
-              guint64    *acc)
-{
-  guint64 v;
-
-  memcpy (&v, p, 8);
-  if (G_BYTE_ORDER != G_LITTLE_ENDIAN)
-    v = GUINT64_SWAP_LE_BE (v);
-  if ((v & G_GUINT64_CONSTANT (0xF0F0F0F0F0F0F0F0)) != G_GUINT64_CONSTANT (0x3030303030303030) ||
-      ((v + G_GUINT64_CONSTANT (0x0606060606060606)) & G_GUINT64_CONSTANT (0xF0F0F0F0F0F0F0F0)) !=
-      G_GUINT64_CONSTANT (0x3030303030303030))
-    return FALSE;
-  v -= G_GUINT64_CONSTANT (0x3030303030303030);
-  v = (v * 10) + (v >> 8);
-  v = (((v & G_GUINT64_CONSTANT (0x000000FF000000FF)) * (100 + (G_GUINT64_CONSTANT (1000000) << 32))) +
-       (((v >> 16) & G_GUINT64_CONSTANT (0x000000FF000000FF)) * (1 + (G_GUINT64_CONSTANT (10000) << 32)))) >> 32;
-  *acc = *acc * 100000000 + (guint32) v;
-  return TRUE;
 }
 
 /* A timestamp in s, ms or µs (by magnitude) as µs */
