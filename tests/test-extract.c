@@ -478,6 +478,53 @@ test_cancel_leaves_nothing (Fixture       *fx,
 }
 
 static void
+test_cancel_while_rejecting (Fixture       *fx,
+                             gconstpointer  data)
+{
+  g_autoptr(GString) rows = generated_rows (200000);
+  g_autofree char *csv = write_file (fx, "big.csv", rows->str, rows->len);
+  g_autoptr(TaExtractOptions) o = options_for (fx, "out", csv, NULL);
+  g_autoptr(TaExtractJob) job = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+
+  /* nothing passes the filter, so no batch ever reaches the writer */
+  o->filter_ips = g_strsplit ("192.0.2.1", ",", -1);
+  job = ta_extract_job_new (o);
+  ta_extract_job_set_progress_func (job, cancel_on_progress, cancellable, NULL);
+  g_assert_false (ta_extract_job_run (job, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (ta_extract_job_get_read_stats (job)->rows, <=, 2 * 65536);
+  g_assert_cmpuint (count_entries_with_prefix (fx, "out"), ==, 0);
+}
+
+static void
+test_max_records (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_autoptr(GString) rows = generated_rows (30000);
+  g_autofree char *csv = write_file (fx, "big.csv", rows->str, rows->len);
+  g_autofree char *csv2 = write_file (fx, "part2.csv", flow_part2, -1);
+  g_autofree char *out = out_path (fx, "out");
+  g_autoptr(TaExtractOptions) o = options_for (fx, "out", csv, csv2, NULL);
+  g_autoptr(TaExtractJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) times = NULL;
+
+  o->max_records = 10001;
+  job = ta_extract_job_new (o);
+  g_assert_true (ta_extract_job_run (job, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (ta_extract_job_get_counts (job)->max_reached);
+  g_assert_cmpuint (ta_extract_job_get_counts (job)->rows_kept, ==, 10001);
+  g_assert_cmpuint (ta_extract_job_get_summary (job)->total_packets, ==, 10001);
+  times = read_packet_times (out);
+  g_assert_cmpuint (times->len, ==, 10001);
+  g_assert_cmpint (g_array_index (times, gint64, 10000), ==, BASE + 10000 * 1000);
+  check_folder (out);
+}
+
+static void
 test_corrupt_gzip_leaves_nothing (Fixture       *fx,
                                   gconstpointer  data)
 {
@@ -857,6 +904,8 @@ main (int    argc,
   ADD ("no-input", test_no_input);
   ADD ("existing-output", test_existing_output);
   ADD ("cancel-leaves-nothing", test_cancel_leaves_nothing);
+  ADD ("cancel-while-rejecting", test_cancel_while_rejecting);
+  ADD ("max-records", test_max_records);
   ADD ("corrupt-gzip-leaves-nothing", test_corrupt_gzip_leaves_nothing);
   ADD ("unwritable-output", test_unwritable_output);
   ADD ("async-equals-sync", test_async_equals_sync);

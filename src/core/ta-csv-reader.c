@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
@@ -78,6 +79,7 @@ struct _TaCsvReader
   guint           warned_unmapped : 1;
 
   gint64          last_ts;
+  guint           tick_rows;
 
   /* numeric id -> TaAddrTable index + 1 (| CACHE_UNMAPPED); 0 = unknown */
   guint32        *id_cache;
@@ -941,6 +943,16 @@ ta_csv_reader_next (TaCsvReader  *self,
       if (len == 0)
         continue;
       self->config.stats->rows++;
+      if (G_UNLIKELY (++self->tick_rows == TA_PACKET_FILTER_TICK_ROWS))
+        {
+          self->tick_rows = 0;
+          if (self->filter != NULL && self->filter->tick != NULL &&
+              !self->filter->tick (self->filter->tick_data))
+            {
+              g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
+              return FALSE;
+            }
+        }
       switch (parse_row (self, line, len, pkt))
         {
         case ROW_OK:
