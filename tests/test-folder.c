@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -264,14 +265,42 @@ test_original_folder (void)
   map = g_build_filename (base, "input_ip_map.json", NULL);
   orig = g_build_filename (base, "folder", NULL);
 
-  /* the checker accepts the original's own folder */
+  /* the checker accepts the original's own folder; the strict check shows
+   * its faults of §11: the bins drop the last packet, ip_stats counts TCP
+   * only */
   ta_folder_check (orig, TA_FOLDER_CHECK_DEFAULT, &error);
   g_assert_no_error (error);
+  g_assert_false (ta_folder_check (orig, TA_FOLDER_CHECK_STRICT, &error));
+  g_assert_nonnull (strstr (error->message, "bins.json counts 3999 packets, manifest total_packets is 4000"));
+  g_assert_nonnull (strstr (error->message, "ip_stats.json has 27 addresses, unique_ips.json 33"));
+  g_clear_error (&error);
 
   g_assert_true (extract (csv, map, out, 50, NULL, &error));
   g_assert_no_error (error);
   ta_folder_check (out, TA_FOLDER_CHECK_STRICT, &error);
   g_assert_no_error (error);
+
+  /* timearcs-cli check */
+  if (g_getenv ("TA_CLI"))
+    {
+      const char *argv_ok[] = { g_getenv ("TA_CLI"), "check", "--strict", out, NULL };
+      const char *argv_bad[] = { g_getenv ("TA_CLI"), "check", "--strict", orig, NULL };
+      g_autofree char *sout = NULL;
+      g_autofree char *serr = NULL;
+      int status;
+
+      g_assert_true (g_spawn_sync (NULL, (char **) argv_ok, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                                   &sout, &serr, &status, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      g_assert_nonnull (strstr (sout, "valid"));
+      g_clear_pointer (&sout, g_free);
+      g_clear_pointer (&serr, g_free);
+      g_assert_true (g_spawn_sync (NULL, (char **) argv_bad, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                                   &sout, &serr, &status, &error));
+      g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 1);
+      g_assert_nonnull (strstr (serr, "bins.json counts 3999"));
+    }
 
   theirs = load_flows (orig, keep);
   ours = load_flows (out, keep);
