@@ -199,22 +199,57 @@ commit (OutFile *of,
   of->len = end - of->buf;
 }
 
+static const char digit_pairs[201] =
+  "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+  "8081828384858687888990919293949596979899";
+
+static inline int
+count_digits (guint64 v)
+{
+  int n = 1;
+
+  for (;;)
+    {
+      if (v < 10)
+        return n;
+      if (v < 100)
+        return n + 1;
+      if (v < 1000)
+        return n + 2;
+      if (v < 10000)
+        return n + 3;
+      v /= 10000;
+      n += 4;
+    }
+}
+
+/* Decimal digits written backwards two at a time, straight into place */
 static inline char *
 put_u64 (char    *p,
          guint64  v)
 {
-  char tmp[24];
-  int n = 0;
+  char *end = p + count_digits (v);
+  char *q = end;
 
-  do
+  while (v >= 100)
     {
-      tmp[n++] = '0' + (v % 10);
-      v /= 10;
+      guint i = (guint) (v % 100) * 2;
+
+      v /= 100;
+      q -= 2;
+      q[0] = digit_pairs[i];
+      q[1] = digit_pairs[i + 1];
     }
-  while (v);
-  while (n)
-    *p++ = tmp[--n];
-  return p;
+  if (v >= 10)
+    {
+      q -= 2;
+      q[0] = digit_pairs[v * 2];
+      q[1] = digit_pairs[v * 2 + 1];
+    }
+  else
+    *--q = (char) ('0' + v);
+  return end;
 }
 
 static inline char *
