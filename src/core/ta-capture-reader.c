@@ -235,6 +235,8 @@ warn_truncated (TaCaptureReader *self,
                 const char      *what,
                 const char      *why)
 {
+  if (why != NULL && g_str_has_prefix (why, self->path) && why[strlen (self->path)] == ':')
+    why += strlen (self->path) + 1 + (why[strlen (self->path) + 1] == ' ');
   if (why != NULL)
     ta_read_stats_add_warning (self->stats,
                                _("%s: capture ends early at byte %" G_GUINT64_FORMAT
