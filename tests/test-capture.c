@@ -1168,6 +1168,61 @@ test_gzip (void)
   g_unlink (path);
 }
 
+/* the in-memory input (used by the fuzzer) gives the same packets */
+static void
+test_memory_input (void)
+{
+  g_autoptr(GByteArray) eth = g_byte_array_new ();
+  g_autoptr(GByteArray) plain = NULL;
+  Rec recs[50];
+  gsize zlen;
+  g_autofree guint8 *z = NULL;
+  z_stream zs = { 0, };
+
+  put_eth (eth, NULL, 0, 0x0800);
+  put_ipv4_tcp (eth);
+  memset (recs, 0, sizeof recs);
+  for (guint i = 0; i < G_N_ELEMENTS (recs); i++)
+    recs[i].data = eth;
+  plain = pcap_bytes (FALSE, FALSE, 1, recs, G_N_ELEMENTS (recs));
+  zlen = plain->len + 1024;
+  z = g_malloc (zlen);
+  g_assert_cmpint (deflateInit2 (&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), ==, Z_OK);
+  zs.next_in = plain->data;
+  zs.avail_in = plain->len;
+  zs.next_out = z;
+  zs.avail_out = zlen;
+  g_assert_cmpint (deflate (&zs, Z_FINISH), ==, Z_STREAM_END);
+  zlen = zs.total_out;
+  deflateEnd (&zs);
+
+  for (guint gz = 0; gz < 2; gz++)
+    {
+      g_autoptr(TaAddrTable) addrs = ta_addr_table_new ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TaCaptureReader) rd = NULL;
+      TaReadStats stats;
+      TaReaderConfig cfg = { 0, };
+      TaPacket pkt;
+      guint n = 0;
+
+      ta_read_stats_init (&stats);
+      cfg.addrs = addrs;
+      cfg.stats = &stats;
+      rd = ta_capture_reader_new (gz ? ta_input_new_from_data (z, zlen, "mem.pcap.gz")
+                                     : ta_input_new_from_data (plain->data, plain->len, "mem.pcap"),
+                                  &cfg, &error);
+      g_assert_no_error (error);
+      g_assert_true (ta_input_is_gzip (ta_capture_reader_get_input (rd)) == gz);
+      while (ta_capture_reader_next (rd, &pkt, &error))
+        n++;
+      g_assert_no_error (error);
+      g_assert_cmpuint (n, ==, 50);
+      g_assert_cmpuint (stats.warnings->len, ==, 0);
+      ta_read_stats_clear (&stats);
+    }
+}
+
 /* ------------------------------------------------------------------ */
 /* the tshark cross-check */
 
@@ -1339,6 +1394,7 @@ main (int argc, char **argv)
   g_test_add_func ("/capture/header-errors", test_header_errors);
   g_test_add_func ("/capture/unsupported-link", test_unsupported_link);
   g_test_add_func ("/capture/gzip", test_gzip);
+  g_test_add_func ("/capture/memory-input", test_memory_input);
   g_test_add_func ("/capture/shared/tshark-cross-check", test_shared_pcaps);
 
   ret = g_test_run ();
