@@ -61,6 +61,7 @@ struct _TaCsvReader
 
   int             col_pos[N_COLS];   /* column index, -1 when absent */
   guint           n_fields;          /* fields needed: 1 + largest col_pos */
+  guint           ts_fields;         /* fields needed for the timestamp */
   guint           filter_fields;     /* fields needed for the filter check */
   Field          *fields;            /* n_fields */
 
@@ -452,6 +453,7 @@ parse_header (TaCsvReader  *self,
   self->n_fields = 0;
   for (guint c = 0; c < N_COLS; c++)
     self->n_fields = MAX (self->n_fields, (guint) self->col_pos[c] + 1);
+  self->ts_fields = 1 + self->col_pos[COL_TIMESTAMP];
   self->filter_fields = 1 + MAX (self->col_pos[COL_TIMESTAMP],
                                  MAX (self->col_pos[COL_SRC_IP], self->col_pos[COL_DST_IP]));
   self->fields = g_new0 (Field, self->n_fields);
@@ -542,6 +544,32 @@ next_line (TaCsvReader  *self,
     }
 }
 
+/* The first ',' in [p, end), or end; eight bytes at a time */
+static inline const char *
+find_comma (const char *p,
+            const char *end)
+{
+  const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101);
+  const guint64 highs = G_GUINT64_CONSTANT (0x8080808080808080);
+  const guint64 commas = ones * ',';
+
+  while (end - p >= 8)
+    {
+      guint64 v;
+      guint64 x;
+
+      memcpy (&v, p, 8);
+      x = v ^ commas;
+      x = (x - ones) & ~x & highs;
+      if (x != 0)
+        return p + (G_BYTE_ORDER == G_LITTLE_ENDIAN ? __builtin_ctzll (x) : __builtin_clzll (x)) / 8;
+      p += 8;
+    }
+  while (p < end && *p != ',')
+    p++;
+  return p;
+}
+
 /* Splits fields [*k, upto) from *cursor; FALSE if the line has fewer or a
  * quote is broken (*problem says which). */
 static inline gboolean
@@ -600,10 +628,8 @@ split_fields (TaCsvReader  *self,
         }
       else
         {
-          const char *c = p;
+          const char *c = find_comma (p, end);
 
-          while (c < end && *c != ',')
-            c++;
           f->p = p;
           f->len = c - p;
           f->quoted = FALSE;
@@ -697,7 +723,7 @@ parse_row (TaCsvReader *self,
   guint64 v;
   NumResult r;
 
-  if (!split_fields (self, &cursor, end, &k, self->filter_fields, &problem))
+  if (!split_fields (self, &cursor, end, &k, self->ts_fields, &problem))
     goto split_failed;
 
   if (!parse_timestamp (field (self, COL_TIMESTAMP)->p, field (self, COL_TIMESTAMP)->len,
@@ -724,6 +750,8 @@ parse_row (TaCsvReader *self,
         }
     }
 
+  if (!split_fields (self, &cursor, end, &k, self->filter_fields, &problem))
+    goto split_failed;
   if (!parse_addr (self, field (self, COL_SRC_IP), &pkt->src))
     MALFORMED (_("%s:%" G_GUINT64_FORMAT ": src_ip is not an address or id"),
                self->path, self->line);
@@ -804,7 +832,7 @@ split_failed:
   if (g_strcmp0 (problem, "quote") == 0)
     MALFORMED (_("%s:%" G_GUINT64_FORMAT ": broken quoted field"), self->path, self->line);
   MALFORMED (_("%s:%" G_GUINT64_FORMAT ": too few fields (need %u)"),
-             self->path, self->line, k < self->filter_fields ? self->filter_fields : self->n_fields);
+             self->path, self->line, self->n_fields);
 }
 
 #undef MALFORMED
