@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -1272,6 +1273,166 @@ col (GPtrArray *header, const char *name)
   return -1;
 }
 
+/* TCP streams as tshark 4.0 numbers them (tcp.stream), from our packets:
+ * one per 4-tuple, and a new one when a SYN without ACK arrives whose
+ * sequence number differs from the base sequence number of its direction
+ * (packet-tcp.c: the port-reuse rule). */
+typedef struct
+{
+  guint32 base[2];
+  guint8  base_set[2];
+} StreamState;
+
+static guint
+tshark_streams (Result *r)
+{
+  g_autoptr(GHashTable) conns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  guint streams = 0;
+
+  for (guint i = 0; i < r->pkts->len; i++)
+    {
+      TaPacket *p = pkt_at (r, i);
+      gboolean fwd;
+      char key[160];
+      StreamState *st;
+      guint d;
+
+      if (p->proto != 6 || !(p->pflags & TA_PKT_HAS_PORTS))
+        continue;
+      fwd = p->src < p->dst || (p->src == p->dst && p->sport <= p->dport);
+      if (fwd)
+        g_snprintf (key, sizeof key, "%u:%u-%u:%u", p->src, p->sport, p->dst, p->dport);
+      else
+        g_snprintf (key, sizeof key, "%u:%u-%u:%u", p->dst, p->dport, p->src, p->sport);
+      d = fwd ? 0 : 1;
+      st = g_hash_table_lookup (conns, key);
+      if (st == NULL)
+        {
+          st = g_new0 (StreamState, 1);
+          g_hash_table_insert (conns, g_strdup (key), st);
+          streams++;
+        }
+      else if ((p->flags & (TA_TCP_SYN | TA_TCP_ACK)) == TA_TCP_SYN &&
+               st->base_set[d] && p->seq != st->base[d])
+        {
+          memset (st, 0, sizeof *st);
+          streams++;
+        }
+      if (!st->base_set[d])
+        {
+          st->base[d] = p->seq;
+          st->base_set[d] = TRUE;
+        }
+    }
+  return streams;
+}
+
+/* Flows as the flow tracker (ta-flow-tracker.h) cuts them, from our
+ * packets: per 4-tuple, a flow completes on a RST, on a finished close
+ * (FINs both ways, then an ACK from the other end at or past the last
+ * FIN), or after 300 s without a packet; a later packet of the same 4-tuple
+ * starts a new flow. tshark keeps those later packets in the same
+ * tcp.stream unless they begin with a SYN of a new sequence number: this is
+ * the whole difference between the extraction's flow count and tcp_streams. */
+typedef struct
+{
+  gboolean open;
+  guint8   fin_dirs;
+  guint8   last_fin_dir;
+  guint32  fin_seq[2];
+  gint64   last_ts;
+} TrackerState;
+
+static guint
+tracker_flows (Result *r)
+{
+  g_autoptr(GHashTable) conns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  gint64 clock = G_MININT64;
+  guint flows = 0;
+
+  for (guint i = 0; i < r->pkts->len; i++)
+    {
+      TaPacket *p = pkt_at (r, i);
+      gboolean fwd;
+      char key[160];
+      TrackerState *st;
+      guint d;
+
+      if (p->proto != 6 || p->sport == 0 || p->dport == 0)
+        continue;
+      clock = MAX (clock, p->ts);
+      fwd = p->src < p->dst || (p->src == p->dst && p->sport <= p->dport);
+      if (fwd)
+        g_snprintf (key, sizeof key, "%u:%u-%u:%u", p->src, p->sport, p->dst, p->dport);
+      else
+        g_snprintf (key, sizeof key, "%u:%u-%u:%u", p->dst, p->dport, p->src, p->sport);
+      d = fwd ? 0 : 1;
+      st = g_hash_table_lookup (conns, key);
+      if (st == NULL)
+        {
+          st = g_new0 (TrackerState, 1);
+          g_hash_table_insert (conns, g_strdup (key), st);
+        }
+      if (st->open && clock - st->last_ts >= G_GINT64_CONSTANT (300000000))
+        st->open = FALSE;
+      if (!st->open)
+        {
+          memset (st, 0, sizeof *st);
+          st->open = TRUE;
+          st->last_ts = p->ts;
+          flows++;
+        }
+      st->last_ts = MAX (st->last_ts, p->ts);
+      if (p->flags & TA_TCP_RST)
+        st->open = FALSE;
+      else if (p->flags & TA_TCP_FIN)
+        {
+          st->fin_dirs |= 1u << d;
+          st->fin_seq[d] = p->seq;
+          st->last_fin_dir = d;
+        }
+      else if (st->fin_dirs == 3 && (p->flags & TA_TCP_ACK) && d != st->last_fin_dir &&
+               (gint32) (p->ack - (st->fin_seq[st->last_fin_dir] + 1)) >= 0)
+        st->open = FALSE;
+    }
+  return flows;
+}
+
+/* timearcs-cli extract on @path; the manifest's counts */
+static gboolean
+extract_counts (const char *path, gint64 *packets, gint64 *tcp, gint64 *flows)
+{
+  const char *cli = g_getenv ("TA_CLI");
+  g_autofree char *out = tmp_path ("extract-out");
+  g_autofree char *manifest = g_build_filename (out, "manifest.json", NULL);
+  g_autofree char *argv_cmd = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { cli, "extract", "-q", "-f", "-d", path, "-o", out, NULL };
+  g_autofree char *err_text = NULL;
+  int status = 0;
+  JsonObject *o;
+
+  if (cli == NULL)
+    return FALSE;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, &err_text, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("extract %s failed: %s", path, err_text);
+  g_assert_true (json_parser_load_from_file (parser, manifest, &error));
+  g_assert_no_error (error);
+  o = json_node_get_object (json_parser_get_root (parser));
+  *packets = json_object_get_int_member (o, "total_packets");
+  *tcp = json_object_get_int_member (o, "tcp_packets");
+  *flows = json_object_get_int_member (o, "total_flows");
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", out);
+    g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL));
+  }
+  return TRUE;
+}
+
 static void
 test_shared_pcaps (void)
 {
@@ -1306,6 +1467,7 @@ test_shared_pcaps (void)
       const char *tshark = g_ptr_array_index (row, col (header, "tshark_status"));
       const char *libpcap = g_ptr_array_index (row, col (header, "libpcap_status"));
       guint64 packets = g_ascii_strtoull (g_ptr_array_index (row, col (header, "packets")), NULL, 10);
+      guint64 tcp_streams = g_ascii_strtoull (g_ptr_array_index (row, col (header, "tcp_streams")), NULL, 10);
       guint64 tcp_direct = g_ascii_strtoull (g_ptr_array_index (row, col (header, "tcp_direct")), NULL, 10);
       guint64 v4 = g_ascii_strtoull (g_ptr_array_index (row, col (header, "ipv4_packets")), NULL, 10);
       guint64 v6 = g_ascii_strtoull (g_ptr_array_index (row, col (header, "ipv6_packets")), NULL, 10);
@@ -1332,6 +1494,27 @@ test_shared_pcaps (void)
           g_assert_cmpuint (v4 + v6, ==, packets);
           g_assert_cmpuint (r.pkts->len, ==, packets);
           g_assert_cmpuint (tcp, ==, tcp_direct);
+          /* our packets give tshark's connections exactly */
+          g_assert_cmpuint (tshark_streams (&r), ==, tcp_streams);
+
+          /* the same capture through the extraction CLI: rows, TCP rows and
+           * flows; flows differ from tcp_streams only where the tracker
+           * splits a 4-tuple after a RST / finished close (see tracker_flows) */
+          {
+            gint64 x_packets, x_tcp, x_flows;
+
+            if (extract_counts (path, &x_packets, &x_tcp, &x_flows))
+              {
+                g_test_message ("%-70s extract: %" G_GINT64_FORMAT " packets, %" G_GINT64_FORMAT
+                                " tcp, %" G_GINT64_FORMAT " flows (tshark tcp.stream %" G_GUINT64_FORMAT
+                                ", tracker rule %u)", file, x_packets, x_tcp, x_flows,
+                                tcp_streams, tracker_flows (&r));
+                g_assert_cmpint (x_packets, ==, packets);
+                g_assert_cmpint (x_tcp, ==, tcp_direct);
+                g_assert_cmpint (x_flows, ==, tracker_flows (&r));
+                g_assert_cmpint (x_flows, >=, tcp_streams);
+              }
+          }
         }
       else if (strcmp (expect, "accept") == 0)
         {
