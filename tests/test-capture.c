@@ -9,12 +9,14 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <zlib.h>
 
 #include "ta-addr-table.h"
 #include "ta-capture-reader.h"
 #include "ta-error.h"
 #include "ta-input.h"
+#include "ta-ip-map.h"
 #include "ta-read-stats.h"
 
 static char *tmpdir;
@@ -1553,6 +1555,119 @@ test_shared_pcaps (void)
   g_assert_cmpuint (checked, >=, 34);
 }
 
+static int
+run_cli (const char * const *args, char **err_out)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("TA_CLI"));
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL,
+                               NULL, NULL, NULL, err_out, &status, &error));
+  g_assert_no_error (error);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+/* timearcs-cli import: CSV rows, the extended map, exit codes; and the
+ * imported CSV extracts to the same folder counts as the capture itself */
+static void
+test_cli_import (void)
+{
+  const char *shared = g_getenv ("TA_SHARED_DATA");
+  g_autofree char *cap = NULL;
+  g_autofree char *cap2 = NULL;
+  g_autofree char *bad = NULL;
+  g_autofree char *out = tmp_path ("imp.csv.gz");
+  g_autofree char *out2 = tmp_path ("imp2.csv");
+  g_autofree char *map = tmp_path ("imp-map.json");
+  g_autofree char *err = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TaIpMap) m = NULL;
+  gsize len;
+  guint lines = 0;
+  gzFile gz;
+  char buf[4096];
+
+  if (g_getenv ("TA_CLI") == NULL || shared == NULL)
+    {
+      g_test_skip ("TA_CLI or TA_SHARED_DATA not set");
+      return;
+    }
+  cap = g_build_filename (shared, "pcaps", "good", "zeek-redis_attr.pcap", NULL);
+  cap2 = g_build_filename (shared, "pcaps", "good", "loopback-http.pcap", NULL);
+  bad = g_build_filename (shared, "pcaps", "bad", "libpcap-pcapng-packet-before-idb.pcapng", NULL);
+
+  /* an existing map keeps its ids; new addresses get new ones */
+  g_assert_true (g_file_set_contents (map, "{\"10.9.8.7\": 5}", -1, NULL));
+  {
+    const char *args[] = { "import", cap, cap2, "--out", out, "--ip-map", map, "--quiet", NULL };
+    g_assert_cmpint (run_cli (args, &err), ==, 0);
+    g_assert_cmpstr (err, ==, "");
+    g_clear_pointer (&err, g_free);
+  }
+  m = ta_ip_map_load (map, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ta_ip_map_lookup_addr (m, "10.9.8.7"), ==, 5);
+  g_assert_cmpint (ta_ip_map_lookup_addr (m, "127.0.0.1"), >, 5);
+  g_assert_cmpint (ta_ip_map_lookup_addr (m, "::1"), >, 5);
+
+  gz = gzopen (out, "rb");
+  g_assert_nonnull (gz);
+  g_assert_nonnull (gzgets (gz, buf, sizeof buf));
+  g_assert_cmpstr (buf, ==, "timestamp,length,protocol,src_port,dst_port,src_ip,dst_ip,flags,seq_num,ack_num\n");
+  while (gzgets (gz, buf, sizeof buf))
+    lines++;
+  gzclose (gz);
+  g_assert_cmpuint (lines, ==, 28 + 33899);
+
+  /* the output exists: exit 3 without --force, and it is left alone */
+  {
+    const char *args[] = { "import", cap, "--out", out, "--ip-map", map, NULL };
+    g_assert_cmpint (run_cli (args, NULL), ==, 3);
+  }
+  /* a rejected capture: exit 4, nothing written */
+  {
+    const char *args[] = { "import", bad, "--out", out2, "--ip-map", map, NULL };
+    g_assert_cmpint (run_cli (args, &err), ==, 4);
+    g_assert_nonnull (strstr (err, "before any interface"));
+    g_assert_false (g_file_test (out2, G_FILE_TEST_EXISTS));
+    g_clear_pointer (&err, g_free);
+  }
+  /* a plain CSV of the loopback capture: the same extraction as the capture */
+  {
+    const char *args[] = { "import", cap2, "--out", out2, "--ip-map", map, "-q", NULL };
+    g_autofree char *dir_a = tmp_path ("x-a");
+    g_autofree char *dir_b = tmp_path ("x-b");
+    g_autofree char *ma = g_build_filename (dir_a, "flows", "flows_index.json", NULL);
+    g_autofree char *mb = g_build_filename (dir_b, "flows", "flows_index.json", NULL);
+    g_autofree char *ia = NULL;
+    g_autofree char *ib = NULL;
+    const char *xa[] = { "extract", "-q", "-d", cap2, "-o", dir_a, NULL };
+    const char *xb[] = { "extract", "-q", "-d", out2, "--ip-map", map, "-o", dir_b, NULL };
+    g_autofree char *rm = g_strdup_printf ("rm -rf '%s' '%s'", dir_a, dir_b);
+
+    g_assert_cmpint (run_cli (args, NULL), ==, 0);
+    g_assert_true (g_file_get_contents (out2, &text, &len, NULL));
+    g_assert_true (g_str_has_prefix (text, "timestamp,length,protocol,"));
+    g_assert_cmpint (run_cli (xa, NULL), ==, 0);
+    g_assert_cmpint (run_cli (xb, NULL), ==, 0);
+    /* the flows (keys, states, packets, bytes, times) are identical */
+    g_assert_true (g_file_get_contents (ma, &ia, NULL, NULL));
+    g_assert_true (g_file_get_contents (mb, &ib, NULL, NULL));
+    g_assert_cmpuint (strlen (ia), >, 1000);
+    g_assert_cmpstr (ia, ==, ib);
+    g_assert_true (g_spawn_command_line_sync (rm, NULL, NULL, NULL, NULL));
+  }
+  g_unlink (out);
+  g_unlink (out2);
+  g_unlink (map);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1579,6 +1694,7 @@ main (int argc, char **argv)
   g_test_add_func ("/capture/gzip", test_gzip);
   g_test_add_func ("/capture/memory-input", test_memory_input);
   g_test_add_func ("/capture/shared/tshark-cross-check", test_shared_pcaps);
+  g_test_add_func ("/capture/cli/import", test_cli_import);
 
   ret = g_test_run ();
   g_rmdir (tmpdir);
