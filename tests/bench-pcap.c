@@ -333,7 +333,10 @@ main (int argc, char **argv)
   {
     g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", dir);
 
-    g_spawn_command_line_sync (rm, NULL, NULL, NULL, NULL);
+    if (g_getenv ("TA_BENCH_KEEP") == NULL)
+      g_spawn_command_line_sync (rm, NULL, NULL, NULL, NULL);
+    else
+      printf ("# kept %s\n", dir);
   }
   return 0;
 }
