@@ -729,6 +729,42 @@ test_pcap_byte_orders (void)
       }
 }
 
+/* the Kuznetzov "modified" pcap (magic a1b2cd34): 24-byte record headers */
+static void
+test_pcap_modified (void)
+{
+  g_autoptr(GByteArray) a = g_byte_array_new ();
+  g_autoptr(GByteArray) f = g_byte_array_new ();
+  Result r;
+
+  put_eth (a, NULL, 0, 0x0800);
+  put_ipv4_tcp (a);
+  put32 (f, 0xa1b2cd34, FALSE);
+  put16 (f, 2, FALSE);
+  put16 (f, 4, FALSE);
+  put_zeros (f, 8);
+  put32 (f, 65535, FALSE);
+  put32 (f, 1, FALSE);
+  for (guint i = 0; i < 2; i++)
+    {
+      put32 (f, 1600000000, FALSE);
+      put32 (f, 5, FALSE);
+      put32 (f, a->len, FALSE);
+      put32 (f, a->len, FALSE);
+      put32 (f, 2, FALSE);          /* ifindex */
+      put16 (f, 0x0800, FALSE);     /* protocol */
+      put8 (f, 0);                  /* packet type */
+      put8 (f, 0);
+      g_byte_array_append (f, a->data, a->len);
+    }
+  read_bytes (f, &r);
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (r.pkts->len, ==, 2);
+  assert_v4_tcp (&r, 1, 64);
+  g_assert_cmpint (pkt_at (&r, 1)->ts, ==, G_GINT64_CONSTANT (1600000000000005));
+  result_clear (&r);
+}
+
 /* ------------------------------------------------------------------ */
 /* pcapng */
 
@@ -1686,6 +1722,7 @@ main (int argc, char **argv)
   g_test_add_func ("/capture/ipv6/extension-headers", test_ipv6_extension_headers);
   g_test_add_func ("/capture/snap-cut", test_snap_cut);
   g_test_add_func ("/capture/pcap/byte-orders", test_pcap_byte_orders);
+  g_test_add_func ("/capture/pcap/modified", test_pcap_modified);
   g_test_add_func ("/capture/pcapng/sections", test_pcapng_sections);
   g_test_add_func ("/capture/pcapng/errors", test_pcapng_errors);
   g_test_add_func ("/capture/truncated", test_truncated);

@@ -230,23 +230,31 @@ advance (TaCaptureReader *self,
   self->win_pos += n;
 }
 
+/* The data ends inside the structure at the current position, which
+ * needs @need bytes of which @got are there. */
 static void
 warn_truncated (TaCaptureReader *self,
                 const char      *what,
+                gsize            got,
+                gsize            need,
                 const char      *why)
 {
+  guint64 at = cur_offset (self);
+
   if (why != NULL && g_str_has_prefix (why, self->path) && why[strlen (self->path)] == ':')
     why += strlen (self->path) + 1 + (why[strlen (self->path) + 1] == ' ');
   if (why != NULL)
     ta_read_stats_add_warning (self->stats,
-                               _("%s: capture ends early at byte %" G_GUINT64_FORMAT
-                                 " (%s; %" G_GUINT64_FORMAT " records read before it): %s"),
-                               self->path, cur_offset (self), what, self->records, why);
+                               _("%s: capture ends early: %s; the data stops inside %s at byte %"
+                                 G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " records read before it)"),
+                               self->path, why, what, at, self->records);
   else
     ta_read_stats_add_warning (self->stats,
                                _("%s: capture is truncated at byte %" G_GUINT64_FORMAT
-                                 " (%s; %" G_GUINT64_FORMAT " records read before it)"),
-                               self->path, cur_offset (self), what, self->records);
+                                 ": %s at byte %" G_GUINT64_FORMAT " needs %" G_GSIZE_FORMAT
+                                 " bytes, only %" G_GSIZE_FORMAT " are there (%" G_GUINT64_FORMAT
+                                 " records read before it)"),
+                               self->path, at + got, what, at, need, got, self->records);
   self->done = TRUE;
 }
 
@@ -714,7 +722,7 @@ next_pcap (TaCaptureReader *self,
       if (got < self->rec_hdr)
         {
           if (got > 0 || why != NULL)
-            warn_truncated (self, _("in a record header"), why);
+            warn_truncated (self, _("the record header"), got, self->rec_hdr, why);
           self->done = TRUE;
           return FALSE;
         }
@@ -737,7 +745,7 @@ next_pcap (TaCaptureReader *self,
         return FALSE;
       if (got < self->rec_hdr + caplen)
         {
-          warn_truncated (self, _("in the data of a record"), why);
+          warn_truncated (self, _("the record"), got, self->rec_hdr + caplen, why);
           return FALSE;
         }
       ts = (gint64) sec * G_USEC_PER_SEC + (self->nsec ? frac / 1000 : frac);
@@ -841,7 +849,8 @@ iface_ts (const Iface *iface,
       us = (guint64) (((unsigned __int128) t * 1000000u) >> iface->ts_shift);
       break;
     }
-  return (gint64) us + iface->ts_offset_us;
+  /* wraps instead of overflowing on absurd values */
+  return (gint64) (us + (guint64) iface->ts_offset_us);
 }
 
 /* Reads the SHB at the current position; @first: at the start of the file */
@@ -870,7 +879,7 @@ read_shb (TaCaptureReader *self,
                        self->path, got);
           return FALSE;
         }
-      warn_truncated (self, _("in a section header"), why);
+      warn_truncated (self, _("the section header block"), got, 12, why);
       return FALSE;
     }
   memcpy (&bom, b + 8, 4);
@@ -905,7 +914,7 @@ read_shb (TaCaptureReader *self,
                        self->path, got, len);
           return FALSE;
         }
-      warn_truncated (self, _("in a section header"), why);
+      warn_truncated (self, _("the section header block"), got, len, why);
       return FALSE;
     }
   major = rd16 (b + 12, swap);
@@ -952,7 +961,7 @@ next_pcapng (TaCaptureReader *self,
       if (got < 8)
         {
           if (got > 0 || why != NULL)
-            warn_truncated (self, _("in a block header"), why);
+            warn_truncated (self, _("the block"), got, 8, why);
           self->done = TRUE;
           return FALSE;
         }
@@ -984,7 +993,7 @@ next_pcapng (TaCaptureReader *self,
         return FALSE;
       if (got < len)
         {
-          warn_truncated (self, _("in a block"), why);
+          warn_truncated (self, _("the block"), got, len, why);
           return FALSE;
         }
       if (rd32 (b + len - 4, self->swap) != len)
