@@ -21,7 +21,8 @@
 #define MAX_LINE       (1024 * 1024)  /* longer lines are malformed and skipped */
 #define MAX_HEADER     (64 * 1024)
 #define READ_AHEAD     (256 * 1024)
-#define ID_CACHE_MAX   (1u << 24)     /* ids above this are looked up each time */
+#define ID_CACHE_MIN   (1u << 16)     /* ids cached: up to the map's largest id, at least this */
+#define ID_CACHE_MAX   (1u << 24)
 #define CACHE_UNMAPPED 0x80000000u    /* id_cache value flag: not in the IP map */
 
 typedef enum
@@ -81,6 +82,7 @@ struct _TaCsvReader
   /* numeric id -> TaAddrTable index + 1 (| CACHE_UNMAPPED); 0 = unknown */
   guint32        *id_cache;
   gsize           id_cache_len;
+  gsize           id_cache_limit;   /* ids at or above are looked up each time */
   guint64         unmapped_rows;
   guint           unmapped_ids;
 };
@@ -116,6 +118,28 @@ slow_double (const char *p,
   if (end != buf + len || !isfinite (v))
     return FALSE;
   *out = v;
+  return TRUE;
+}
+
+/* If the eight bytes at @p are all digits: *acc = *acc * 10^8 + their value */
+static inline gboolean
+eight_digits (const char *p,
+              guint64    *acc)
+{
+  guint64 v;
+
+  memcpy (&v, p, 8);
+  if (G_BYTE_ORDER != G_LITTLE_ENDIAN)
+    v = GUINT64_SWAP_LE_BE (v);
+  if ((v & G_GUINT64_CONSTANT (0xF0F0F0F0F0F0F0F0)) != G_GUINT64_CONSTANT (0x3030303030303030) ||
+      ((v + G_GUINT64_CONSTANT (0x0606060606060606)) & G_GUINT64_CONSTANT (0xF0F0F0F0F0F0F0F0)) !=
+      G_GUINT64_CONSTANT (0x3030303030303030))
+    return FALSE;
+  v -= G_GUINT64_CONSTANT (0x3030303030303030);
+  v = (v * 10) + (v >> 8);
+  v = (((v & G_GUINT64_CONSTANT (0x000000FF000000FF)) * (100 + (G_GUINT64_CONSTANT (1000000) << 32))) +
+       (((v >> 16) & G_GUINT64_CONSTANT (0x000000FF000000FF)) * (1 + (G_GUINT64_CONSTANT (10000) << 32)))) >> 32;
+  *acc = *acc * 100000000 + (guint32) v;
   return TRUE;
 }
 
@@ -174,15 +198,20 @@ parse_timestamp (const char *p,
 {
   const char *end = p + len;
   const char *start = p;
-  gint64 ip = 0;
+  guint64 acc = 0;
+  gint64 ip;
   double d, ad;
 
   if (len > 0 && len <= 30 && (guint8) (*p - '0') < 10)
     {
       const char *digits = p;
 
+      /* µs epochs have 16 digits: two blocks of eight */
+      while (end - p >= 8 && p - digits < 16 && eight_digits (p, &acc))
+        p += 8;
       while (p < end && (guint8) (*p - '0') < 10)
-        ip = ip * 10 + (*p++ - '0');
+        acc = acc * 10 + (guint8) (*p++ - '0');
+      ip = (gint64) acc;
       if (p - digits <= 18)
         {
           const char *frac = NULL;
@@ -295,7 +324,7 @@ lookup_id (TaCsvReader *self,
       self->unmapped_rows++;
       self->unmapped_ids++;
     }
-  if (id < ID_CACHE_MAX)
+  if (id < self->id_cache_limit)
     {
       if (id >= self->id_cache_len)
         {
@@ -303,7 +332,7 @@ lookup_id (TaCsvReader *self,
 
           while (n <= id)
             n *= 2;
-          n = MIN (n, ID_CACHE_MAX);
+          n = MIN (n, self->id_cache_limit);
           self->id_cache = g_renew (guint32, self->id_cache, n);
           memset (self->id_cache + self->id_cache_len, 0,
                   (n - self->id_cache_len) * sizeof (guint32));
@@ -860,6 +889,11 @@ ta_csv_reader_new (TaInput              *input,
   self->path = ta_input_get_path (input);
   self->ordered = TRUE;
   self->last_ts = G_MININT64;
+  /* the cache holds at most ~64 KiB plus 4 bytes per id of the map */
+  self->id_cache_limit = ID_CACHE_MIN;
+  if (config->ip_map != NULL)
+    self->id_cache_limit = CLAMP ((guint64) ta_ip_map_get_max_id (config->ip_map) + 1,
+                                  ID_CACHE_MIN, ID_CACHE_MAX);
 
   /* the header: must be a text line within the first 64 KiB */
   w = ta_input_peek (input, MAX_HEADER, &avail, error);
