@@ -996,7 +996,17 @@ test_checker_detects (void)
   g_assert_error (error, TA_ERROR, TA_ERROR_FORMAT);
   g_assert_nonnull (strstr (error->message, "1 packets listed but totalPackets is 2"));
   g_clear_error (&error);
+
+  /* a truncated chunk */
+  g_string_assign (edited, text);
+  g_string_truncate (edited, edited->len / 2);
+  write_file (chunk, edited->str);
+  g_assert_false (ta_folder_check (out, TA_FOLDER_CHECK_DEFAULT, &error));
+  g_assert_nonnull (strstr (error->message, "chunk_00000.json: invalid JSON at byte"));
+  g_clear_error (&error);
   write_file (chunk, text);
+  ta_folder_check (out, TA_FOLDER_CHECK_STRICT, &error);
+  g_assert_no_error (error);
 
   /* a packets.csv row missing */
   g_assert_true (g_file_get_contents (csv, &csv_text, NULL, NULL));

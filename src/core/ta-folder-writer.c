@@ -81,6 +81,13 @@ struct _TaFolderWriter
   guint64          flag_counts[257];  /* 256 = INVALID */
   GArray          *flag_order;        /* guint16 */
 
+  /* each packet of the flow being written, formatted once */
+  char            *pj;
+  gsize            pj_cap;
+  guint32         *pj_off;         /* n + 1 offsets into pj */
+  guint            pj_off_cap;
+  gboolean         pj_valid;
+
   gint64           ts_min, ts_max, ts_prev;
   TaFolderSummary  summary;
 };
@@ -483,6 +490,52 @@ put_flow_head (TaFolderWriter *self,
   commit (of, p);
 }
 
+#define PJ_MAX_PACKETS 65536
+
+/* Formats the flow's packets once into pj (flows up to PJ_MAX_PACKETS
+ * packets; bigger ones are formatted where they are written, so memory does
+ * not follow a huge flow). */
+static void
+format_flow_packets (TaFolderWriter *self,
+                     const TaFlow   *f)
+{
+  gsize len = 0;
+
+  self->pj_valid = FALSE;
+  if (f->n_packets > PJ_MAX_PACKETS)
+    return;
+  if (f->n_packets + 1 > self->pj_off_cap)
+    {
+      self->pj_off_cap = MAX (f->n_packets + 1, self->pj_off_cap * 2);
+      self->pj_off = g_renew (guint32, self->pj_off, self->pj_off_cap);
+    }
+  for (guint i = 0; i < f->n_packets; i++)
+    {
+      gsize need = packet_json_max (self, &f->packets[i]);
+
+      if (len + need > self->pj_cap)
+        {
+          self->pj_cap = MAX (len + need, self->pj_cap * 2);
+          self->pj = g_realloc (self->pj, self->pj_cap);
+        }
+      self->pj_off[i] = len;
+      len = put_packet_json (self, self->pj + len, &f->packets[i]) - self->pj;
+    }
+  self->pj_off[f->n_packets] = len;
+  self->pj_valid = TRUE;
+}
+
+static inline char *
+put_flow_packet (TaFolderWriter *self,
+                 char           *p,
+                 const TaFlow   *f,
+                 guint           i)
+{
+  if (self->pj_valid)
+    return put_mem (p, self->pj + self->pj_off[i], self->pj_off[i + 1] - self->pj_off[i]);
+  return put_packet_json (self, p, &f->packets[i]);
+}
+
 static void
 put_packet_or_null (TaFolderWriter *self,
                     OutFile        *of,
@@ -499,7 +552,7 @@ put_packet_or_null (TaFolderWriter *self,
   else
     {
       p = reserve (self, of, packet_json_max (self, &f->packets[index]));
-      p = put_packet_json (self, p, &f->packets[index]);
+      p = put_flow_packet (self, p, f, index);
     }
   commit (of, p);
 }
@@ -524,7 +577,7 @@ put_phase_group (TaFolderWriter *self,
         *p++ = ',';
       first = FALSE;
       p = PUT_LIT (p, "{\"packet\":");
-      p = put_packet_json (self, p, &f->packets[i]);
+      p = put_flow_packet (self, p, f, i);
       p = PUT_LIT (p, ",\"phase\":\"");
       p = put_str (p, ta_flow_phase_name (ph));
       p = PUT_LIT (p, "\",\"description\":\"");
@@ -625,6 +678,7 @@ on_flow (const TaFlow *f,
   commit (&self->index, p);
 
   /* full flow */
+  format_flow_packets (self, f);
   put_flow_head (self, &self->chunk, f, key_json, self->in_chunk);
   p = reserve (self, &self->chunk, 64);
   p = PUT_LIT (p, ",\"phases\":{\"establishment\":[");
@@ -668,7 +722,7 @@ on_flow (const TaFlow *f,
       p = reserve (self, &self->chunk, packet_json_max (self, &f->packets[i]) + 1);
       if (i)
         *p++ = ',';
-      p = put_packet_json (self, p, &f->packets[i]);
+      p = put_flow_packet (self, p, f, i);
       commit (&self->chunk, p);
     }
   p = reserve (self, &self->chunk, 4);
@@ -1323,6 +1377,8 @@ ta_folder_writer_free (TaFolderWriter *self)
       g_free (self->info[i].json);
     }
   g_free (self->info);
+  g_free (self->pj);
+  g_free (self->pj_off);
   g_free (self->none_info.csv);
   g_free (self->none_info.json);
   if (self->first_seen)
