@@ -98,6 +98,14 @@ struct _TaCaptureReader
   guint        n_warned;
   gboolean     done;
 
+  /* recent IPv4 addresses → table index (direct mapped): skips the
+   * table's hashing for the addresses of busy conversations */
+  struct
+  {
+    guint32 addr;
+    guint32 idx;
+  } v4cache[256];
+
   /* the current window of the input: win[pos..len) is unparsed */
   const guint8 *win;
   gsize        win_len;
@@ -187,7 +195,7 @@ cur_offset (TaCaptureReader *self)
 /* Make @need bytes at the current position available. Returns the bytes
  * with *got >= need, or with *got < need at the end of the stream (NULL
  * only on an input error). A damaged or cut gzip stream is not an error
- * here: it ends the data (*truncated set and the message in *why). */
+ * here when @why is given: it ends the data (*got 0, the message in *why). */
 static const guint8 *
 need_bytes (TaCaptureReader *self,
             gsize            need,
@@ -296,6 +304,20 @@ count_unsupported_link (TaCaptureReader *self,
 /* ------------------------------------------------------------------ */
 /* packet decoding */
 
+static inline guint32
+intern_ipv4 (TaCaptureReader *self,
+             guint32          addr)
+{
+  guint h = (addr * 2654435761u) >> 24;
+
+  if (self->v4cache[h].idx == TA_ADDR_NONE || self->v4cache[h].addr != addr)
+    {
+      self->v4cache[h].addr = addr;
+      self->v4cache[h].idx = ta_addr_table_intern_ipv4 (self->addrs, addr);
+    }
+  return self->v4cache[h].idx;
+}
+
 static void
 decode_transport (guint8        proto,
                   const guint8 *t,
@@ -358,8 +380,8 @@ decode_ipv4 (TaCaptureReader *self,
   if (total < ihl)
     return DEC_BAD_IP;
 
-  pkt->src = ta_addr_table_intern_ipv4 (self->addrs, be32 (p + 12));
-  pkt->dst = ta_addr_table_intern_ipv4 (self->addrs, be32 (p + 16));
+  pkt->src = intern_ipv4 (self, be32 (p + 12));
+  pkt->dst = intern_ipv4 (self, be32 (p + 16));
   pkt->proto = p[9];
 
   frag = be16 (p + 6);
@@ -1135,6 +1157,8 @@ ta_capture_reader_new (TaInput              *input,
   self->stats = config->stats;
   self->path = ta_input_get_path (input);
   self->ifaces = g_array_new (FALSE, FALSE, sizeof (Iface));
+  for (guint i = 0; i < G_N_ELEMENTS (self->v4cache); i++)
+    self->v4cache[i].idx = TA_ADDR_NONE;
 
   h = need_bytes (self, 4, &got, NULL, error);
   if (h == NULL)
