@@ -170,14 +170,69 @@ addr_id (GArray *cache, TaAddrTable *addrs, TaIpMap *map, guint32 idx, guint *ad
   return *slot;
 }
 
-static void
-progress (const char *path, TaInput *in, guint64 packets)
+typedef struct
 {
-  guint64 size = ta_input_get_file_size (in);
-  guint64 pos = ta_input_get_file_position (in);
-  int pct = size > 0 ? (int) MIN (100, pos * 100 / size) : 0;
+  gboolean tty;
+  gboolean line_open;
+  gint64   t0;
+  gint64   last_us;
+  guint64  bytes_total;    /* all inputs */
+  guint64  bytes_before;   /* inputs finished */
+} Progress;
 
-  g_printerr ("\r\033[K%s: %d%% · %" G_GUINT64_FORMAT " packets", path, pct, packets);
+static void
+format_duration (double s,
+                 char  *buf,
+                 gsize  len)
+{
+  if (s < 0)
+    g_strlcpy (buf, "?", len);
+  else if (s < 60)
+    g_snprintf (buf, len, "%.0fs", s);
+  else if (s < 3600)
+    g_snprintf (buf, len, "%dm%02ds", (int) s / 60, (int) s % 60);
+  else
+    g_snprintf (buf, len, "%dh%02dm", (int) s / 3600, ((int) s % 3600) / 60);
+}
+
+/* As `extract`: a line rewritten in place on a terminal (about four times
+ * a second), else a plain line every 5 seconds. */
+static void
+progress (Progress *pr,
+          TaInput  *in,
+          guint64   packets)
+{
+  gint64 now = g_get_monotonic_time ();
+  double secs = (now - pr->t0) / 1e6;
+  guint64 done = pr->bytes_before + ta_input_get_file_position (in);
+  double pct = pr->bytes_total ? 100.0 * done / pr->bytes_total : 0;
+  double rate = secs > 0 ? packets / secs : 0;
+  double eta = done > 0 && secs > 0 && pr->bytes_total >= done
+               ? (pr->bytes_total - done) / (done / secs) : -1;
+  char eta_s[32];
+
+  if (now - pr->last_us < (pr->tty ? 250000 : 5 * G_USEC_PER_SEC))
+    return;
+  pr->last_us = now;
+  format_duration (eta, eta_s, sizeof eta_s);
+  if (pr->tty)
+    {
+      g_printerr ("\r\033[K");
+      g_printerr (_("%'" G_GUINT64_FORMAT " packets, %'.0f packets/s, %.0f%%, ETA %s"),
+                  packets, rate, pct, eta_s);
+      pr->line_open = TRUE;
+    }
+  else
+    g_printerr (_("progress: %" G_GUINT64_FORMAT " packets, %.0f packets/s, %.0f%% of input, ETA %s\n"),
+                packets, rate, pct, eta_s);
+}
+
+static void
+end_line (Progress *pr)
+{
+  if (pr->line_open)
+    g_printerr ("\n");
+  pr->line_open = FALSE;
 }
 
 static void
@@ -227,11 +282,10 @@ ta_cli_import_main (int    argc,
   TaReadStats stats;
   TaReaderConfig cfg = { 0, };
   Out o = { NULL, -1, NULL, NULL, 0, FALSE, 0 };
-  guint n_read = 0, n_failed = 0, added = 0;
+  guint n_read = 0, n_failed = 0, n_skipped = 0, added = 0;
   guint64 rows = 0;
-  gboolean show_progress;
-  gint64 t0, last = 0;
-  const char *clear;
+  Progress pr = { 0, };
+  gint64 t0;
   mode_t mask;
   int ret = TA_EXIT_OK;
   static const char header[] =
@@ -309,14 +363,22 @@ ta_cli_import_main (int    argc,
   signal (SIGINT, on_signal);
   signal (SIGTERM, on_signal);
 
+  t0 = g_get_monotonic_time ();
   addrs = ta_addr_table_new ();
   cache = g_array_new (FALSE, FALSE, sizeof (gint64));
   ta_read_stats_init (&stats);
   cfg.addrs = addrs;
   cfg.stats = &stats;
-  show_progress = !quiet && isatty (STDERR_FILENO);
-  clear = show_progress ? "\r\033[K" : "";
-  t0 = g_get_monotonic_time ();
+  pr.tty = isatty (STDERR_FILENO);
+  pr.t0 = t0;
+  pr.last_us = t0;
+  for (guint i = 0; inputs[i] != NULL; i++)
+    {
+      GStatBuf sb;
+
+      if (g_stat (inputs[i], &sb) == 0)
+        pr.bytes_total += sb.st_size;
+    }
 
   for (guint i = 0; inputs[i] != NULL && !cancelled; i++)
     {
@@ -331,8 +393,10 @@ ta_cli_import_main (int    argc,
         rd = ta_capture_reader_new (in, &cfg, &ferr);
       if (rd == NULL)
         {
-          g_printerr ("%s%s\n", clear, ferr->message);
+          end_line (&pr);
+          g_printerr ("%s\n", ferr->message);
           n_failed++;
+          n_skipped++;
           continue;
         }
       while (ta_capture_reader_next (rd, &pkt, &ferr))
@@ -346,35 +410,30 @@ ta_cli_import_main (int    argc,
             {
               if (cancelled || o.failed)
                 break;
-              if (show_progress)
-                {
-                  gint64 now = g_get_monotonic_time ();
-
-                  if (now - last > 250000)
-                    {
-                      progress (inputs[i], ta_capture_reader_get_input (rd), rows + n);
-                      last = now;
-                    }
-                }
+              if (!quiet)
+                progress (&pr, ta_capture_reader_get_input (rd), rows + n);
             }
         }
       rows += n;
+      pr.bytes_before += ta_input_get_file_position (ta_capture_reader_get_input (rd));
       if (ferr != NULL)
         {
           n_failed++;
           if (ta_capture_reader_get_records (rd) == 0)
             {
               /* rejected at its first block: as if it could not be opened */
-              g_printerr ("%s%s\n", clear, ferr->message);
+              end_line (&pr);
+              g_printerr ("%s\n", ferr->message);
+              n_skipped++;
               continue;
             }
-          g_printerr ("%s%s (%" G_GUINT64_FORMAT " packets before it were kept)\n",
-                      clear, ferr->message, n);
+          end_line (&pr);
+          g_printerr (_("%s (%" G_GUINT64_FORMAT " packets before it were kept)\n"),
+                      ferr->message, n);
         }
       n_read++;
     }
-  if (show_progress)
-    g_printerr ("%s", clear);
+  end_line (&pr);
 
   if (cancelled)
     {
@@ -446,16 +505,15 @@ ta_cli_import_main (int    argc,
     g_printerr (_("warning: %s\n"), (char *) g_ptr_array_index (stats.warnings, i));
   if (!quiet)
     {
-      double secs = (g_get_monotonic_time () - t0) / 1e6;
-
+      g_printerr (_("Files: %u read, %u skipped\n"), n_read, n_skipped);
+      g_printerr (_("Records read: %" G_GUINT64_FORMAT "\n"), stats.rows);
+      g_printerr (_("Without IP or of unsupported link types: %" G_GUINT64_FORMAT "\n"), stats.unsupported);
+      g_printerr (_("Cut before their IP addresses: %" G_GUINT64_FORMAT "\n"), stats.malformed);
       for (guint i = 0; i < stats.examples->len; i++)
-        g_printerr (_("skipped: %s\n"), (char *) g_ptr_array_index (stats.examples, i));
-      g_printerr (_("Imported %" G_GUINT64_FORMAT " packets from %u capture(s) in %.2f s "
-                    "(%" G_GUINT64_FORMAT " records; %" G_GUINT64_FORMAT " without IP or of unsupported "
-                    "link types; %" G_GUINT64_FORMAT " cut before their IP addresses)\n"),
-                  rows, n_read, secs, stats.rows, stats.unsupported, stats.malformed);
-      g_printerr (_("Wrote %s and %s (%u addresses, %u new)\n"),
-                  out_path, map_path, ta_ip_map_get_size (map), added);
+        g_printerr ("  %s\n", (char *) g_ptr_array_index (stats.examples, i));
+      g_printerr (_("Packets written: %" G_GUINT64_FORMAT " to %s\n"), rows, out_path);
+      g_printerr (_("IP map: %u addresses (%u new) in %s\n"), ta_ip_map_get_size (map), added, map_path);
+      g_printerr (_("Wall time: %.2f s\n"), (g_get_monotonic_time () - t0) / 1e6);
     }
   if (n_failed > 0)
     ret = TA_EXIT_FAILURE;
