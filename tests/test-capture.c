@@ -1525,6 +1525,10 @@ test_shared_pcaps (void)
 
       if (g_str_has_prefix (file, "good/"))
         {
+          /* tshark's counts are the reference here. libpcap 1.10 (tcpdump)
+           * is wrong on the two multi-interface pcapng files: it stops at the
+           * first interface whose link type differs from the first one's
+           * (0 packets); we read every interface. It cannot read gzip either. */
           g_assert_no_error (r.error);
           g_assert_cmpuint (r.stats.warnings->len, ==, 0);
           g_assert_cmpuint (r.records, ==, packets);
