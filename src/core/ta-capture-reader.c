@@ -94,6 +94,7 @@ struct _TaCaptureReader
   GArray      *ifaces;
 
   guint64      records;       /* records seen in this file */
+  gint64       last_ts;       /* of the previous record (for SPBs) */
   guint32      warned[MAX_WARNED_LINKS];
   guint        n_warned;
   gboolean     done;
@@ -646,6 +647,7 @@ deliver (TaCaptureReader *self,
 
   self->records++;
   self->stats->rows++;
+  self->last_ts = ts;
 
   memset (pkt, 0, sizeof *pkt);
   pkt->ts = ts;
@@ -1102,8 +1104,9 @@ next_pcapng (TaCaptureReader *self,
             if (iface->snaplen != 0)
               caplen = MIN (caplen, iface->snaplen);
             advance (self, len);
-            /* a simple packet block has no timestamp */
-            if (deliver (self, iface->linktype, 0, b + 12, caplen, origlen, at, pkt))
+            /* a simple packet block has no timestamp: it gets the previous
+             * record's (0 only when it is the first), not 1970 */
+            if (deliver (self, iface->linktype, self->last_ts, b + 12, caplen, origlen, at, pkt))
               return TRUE;
             continue;
           }
