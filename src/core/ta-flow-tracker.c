@@ -69,6 +69,7 @@ struct _TaFlowTracker
   GPtrArray          *slabs;
 
   /* completion scratch */
+  GString            *key, *key_a, *key_b;
   TaPacket           *scratch;
   guint8             *scratch_phases;
   guint               scratch_cap;
@@ -501,6 +502,9 @@ ta_flow_tracker_new (TaAddrTable        *addrs,
   self->n_slots = 1024;
   self->slots = g_new0 (Slot, self->n_slots);
   self->slabs = g_ptr_array_new_with_free_func (g_free);
+  self->key = g_string_new (NULL);
+  self->key_a = g_string_new (NULL);
+  self->key_b = g_string_new (NULL);
   return self;
 }
 
@@ -532,20 +536,50 @@ lru_append (TaFlowTracker *self,
   self->lru_tail = flow;
 }
 
-static char *
+static void
+append_end (GString *s,
+            const char *name,
+            guint16 port)
+{
+  char digits[8];
+  int n = 0;
+
+  g_string_append (s, name);
+  g_string_append_c (s, ':');
+  do
+    {
+      digits[n++] = (char) ('0' + port % 10);
+      port /= 10;
+    }
+  while (port);
+  while (n)
+    g_string_append_c (s, digits[--n]);
+}
+
+/* "a:p-b:q", the lexically smaller end first (as the original compared the
+ * two joined strings: '-' sorts before every character of an end) */
+static const char *
 make_key (TaFlowTracker *self,
           Flow          *flow)
 {
-  g_autofree char *ea = g_strdup_printf ("%s:%u",
-                                         ta_addr_table_get_name (self->addrs, flow->a),
-                                         (guint) flow->pa);
-  g_autofree char *eb = g_strdup_printf ("%s:%u",
-                                         ta_addr_table_get_name (self->addrs, flow->b),
-                                         (guint) flow->pb);
+  GString *ea = self->key_a, *eb = self->key_b;
 
-  if (strcmp (ea, eb) <= 0)
-    return g_strconcat (ea, "-", eb, NULL);
-  return g_strconcat (eb, "-", ea, NULL);
+  g_string_truncate (ea, 0);
+  g_string_truncate (eb, 0);
+  append_end (ea, ta_addr_table_get_name (self->addrs, flow->a), flow->pa);
+  append_end (eb, ta_addr_table_get_name (self->addrs, flow->b), flow->pb);
+  if (strcmp (ea->str, eb->str) > 0)
+    {
+      GString *t = ea;
+
+      ea = eb;
+      eb = t;
+    }
+  g_string_truncate (self->key, 0);
+  g_string_append_len (self->key, ea->str, ea->len);
+  g_string_append_c (self->key, '-');
+  g_string_append_len (self->key, eb->str, eb->len);
+  return self->key->str;
 }
 
 static gint
@@ -565,7 +599,6 @@ flow_complete (TaFlowTracker *self,
                TaFlowEnd      end)
 {
   TaFlow f;
-  g_autofree char *key = NULL;
   guint k = 0;
   Block *b;
 
@@ -595,10 +628,9 @@ flow_complete (TaFlowTracker *self,
     g_qsort_with_data (self->scratch, flow->n, sizeof (TaPacket),
                        packet_ts_cmp, NULL); /* stable (merge sort) */
 
-  key = make_key (self, flow);
   memset (&f, 0, sizeof f);
   f.id = flow->id;
-  f.key = key;
+  f.key = make_key (self, flow);
   f.end = end;
   ta_flow_classify (&f, self->scratch, flow->n, self->scratch_phases, self->addrs);
   g_free (flow);
@@ -742,6 +774,9 @@ ta_flow_tracker_free (TaFlowTracker *self)
   g_ptr_array_unref (self->slabs);
   g_free (self->scratch);
   g_free (self->scratch_phases);
+  g_string_free (self->key, TRUE);
+  g_string_free (self->key_a, TRUE);
+  g_string_free (self->key_b, TRUE);
   g_free (self);
 }
 
