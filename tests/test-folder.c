@@ -954,6 +954,43 @@ test_bins_exact (void)
   rm_rf (tmp);
 }
 
+/* A flow bigger than the writer's per-flow formatting cache is written
+ * packet by packet, all packets listed */
+static void
+test_huge_flow (void)
+{
+  g_autofree char *tmp = make_tmp ();
+  g_autofree char *out = g_build_filename (tmp, "out", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TaFolderWriter) w = NULL;
+  g_autoptr(JsonNode) index = NULL;
+  TaFolderWriterOptions opts = { 0, 0, FALSE };
+  const guint N = 70000;
+  JsonObject *e;
+  Hosts h;
+
+  hosts_init (&h);
+  w = ta_folder_writer_new (out, &opts, h.addrs, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < N; i++)
+    {
+      TaPacket p = i % 2 ? pk (T0 + i, h.b, 80, h.a, 5555, 6, TA_TCP_ACK, 66)
+                         : pk (T0 + i, h.a, 5555, h.b, 80, 6, TA_TCP_ACK | TA_TCP_PSH, 500);
+
+      g_assert_true (ta_folder_writer_add (w, &p, &error));
+    }
+  g_assert_true (ta_folder_writer_finish (w, NULL, &error));
+  ta_folder_check (out, TA_FOLDER_CHECK_STRICT, &error);
+  g_assert_no_error (error);
+  index = parse_file (out, "flows/flows_index.json");
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (index)), ==, 1);
+  e = json_array_get_object_element (json_node_get_array (index), 0);
+  g_assert_cmpint (json_object_get_int_member (e, "totalPackets"), ==, N);
+  g_assert_cmpstr (json_object_get_string_member (e, "state"), ==, "new");
+  ta_addr_table_free (h.addrs);
+  rm_rf (tmp);
+}
+
 static void
 write_file (const char *path,
             const char *text)
@@ -1159,6 +1196,7 @@ main (int    argc,
   g_test_add_func ("/folder/writer/sample", test_writer_sample);
   g_test_add_func ("/folder/writer/bins-exact", test_bins_exact);
   g_test_add_func ("/folder/writer/atomic", test_atomic);
+  g_test_add_func ("/folder/writer/huge-flow", test_huge_flow);
   g_test_add_func ("/folder/check/detects", test_checker_detects);
   g_test_add_func ("/folder/original-folder", test_original_folder);
   g_test_add_func ("/folder/generated-classes", test_generated_classes);
