@@ -1188,6 +1188,58 @@ test_checker_detects (void)
   rm_rf (tmp);
 }
 
+/* On every good capture sample our flows are tshark's TCP streams: one per
+ * connection, a new one when a 4-tuple is reused, stray RSTs and
+ * retransmissions after the end kept in their flow (the linger). */
+static void
+test_capture_streams (void)
+{
+  const char *shared = g_getenv ("TA_SHARED_DATA");
+  g_autofree char *expected = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *tmp = make_tmp ();
+  g_auto(GStrv) lines = NULL;
+  guint checked = 0;
+
+  if (shared == NULL)
+    {
+      g_test_skip ("TA_SHARED_DATA not set");
+      return;
+    }
+  expected = g_build_filename (shared, "pcaps", "expected.csv", NULL);
+  g_assert_true (g_file_get_contents (expected, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  /* file,format,linktype,packets,tcp_packets,tcp_conversations,... category
+   * is column 8; only the first columns are needed, none of them quoted */
+  for (guint i = 1; lines[i] && lines[i][0]; i++)
+    {
+      g_auto(GStrv) f = g_strsplit (lines[i], ",", 8);
+      g_autofree char *path = NULL;
+      g_autofree char *out = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) manifest = NULL;
+      JsonObject *m;
+
+      if (!g_str_has_prefix (f[0], "good/"))
+        continue;
+      path = g_build_filename (shared, "pcaps", f[0], NULL);
+      out = g_strdup_printf ("%s/out%u", tmp, i);
+      g_assert_true (extract (path, NULL, out, 200, NULL, &error));
+      g_assert_no_error (error);
+      ta_folder_check (out, TA_FOLDER_CHECK_STRICT, &error);
+      g_assert_no_error (error);
+      manifest = parse_file (out, "manifest.json");
+      m = json_node_get_object (manifest);
+      g_test_message ("%s: %" G_GINT64_FORMAT " flows, tshark %s TCP streams", f[0],
+                      json_object_get_int_member (m, "total_flows"), f[5]);
+      g_assert_cmpint (json_object_get_int_member (m, "tcp_packets"), ==, g_ascii_strtoll (f[4], NULL, 10));
+      g_assert_cmpint (json_object_get_int_member (m, "total_flows"), ==, g_ascii_strtoll (f[5], NULL, 10));
+      checked++;
+    }
+  g_assert_cmpuint (checked, >=, 10);
+  rm_rf (tmp);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1199,6 +1251,7 @@ main (int    argc,
   g_test_add_func ("/folder/writer/huge-flow", test_huge_flow);
   g_test_add_func ("/folder/check/detects", test_checker_detects);
   g_test_add_func ("/folder/original-folder", test_original_folder);
+  g_test_add_func ("/folder/capture-streams", test_capture_streams);
   g_test_add_func ("/folder/generated-classes", test_generated_classes);
   return g_test_run ();
 }
