@@ -284,6 +284,8 @@ test_addresses (Fixture       *fx,
     {
       const char *w = g_ptr_array_index (fx->stats.warnings, i);
 
+      g_test_message ("warning: %s", w);
+
       if (strstr (w, "c.csv") && strstr (w, "2 ids are missing from the IP map (3 uses)"))
         warned = TRUE;
     }

@@ -96,6 +96,10 @@ struct _TaFolderWriter
   gboolean         pj_valid;
 
   gint64           ts_min, ts_max, ts_prev;
+  /* digits of the last timestamp / 10^8: shared by consecutive packets */
+  guint64          ts_hi;
+  char             ts_hi_str[24];
+  guint            ts_hi_len;
   TaFolderSummary  summary;
   /* flows per (state, close type, invalid reason); into summary at finish */
   guint64          class_counts[TA_FLOW_STATE_ONGOING + 1][TA_CLOSE_OPEN + 1][TA_INVALID_INCOMPLETE_NO_ACK + 1];
@@ -348,6 +352,25 @@ csv_quote (const char *s)
   return g_string_free (out, FALSE);
 }
 
+static inline char *
+put_ts (TaFolderWriter *self,
+        char           *p,
+        gint64          ts)
+{
+  guint64 hi;
+
+  if (G_UNLIKELY (ts < 100000000))
+    return put_i64 (p, ts);
+  hi = (guint64) ts / 100000000;
+  if (G_UNLIKELY (hi != self->ts_hi || self->ts_hi_len == 0))
+    {
+      self->ts_hi = hi;
+      self->ts_hi_len = put_u64 (self->ts_hi_str, hi) - self->ts_hi_str;
+    }
+  p = put_mem (p, self->ts_hi_str, self->ts_hi_len);
+  return put_u32_8 (p, (guint32) ((guint64) ts % 100000000));
+}
+
 /* ----------------------------------------------------------- addresses */
 
 static void
@@ -426,7 +449,7 @@ put_packet_json (TaFolderWriter *self,
   guint fi;
 
   p = PUT_LIT (p, "{\"timestamp\":");
-  p = put_i64 (p, pkt->ts);
+  p = put_ts (self, p, pkt->ts);
   p = PUT_LIT (p, ",\"src_ip\":");
   p = put_mem (p, s->json, s->json_len);
   p = PUT_LIT (p, ",\"dst_ip\":");
@@ -987,7 +1010,7 @@ ta_folder_writer_add (TaFolderWriter  *self,
 
   /* packets.csv */
   p = reserve (self, &self->packets, s->csv_len + d->csv_len + 160);
-  p = put_i64 (p, pkt->ts);
+  p = put_ts (self, p, pkt->ts);
   *p++ = ',';
   p = put_mem (p, s->csv, s->csv_len);
   *p++ = ',';
