@@ -18,8 +18,14 @@ section () {  # the man page text of ".SS $1" up to the next section
     on { print }' "$man"
 }
 
-for sub in extract import attacks; do
-  help=$("$cli" "$sub" --help 2>&1); rc=$?
+# the subcommands, from the dispatcher's own list
+subs=$(LANGUAGE=C LC_ALL=C "$cli" --help 2>&1 | awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 }')
+[ -n "$subs" ] || { echo "FAIL: timearcs-cli --help lists no commands"; exit 1; }
+for sub in $subs; do
+  checked=$((checked + 1))
+  grep -q "^\.B timearcs-cli $sub\$" "$man" || { echo "FAIL: the SYNOPSIS lacks timearcs-cli $sub"; fail=1; }
+
+  help=$(LANGUAGE=C LC_ALL=C "$cli" "$sub" --help 2>&1); rc=$?
   if [ "$rc" -ne 0 ]; then
     echo "note: timearcs-cli $sub --help exits $rc (not built yet?): not checked"
     continue

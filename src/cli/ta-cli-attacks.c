@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <signal.h>
 #include <stdio.h>
@@ -61,7 +62,7 @@ print_summary (const TaAttacksOptions *opts,
 {
   guint64 labelled = 0;
 
-  printf (_("Read %" G_GUINT64_FORMAT " packets from %u file(s) into %" G_GUINT64_FORMAT " rows\n"),
+  printf (_("Read %" PRIu64 " packets from %u file(s) into %" PRIu64 " rows\n"),
           r->packets, r->n_files_read, r->rows);
   if (r->ts_units & (TA_TS_UNIT_S | TA_TS_UNIT_MS))
     printf (_("Timestamps: %s%s%s (told apart by magnitude)\n"),
@@ -69,8 +70,8 @@ print_summary (const TaAttacksOptions *opts,
             (r->ts_units & TA_TS_UNIT_MS) ? "ms " : "",
             (r->ts_units & TA_TS_UNIT_US) ? "µs" : "");
   if (opts->ground_truth != NULL)
-    printf (_("Ground truth: %" G_GUINT64_FORMAT " events (%" G_GUINT64_FORMAT " blank rows skipped, %"
-              G_GUINT64_FORMAT " bad rows)\n"),
+    printf (_("Ground truth: %" PRIu64 " events (%" PRIu64 " blank rows skipped, %"
+              PRIu64 " bad rows)\n"),
             r->gt_events, r->gt_blank_rows, r->gt_bad_rows);
   printf (_("Packets per event type:\n"));
   for (guint i = 0; i < r->labels->len; i++)
@@ -82,14 +83,14 @@ print_summary (const TaAttacksOptions *opts,
       printf ("  %12" G_GUINT64_FORMAT "  %4d  %s\n", c->packets, c->code,
               c->label ? c->label : _("(not in the event mapping)"));
     }
-  printf (_("Labelled: %" G_GUINT64_FORMAT ", normal: %" G_GUINT64_FORMAT "\n"), labelled, r->normal);
+  printf (_("Labelled: %" PRIu64 ", normal: %" PRIu64 "\n"), labelled, r->normal);
   if (opts->ground_truth != NULL)
-    printf (_("Matched by the ground truth: %" G_GUINT64_FORMAT ", ambiguous (several events): %"
-              G_GUINT64_FORMAT ", of which with differing labels: %" G_GUINT64_FORMAT "\n"),
+    printf (_("Matched by the ground truth: %" PRIu64 ", ambiguous (several events): %"
+              PRIu64 ", of which with differing labels: %" PRIu64 "\n"),
             r->gt_matched, r->ambiguous, r->conflicting);
   if (r->column_labelled > 0)
-    printf (_("Labelled by the attack column: %" G_GUINT64_FORMAT "\n"), r->column_labelled);
-  printf (_("Malformed rows skipped: %" G_GUINT64_FORMAT "\n"), r->malformed);
+    printf (_("Labelled by the attack column: %" PRIu64 "\n"), r->column_labelled);
+  printf (_("Malformed rows skipped: %" PRIu64 "\n"), r->malformed);
   printf (_("New IP ids: %u, new event labels: %u\n"), r->new_ids, r->new_labels);
   printf (_("Wrote %s"), r->out);
   if (r->grouped_out)

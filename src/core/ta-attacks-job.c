@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -257,7 +258,7 @@ ta_attacks_run (const TaAttacksOptions  *options,
       for (guint i = 0; i < problems->len; i++)
         add_message (result, g_strdup (problems->pdata[i]));
       if (result->gt_bad_rows > problems->len)
-        add_message (result, g_strdup_printf (_("%s: %" G_GUINT64_FORMAT " more bad rows"),
+        add_message (result, g_strdup_printf (_("%s: %" PRIu64 " more bad rows"),
                                               options->ground_truth,
                                               result->gt_bad_rows - problems->len));
       labeler = ta_labeler_new (gt, events, addrs);
@@ -336,7 +337,7 @@ ta_attacks_run (const TaAttacksOptions  *options,
       if (local != NULL)
         {
           result->n_files_failed++;
-          add_message (result, g_strdup_printf (_("%s (%" G_GUINT64_FORMAT " packets before it were kept)"),
+          add_message (result, g_strdup_printf (_("%s (%" PRIu64 " packets before it were kept)"),
                                                 local->message, n));
           if (n == 0)
             continue;
