@@ -81,7 +81,7 @@ done
 # <inttypes.h> macros (PRIu64, PRId64, ...) are fine: xgettext knows them.
 # Scans whole calls, so strings continued over several lines count too.
 macro_hits=$(find src -type f \( -name '*.c' -o -name '*.h' \) | LC_ALL=C sort | xargs perl -0777 -ne '
-  while (/(?<![A-Za-z0-9_])(?:N_|_|C_|NC_)\(((?:\s*(?:"(?:[^"\\]|\\.)*"|G_G[A-Z0-9]*_(?:FORMAT|MODIFIER)|,))*)/g) {
+  while (/(?<![A-Za-z0-9_])(?:N_|_|C_|NC_|Q_|ngettext|dngettext|g_dngettext|g_dpgettext2?)\s*\((?:[^(),"]*,)?((?:\s*(?:"(?:[^"\\]|\\.)*"|G_G[A-Z0-9]*_(?:FORMAT|MODIFIER)|,))*)/g) {
     my ($call, $at) = ($1, $-[0]);
     if ($call =~ /G_G[A-Z0-9]*_(?:FORMAT|MODIFIER)/) {
       my $line = 1 + (substr($_, 0, $at) =~ tr/\n//);

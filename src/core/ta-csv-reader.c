@@ -975,8 +975,8 @@ ta_csv_reader_next (TaCsvReader  *self,
       self->warned_unmapped = TRUE;
       ta_read_stats_add_warning (self->config.stats,
                                  g_dngettext (GETTEXT_PACKAGE,
-                                              "%s: %u id is missing from the IP map (%" G_GUINT64_FORMAT " uses); it is written as its decimal text",
-                                              "%s: %u ids are missing from the IP map (%" G_GUINT64_FORMAT " uses); they are written as their decimal text",
+                                              "%s: %u id is missing from the IP map (%" PRIu64 " uses); it is written as its decimal text",
+                                              "%s: %u ids are missing from the IP map (%" PRIu64 " uses); they are written as their decimal text",
                                               self->unmapped_ids),
                                  self->path, self->unmapped_ids, self->unmapped_rows);
     }
