@@ -102,6 +102,19 @@ if [ -x "$cli" ]; then
   "$cli" --version | grep -q '^timearcs-cli ' || { echo "FAIL: timearcs-cli --version"; fail=1; }
 fi
 
+# The installed app starts far enough to parse its command line (no display
+# needed for --help): it links, and GApplication is set up.
+app_bin="$dest$bindir/timearcs"
+if [ "$app" = true ] && [ -x "$app_bin" ]; then
+  out=$(env -u DISPLAY -u WAYLAND_DISPLAY "$app_bin" --help-gapplication 2>&1); rc=$?
+  if [ "$rc" -ne 0 ] || ! printf '%s\n' "$out" | grep -q -e '--gapplication-service'; then
+    echo "FAIL: installed timearcs --help-gapplication (exit $rc):"; printf '%s\n' "$out"
+    fail=1
+  else
+    echo "ok   timearcs --help-gapplication offers --gapplication-service"
+  fi
+fi
+
 # The German catalogue translates the CLI's usage line.
 mo="$dest$localedir/de/LC_MESSAGES/timearcs.mo"
 if [ -f "$mo" ] && command -v msgunfmt > /dev/null; then
