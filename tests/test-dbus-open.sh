@@ -1,9 +1,13 @@
 #!/bin/sh
 # Opening a subset folder from a file manager, end to end with the real
 # binary, a private session bus and a virtual display:
-#   1. D-Bus activation (DBusActivatable=true): org.freedesktop.Application.Open
-#      on io.github.timearcs.TimeArcs starts `timearcs --gapplication-service`
-#      through the .service file, and the folder opens;
+#   1. D-Bus activation (DBusActivatable=true): with the desktop file
+#      installed, `gapplication launch` sends org.freedesktop.Application.Open
+#      for the folder to io.github.timearcs.TimeArcs, as a file manager does
+#      for a DBusActivatable app,
+#      the bus starts `timearcs --gapplication-service` through the .service
+#      file, and the folder opens (without a desktop file: the Open call is
+#      made directly);
 #   2. a second launch as the desktop file's Exec line runs it
 #      (`timearcs %U` with a file:// URI, here with a space in the name)
 #      hands the folder to the running instance and exits; the folder opens
@@ -11,7 +15,7 @@
 #   3. the same with a plain path.
 # A folder counts as open when a window titled with its name is shown.
 #
-# Usage: test-dbus-open.sh TIMEARCS FOLDER
+# Usage: test-dbus-open.sh TIMEARCS FOLDER [DESKTOP_FILE]
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
@@ -21,6 +25,7 @@ obj=/io/github/timearcs/TimeArcs
 if [ "${1:-}" != --inner ]; then
   app=${1:?usage: test-dbus-open.sh TIMEARCS FOLDER}
   folder=${2:?usage: test-dbus-open.sh TIMEARCS FOLDER}
+  desktop=${3:-}
   for t in xvfb-run dbus-run-session dbus-daemon gdbus xdotool; do
     command -v "$t" > /dev/null || { echo "FAIL: $t is missing (needed to run a session bus and a display)"; exit 1; }
   done
@@ -49,12 +54,13 @@ CONF
   export GDK_BACKEND=x11 GSK_RENDERER=cairo GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1 GTK_A11Y=none
   export XDG_RUNTIME_DIR="$tmp"
   xvfb-run -a -s "-screen 0 1280x800x24" \
-    dbus-run-session --config-file="$tmp/session.conf" -- sh "$0" --inner "$app" "$tmp"
+    dbus-run-session --config-file="$tmp/session.conf" -- sh "$0" --inner "$app" "$tmp" "$desktop"
   exit $?
 fi
 
 app=$2
 tmp=$3
+desktop=${4:-}
 fail=0
 
 window_with () {  # wait up to 20 s for a window whose title contains $1
@@ -80,18 +86,36 @@ uri_of () {  # file:// URI with percent-encoded spaces
 
 # 1. D-Bus activation, as a file manager does with DBusActivatable=true
 uri=$(uri_of "$tmp/subset alpha")
-if ! gdbus call --session --dest "$app_id" --object-path "$obj" \
+if [ -n "$desktop" ]; then
+  # installed as applications/<id>.desktop; gapplication sends Open over
+  # the bus (that the file says DBusActivatable=true is checked by the
+  # install test and desktop-file-validate)
+  mkdir -p "$tmp/share/applications"
+  cp "$desktop" "$tmp/share/applications/$app_id.desktop"
+  if ! PATH="$(dirname "$app"):$PATH" XDG_DATA_DIRS="$tmp/share" \
+       gapplication launch "$app_id" "$tmp/subset alpha" > "$tmp/open.log" 2>&1; then
+    cat "$tmp/open.log"; echo "FAIL: gapplication launch $app_id (from its desktop file) failed"
+    exit 1
+  fi
+elif ! gdbus call --session --dest "$app_id" --object-path "$obj" \
        --method org.freedesktop.Application.Open "['$uri']" '{}' > "$tmp/open.log" 2>&1; then
   cat "$tmp/open.log"; echo "FAIL: org.freedesktop.Application.Open did not activate $app_id"
   exit 1
 fi
 if window_with "subset alpha"; then
-  echo "ok   D-Bus activation opened “subset alpha”"
+  echo "ok   D-Bus activation${desktop:+ from the desktop file} opened “subset alpha”"
 else
   echo "FAIL: D-Bus activation: no window shows “subset alpha”"; fail=1
 fi
 pid=$(owner_pid)
 [ -n "$pid" ] || { echo "FAIL: $app_id is not on the bus after activation"; exit 1; }
+# started by the bus through the .service file, not by running Exec
+if tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q -e '--gapplication-service'; then
+  echo "ok   the bus started it as a D-Bus service"
+else
+  echo "FAIL: the instance was not started by D-Bus activation: $(tr '\0' ' ' < "/proc/$pid/cmdline")"
+  fail=1
+fi
 
 # 2. second launch with a URI (the desktop file's Exec=timearcs %U)
 uri=$(uri_of "$tmp/subset gamma delta")
