@@ -1369,12 +1369,15 @@ tshark_streams (Result *r)
 /* Flows as the flow tracker (ta-flow-tracker.h) cuts them, from our
  * packets: per 4-tuple, a flow completes on a RST, on a finished close
  * (FINs both ways, then an ACK from the other end at or past the last
- * FIN), or after 300 s without a packet; a later packet of the same 4-tuple
- * starts a new flow. tshark keeps those later packets in the same
- * tcp.stream unless they begin with a SYN of a new sequence number: this is
- * the whole difference between the extraction's flow count and tcp_streams.
- * (flows: a completed flow lingers TA_FLOW_LINGER_DEFAULT_US for stray
- * packets; a SYN without ACK on its 4-tuple ends the linger.) */
+ * FIN), or after 300 s without a packet. A completed flow lingers
+ * TA_FLOW_LINGER_DEFAULT_US for stray packets of its connection (late ACKs,
+ * retransmitted FINs/SYNs after a RST); a SYN without ACK ends the linger;
+ * a later packet of the same 4-tuple starts a new flow. tshark instead keeps
+ * a 4-tuple in one tcp.stream until a SYN of a new sequence number. Before
+ * the tracker lingered, it split 4 of the 17 good samples into more flows
+ * than tcp_streams (arkime-wireshark-retrans 2 vs 1, loopback-http 2933 vs
+ * 2834, zeek-http…multi-conn 10 vs 5, zeek-tcp_reassembly 2 vs 1); with the
+ * linger the counts are equal on every sample, which the test asserts. */
 typedef struct
 {
   gboolean open;
@@ -1556,8 +1559,7 @@ test_shared_pcaps (void)
           g_assert_cmpuint (tshark_streams (&r), ==, tcp_streams);
 
           /* the same capture through the extraction CLI: rows, TCP rows and
-           * flows; flows differ from tcp_streams only where the tracker
-           * splits a 4-tuple after a RST / finished close (see tracker_flows) */
+           * flows (equal to tshark's tcp.stream count: see tracker_flows) */
           {
             gint64 x_packets, x_tcp, x_flows;
 
@@ -1570,7 +1572,7 @@ test_shared_pcaps (void)
                 g_assert_cmpint (x_packets, ==, packets);
                 g_assert_cmpint (x_tcp, ==, tcp_direct);
                 g_assert_cmpint (x_flows, ==, tracker_flows (&r));
-                g_assert_cmpint (x_flows, >=, tcp_streams);
+                g_assert_cmpint (x_flows, ==, tcp_streams);
               }
           }
         }
