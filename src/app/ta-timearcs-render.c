@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <glib/gi18n.h>
 #include <pango/pangocairo.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,7 @@ ta_render_state_init (TaRenderState *state)
   state->accent = (TaRgba) { 0.21, 0.52, 0.89, 1 };
   state->font_family = "Sans";
   state->aggregator = ta_arc_aggregator_new ();
-  state->max_ink = 0.6e6;
+  state->max_ink = 0.3e6;
 }
 
 void
@@ -142,22 +143,18 @@ typedef struct
   guint32  r, g, b, a;  /* colour 0..255, alpha 0..255 */
 } Raster;
 
+/* Blend the current colour at alpha a (0..255) over pixel (x, y) */
 static inline void
-blend (Raster *ras,
-       int     x,
-       int     y,
-       double  coverage)
+blend_a (Raster  *ras,
+         int      x,
+         int      y,
+         guint32  a)
 {
   guint32 *p;
-  guint32 a, inv, d, rb, ag;
+  guint32 inv, d, rb, ag;
 
-  if ((unsigned) x >= (unsigned) ras->width || (unsigned) y >= (unsigned) ras->height)
-    return;
-  a = (guint32) (coverage * ras->a + 0.5);
   if (a == 0)
     return;
-  if (a > 255)
-    a = 255;
   inv = 255 - a;
   /* tiled: a vertical or horizontal run of 4 pixels stays in one cache
    * line, where a linear layout touches a new line (and page) per row */
@@ -171,6 +168,15 @@ blend (Raster *ras,
   *p = rb | (ag << 8);
 }
 
+static inline guint32
+cov_alpha (const Raster *ras,
+           double        coverage)
+{
+  int a = (int) (coverage * ras->a + 0.5);
+
+  return (guint32) CLAMP (a, 0, 255);
+}
+
 /* Coverage of the span [x0, x1) on pixel row y */
 static inline void
 hspan (Raster *ras,
@@ -178,19 +184,26 @@ hspan (Raster *ras,
        double  x0,
        double  x1)
 {
-  int i0 = (int) floor (x0), i1 = (int) floor (x1);
+  int i0, i1, lo, hi;
 
-  if (y < 0 || y >= ras->height)
+  if ((unsigned) y >= (unsigned) ras->height || x1 < 0 || x0 >= ras->width)
     return;
+  i0 = (int) floor (x0);
+  i1 = (int) floor (x1);
   if (i0 == i1)
     {
-      blend (ras, i0, y, x1 - x0);
+      if (i0 >= 0 && i0 < ras->width)
+        blend_a (ras, i0, y, cov_alpha (ras, x1 - x0));
       return;
     }
-  blend (ras, i0, y, i0 + 1 - x0);
-  for (int i = i0 + 1; i < i1; i++)
-    blend (ras, i, y, 1.0);
-  blend (ras, i1, y, x1 - i1);
+  if (i0 >= 0)
+    blend_a (ras, i0, y, cov_alpha (ras, i0 + 1 - x0));
+  lo = MAX (i0 + 1, 0);
+  hi = MIN (i1, ras->width);
+  for (int i = lo; i < hi; i++)
+    blend_a (ras, i, y, ras->a);
+  if (i1 < ras->width)
+    blend_a (ras, i1, y, cov_alpha (ras, x1 - i1));
 }
 
 static inline void
@@ -199,19 +212,26 @@ vspan (Raster *ras,
        double  y0,
        double  y1)
 {
-  int i0 = (int) floor (y0), i1 = (int) floor (y1);
+  int i0, i1, lo, hi;
 
-  if (x < 0 || x >= ras->width)
+  if ((unsigned) x >= (unsigned) ras->width || y1 < 0 || y0 >= ras->height)
     return;
+  i0 = (int) floor (y0);
+  i1 = (int) floor (y1);
   if (i0 == i1)
     {
-      blend (ras, x, i0, y1 - y0);
+      if (i0 >= 0 && i0 < ras->height)
+        blend_a (ras, x, i0, cov_alpha (ras, y1 - y0));
       return;
     }
-  blend (ras, x, i0, i0 + 1 - y0);
-  for (int i = i0 + 1; i < i1; i++)
-    blend (ras, x, i, 1.0);
-  blend (ras, x, i1, y1 - i1);
+  if (i0 >= 0)
+    blend_a (ras, x, i0, cov_alpha (ras, i0 + 1 - y0));
+  lo = MAX (i0 + 1, 0);
+  hi = MIN (i1, ras->height);
+  for (int i = lo; i < hi; i++)
+    blend_a (ras, x, i, ras->a);
+  if (i1 < ras->height)
+    blend_a (ras, x, i1, cov_alpha (ras, y1 - i1));
 }
 
 /* Half circle of radius r around (cx, cy) on side s (+1 right, −1 left),
@@ -347,6 +367,8 @@ draw_arcs (TaRenderState *state,
                            state->vector ? 0 : state->max_ink, &n_draw);
   if (n_draw == 0)
     return;
+  state->n_drawn = n_draw;
+  state->n_merged = ta_arc_aggregator_get_n_merged (state->aggregator);
 
   /* counting sort by (label, width): one colour at a time, and the small
    * labels drawn last so rare types are not buried under the big ones */
@@ -764,6 +786,7 @@ ta_timearcs_render (TaRenderState *state,
   if (state->show_ground_truth)
     draw_ground_truth (state, cr);
 
+  state->n_drawn = state->n_merged = 0;
   have_sel = state->selection != NULL && state->selection->arcs->len > 0;
   draw_arcs (state, cr, width, height, have_sel ? 0.15 : 0.8);
   if (have_sel)
@@ -799,8 +822,24 @@ ta_timearcs_render (TaRenderState *state,
     }
   cairo_restore (cr);
 
-  /* label column background so bulging arcs never run under the labels */
   draw_row_labels (state, cr, layout);
+
+  if (state->n_drawn < state->n_merged)
+    {
+      g_autofree char *text = g_strdup_printf (_("Showing the %u busiest of %u arcs at this zoom — zoom in to see them all"),
+                                               state->n_drawn, state->n_merged);
+      PangoRectangle ext;
+
+      pango_layout_set_text (layout, text, -1);
+      pango_layout_get_pixel_extents (layout, NULL, &ext);
+      set_rgba (cr, &state->bg, 0.85);
+      cairo_rectangle (cr, g->x + g->width - ext.width - 12, g->y + g->height - ext.height - 6,
+                       ext.width + 8, ext.height + 4);
+      cairo_fill (cr);
+      set_rgba (cr, &state->fg, 0.8);
+      cairo_move_to (cr, g->x + g->width - ext.width - 8, g->y + g->height - ext.height - 4);
+      pango_cairo_show_layout (cr, layout);
+    }
   draw_axis (state, cr, layout, width);
 
   if (state->brushing)
