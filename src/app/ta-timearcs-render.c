@@ -647,7 +647,6 @@ draw_row_labels (TaRenderState *state,
                  PangoLayout   *layout)
 {
   const TaViewGeom *g = &state->geom;
-  double last_y = -1e9;
   guint n = g->n_rows;
   PangoRectangle ext;
   gint focus_row = -1;
@@ -671,41 +670,57 @@ draw_row_labels (TaRenderState *state,
     }
 
   /* Labels wherever there is room: the lens spreads the rows around the
-   * focus apart so their labels appear while the rest stay hidden. The row
-   * nearest the focus is always labelled. */
+   * focus apart so their labels appear while the rest stay hidden. Placed by
+   * priority (the row at the focus, selected rows, then the others in
+   * order), each only where no placed label is within MIN_LABEL_GAP. */
   if (g->lens || state->hover_row >= 0)
     focus_row = state->hover_row >= 0 ? state->hover_row
                                       : (gint) CLAMP (floor (g->row_lens.focus * n), 0, n - 1);
+  {
+    int top = (int) floor (g->y) - 16;
+    int span = (int) ceil (g->height) + 32;
+    g_autofree guint8 *taken = g_new0 (guint8, span);
 
-  for (guint r = 0; r < n; r++)
-    {
-      const TaArcRow *row = ta_arc_model_get_row (state->model, r);
-      double y = ta_view_geom_y_of_row (g, r);
-      double next = r + 1 < n ? ta_view_geom_y_of_row (g, r + 1) : 1e9;
-      gboolean sel = row_selected (state->selection, r);
-      gboolean forced = (gint) r == focus_row || sel;
+    for (guint pass = 0; pass < 3; pass++)
+      for (guint r = 0; r < n; r++)
+        {
+          const TaArcRow *row;
+          double y;
+          gboolean sel = row_selected (state->selection, r);
+          gboolean free_here = TRUE;
+          int c, lo, hi;
 
-      if (!forced && y - last_y < MIN_LABEL_GAP)
-        continue;
-      (void) next;
-      if (!forced && focus_row >= 0 && fabs (y - ta_view_geom_y_of_row (g, focus_row)) < MIN_LABEL_GAP)
-        continue;
-      pango_layout_set_text (layout, row->name, -1);
-      pango_layout_get_pixel_extents (layout, NULL, &ext);
-      if (sel)
-        set_rgba (cr, &state->accent, 1);
-      else
-        set_rgba (cr, &state->fg, (gint) r == state->hover_row ? 1.0 : 0.78);
-      cairo_move_to (cr, g->x - 10 - ext.width, y - ext.height / 2.0);
-      pango_cairo_show_layout (cr, layout);
-      last_y = y;
+          if ((pass == 0 && (gint) r != focus_row) ||
+              (pass == 1 && (!sel || (gint) r == focus_row)) ||
+              (pass == 2 && (sel || (gint) r == focus_row)))
+            continue;
+          y = ta_view_geom_y_of_row (g, r);
+          c = (int) floor (y) - top;
+          lo = MAX (0, c - (int) (MIN_LABEL_GAP / 2));
+          hi = MIN (span - 1, c + (int) (MIN_LABEL_GAP / 2));
+          for (int i = lo; i <= hi && free_here; i++)
+            free_here = !taken[i];
+          if (!free_here)
+            continue;
+          memset (taken + lo, 1, hi - lo + 1);
 
-      /* tick to the row */
-      set_rgba (cr, &state->fg, 0.25);
-      cairo_move_to (cr, g->x - 6, floor (y) + 0.5);
-      cairo_line_to (cr, g->x - 1, floor (y) + 0.5);
-      cairo_stroke (cr);
-    }
+          row = ta_arc_model_get_row (state->model, r);
+          pango_layout_set_text (layout, row->name, -1);
+          pango_layout_get_pixel_extents (layout, NULL, &ext);
+          if (sel)
+            set_rgba (cr, &state->accent, 1);
+          else
+            set_rgba (cr, &state->fg, (gint) r == state->hover_row || (gint) r == focus_row ? 1.0 : 0.78);
+          cairo_move_to (cr, g->x - 10 - ext.width, y - ext.height / 2.0);
+          pango_cairo_show_layout (cr, layout);
+
+          /* tick to the row */
+          set_rgba (cr, &state->fg, 0.25);
+          cairo_move_to (cr, g->x - 6, floor (y) + 0.5);
+          cairo_line_to (cr, g->x - 1, floor (y) + 0.5);
+          cairo_stroke (cr);
+        }
+  }
 }
 
 static void
