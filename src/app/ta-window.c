@@ -867,7 +867,8 @@ on_model_state_changed (TaWindow *self)
 {
   gboolean have = ta_timearcs_view_get_model (self->view) != NULL;
   const char *needs_model[] = { "export", "reset-zoom", "zoom-in", "zoom-out", "clear-selection",
-                                "choose-ip-map", "choose-mapping", "choose-ground-truth" };
+                                "choose-ip-map", "choose-mapping", "choose-ground-truth",
+                                "label-mode", "toggle-label-mode", "lens", "ground-truth" };
   GAction *none = g_action_map_lookup_action (G_ACTION_MAP (self), "none");
 
   for (guint i = 0; i < G_N_ELEMENTS (needs_model); i++)
