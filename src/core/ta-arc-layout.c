@@ -424,7 +424,7 @@ ta_arc_model_new (TaAttackData *data,
   g_autofree RecKey *keys = NULL;
   g_autofree guint32 *order = NULL;
   g_autofree guint32 *row_of_node = NULL;
-  g_autofree guint32 *rec_label[TA_N_LABEL_MODES] = { NULL };
+  guint32 *rec_label[TA_N_LABEL_MODES] = { NULL };
   g_autoptr(GArray) edges = g_array_new (FALSE, FALSE, sizeof (TaRowEdge));
   const TaAttackRecord *recs;
   guint n_recs = 0;
@@ -606,7 +606,10 @@ ta_arc_model_new (TaAttackData *data,
     }
 
   for (guint m = 0; m < TA_N_LABEL_MODES; m++)
-    g_hash_table_unref (type_labels[m]);
+    {
+      g_hash_table_unref (type_labels[m]);
+      g_free (rec_label[m]);
+    }
   if (n_recs == 0)
     self->first_minute = self->last_minute = 0;
   return self;

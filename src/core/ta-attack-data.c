@@ -458,7 +458,7 @@ ta_label_map_new_from_data (const char  *name,
 
   self = g_new0 (TaLabelMap, 1);
   self->name = g_strdup (name);
-  self->by_code = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->by_code = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->by_label = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   json_object_iter_init (&iter, json_node_get_object (root));
