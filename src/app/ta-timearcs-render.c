@@ -34,7 +34,7 @@ ta_render_state_init (TaRenderState *state)
   state->accent = (TaRgba) { 0.21, 0.52, 0.89, 1 };
   state->font_family = "Sans";
   state->aggregator = ta_arc_aggregator_new ();
-  state->max_ink = 0.3e6;
+  state->max_ink = 0.2e6;
 }
 
 void

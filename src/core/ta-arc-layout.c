@@ -1061,7 +1061,7 @@ ta_arc_aggregate (TaArcAggregator  *self,
       while (cell < 64 && (double) cell * cell < ink / max_ink)
         cell *= 2;
       ink = aggregate_pass (self, arcs, begin, end, geom, mode, hidden, cell);
-      if (ink > max_ink && cell < 64)
+      if (ink > 2 * max_ink && cell < 64)
         {
           cell = 64;
           ink = aggregate_pass (self, arcs, begin, end, geom, mode, hidden, cell);
