@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <glib/gi18n.h>
 #include <pango/pangocairo.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +34,7 @@ ta_render_state_init (TaRenderState *state)
   state->accent = (TaRgba) { 0.21, 0.52, 0.89, 1 };
   state->font_family = "Sans";
   state->aggregator = ta_arc_aggregator_new ();
-  state->max_ink = 1.5e6;
+  state->max_ink = 0.2e6;
 }
 
 void
@@ -42,6 +43,7 @@ ta_render_state_clear (TaRenderState *state)
   g_clear_pointer (&state->aggregator, ta_arc_aggregator_free);
   g_clear_pointer (&state->order, g_free);
   g_clear_pointer (&state->layer, cairo_surface_destroy);
+  g_clear_pointer (&state->tiles, free);
   state->order_len = 0;
 }
 
@@ -134,31 +136,29 @@ arc_path (cairo_t *cr,
 
 typedef struct
 {
-  guint32 *data;
-  int      stride;   /* in pixels */
+  guint32 *data;     /* 4×4-pixel tiles, one 64-byte cache line each */
+  int      tiles_w;  /* tiles per tile row */
   int      width;
   int      height;
   guint32  r, g, b, a;  /* colour 0..255, alpha 0..255 */
 } Raster;
 
+/* Blend the current colour at alpha a (0..255) over pixel (x, y) */
 static inline void
-blend (Raster *ras,
-       int     x,
-       int     y,
-       double  coverage)
+blend_a (Raster  *ras,
+         int      x,
+         int      y,
+         guint32  a)
 {
   guint32 *p;
-  guint32 a, inv, d, rb, ag;
+  guint32 inv, d, rb, ag;
 
-  if ((unsigned) x >= (unsigned) ras->width || (unsigned) y >= (unsigned) ras->height)
-    return;
-  a = (guint32) (coverage * ras->a + 0.5);
   if (a == 0)
     return;
-  if (a > 255)
-    a = 255;
   inv = 255 - a;
-  p = ras->data + (gsize) y * ras->stride + x;
+  /* tiled: a vertical or horizontal run of 4 pixels stays in one cache
+   * line, where a linear layout touches a new line (and page) per row */
+  p = ras->data + ((gsize) (y >> 2) * ras->tiles_w + (x >> 2)) * 16 + ((y & 3) << 2) + (x & 3);
   d = *p;
   /* two channels per multiply: premultiplied source over destination */
   rb = ((ras->r << 16) | ras->b) * a + (d & 0x00ff00ff) * inv;
@@ -168,6 +168,15 @@ blend (Raster *ras,
   *p = rb | (ag << 8);
 }
 
+static inline guint32
+cov_alpha (const Raster *ras,
+           double        coverage)
+{
+  int a = (int) (coverage * ras->a + 0.5);
+
+  return (guint32) CLAMP (a, 0, 255);
+}
+
 /* Coverage of the span [x0, x1) on pixel row y */
 static inline void
 hspan (Raster *ras,
@@ -175,19 +184,26 @@ hspan (Raster *ras,
        double  x0,
        double  x1)
 {
-  int i0 = (int) floor (x0), i1 = (int) floor (x1);
+  int i0, i1, lo, hi;
 
-  if (y < 0 || y >= ras->height)
+  if ((unsigned) y >= (unsigned) ras->height || x1 < 0 || x0 >= ras->width)
     return;
+  i0 = (int) floor (x0);
+  i1 = (int) floor (x1);
   if (i0 == i1)
     {
-      blend (ras, i0, y, x1 - x0);
+      if (i0 >= 0 && i0 < ras->width)
+        blend_a (ras, i0, y, cov_alpha (ras, x1 - x0));
       return;
     }
-  blend (ras, i0, y, i0 + 1 - x0);
-  for (int i = i0 + 1; i < i1; i++)
-    blend (ras, i, y, 1.0);
-  blend (ras, i1, y, x1 - i1);
+  if (i0 >= 0)
+    blend_a (ras, i0, y, cov_alpha (ras, i0 + 1 - x0));
+  lo = MAX (i0 + 1, 0);
+  hi = MIN (i1, ras->width);
+  for (int i = lo; i < hi; i++)
+    blend_a (ras, i, y, ras->a);
+  if (i1 < ras->width)
+    blend_a (ras, i1, y, cov_alpha (ras, x1 - i1));
 }
 
 static inline void
@@ -196,19 +212,26 @@ vspan (Raster *ras,
        double  y0,
        double  y1)
 {
-  int i0 = (int) floor (y0), i1 = (int) floor (y1);
+  int i0, i1, lo, hi;
 
-  if (x < 0 || x >= ras->width)
+  if ((unsigned) x >= (unsigned) ras->width || y1 < 0 || y0 >= ras->height)
     return;
+  i0 = (int) floor (y0);
+  i1 = (int) floor (y1);
   if (i0 == i1)
     {
-      blend (ras, x, i0, y1 - y0);
+      if (i0 >= 0 && i0 < ras->height)
+        blend_a (ras, x, i0, cov_alpha (ras, y1 - y0));
       return;
     }
-  blend (ras, x, i0, i0 + 1 - y0);
-  for (int i = i0 + 1; i < i1; i++)
-    blend (ras, x, i, 1.0);
-  blend (ras, x, i1, y1 - i1);
+  if (i0 >= 0)
+    blend_a (ras, x, i0, cov_alpha (ras, i0 + 1 - y0));
+  lo = MAX (i0 + 1, 0);
+  hi = MIN (i1, ras->height);
+  for (int i = lo; i < hi; i++)
+    blend_a (ras, x, i, ras->a);
+  if (i1 < ras->height)
+    blend_a (ras, x, i1, cov_alpha (ras, y1 - i1));
 }
 
 /* Half circle of radius r around (cx, cy) on side s (+1 right, −1 left),
@@ -274,32 +297,22 @@ raster_arc (Raster *ras,
   raster_half_circle (ras, x, (y1 + y2) / 2, r, y1 < y2 ? +1 : -1, w);
 }
 
-static const cairo_user_data_key_t layer_key;
-
-/* The rasteriser walks down columns: with 4 KiB pages nearly every blend
- * of a tall arc is a TLB miss, so ask for huge pages where the kernel
- * offers them (transparent huge pages in madvise mode). */
-static cairo_surface_t *
-create_layer (int width,
-              int height)
+/* The tile buffer is walked down columns by tall arcs: ask for huge pages
+ * where the kernel offers them (transparent huge pages in madvise mode). */
+static guint32 *
+alloc_tiles (gsize  size,
+             gsize *out_size)
 {
-  int stride = cairo_format_stride_for_width (CAIRO_FORMAT_ARGB32, width);
-  gsize size = (gsize) stride * height;
-  cairo_surface_t *surface;
   void *mem = NULL;
 
-#ifdef MADV_HUGEPAGE
   size = (size + (2u << 20) - 1) & ~(gsize) ((2u << 20) - 1);
   if (posix_memalign (&mem, 2u << 20, size) != 0)
-    mem = NULL;
-  else
-    madvise (mem, size, MADV_HUGEPAGE);
+    g_error ("out of memory");
+#ifdef MADV_HUGEPAGE
+  madvise (mem, size, MADV_HUGEPAGE);
 #endif
-  if (mem == NULL)
-    return cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  surface = cairo_image_surface_create_for_data (mem, CAIRO_FORMAT_ARGB32, width, height, stride);
-  cairo_surface_set_user_data (surface, &layer_key, mem, free);
-  return surface;
+  *out_size = size;
+  return mem;
 }
 
 static void
@@ -347,21 +360,22 @@ draw_arcs (TaRenderState *state,
   guint n_keys = n_labels * N_WIDTH_BUCKETS;
   g_autofree guint *bucket_start = NULL;
   Raster ras;
-  int lw, lh;
+  int lw, lh, ox, oy;
 
   draw = ta_arc_aggregate (state->aggregator, state->model, &state->geom,
                            state->mode, state->hidden,
                            state->vector ? 0 : state->max_ink, &n_draw);
   if (n_draw == 0)
     return;
+  state->n_drawn = n_draw;
+  state->n_merged = ta_arc_aggregator_get_n_merged (state->aggregator);
 
   /* counting sort by (label, width): one colour at a time, and the small
    * labels drawn last so rare types are not buried under the big ones */
-  bucket_start = g_new0 (guint, n_keys + 1);
-  sort_draw_list (state, draw, n_draw, n_keys, bucket_start);
-
   if (state->vector)
     {
+      bucket_start = g_new0 (guint, n_keys + 1);
+      sort_draw_list (state, draw, n_draw, n_keys, bucket_start);
       cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
       for (gint label = (gint) n_labels - 1; label >= 0; label--)
         {
@@ -387,40 +401,65 @@ draw_arcs (TaRenderState *state,
       return;
     }
 
-  lw = (int) ceil (width);
-  lh = (int) ceil (height);
+  /* the layer covers the plot (arcs are clipped to it anyway) */
+  ox = (int) floor (state->geom.x);
+  oy = (int) floor (state->geom.y) - 4;
+  lw = MAX (1, (int) ceil (width) - ox);
+  lh = MAX (1, (int) ceil (state->geom.height) + 8);
   if (state->layer == NULL ||
       cairo_image_surface_get_width (state->layer) != lw ||
       cairo_image_surface_get_height (state->layer) != lh)
     {
       g_clear_pointer (&state->layer, cairo_surface_destroy);
-      state->layer = create_layer (lw, lh);
+      g_clear_pointer (&state->tiles, free);
+      state->layer = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, lw, lh);
+      state->tiles = alloc_tiles ((gsize) ((lw + 3) / 4) * ((lh + 3) / 4) * 16 * 4, &state->tiles_size);
     }
-  cairo_surface_flush (state->layer);
-  ras.data = (guint32 *) (gpointer) cairo_image_surface_get_data (state->layer);
-  ras.stride = cairo_image_surface_get_stride (state->layer) / 4;
+  ras.data = state->tiles;
+  ras.tiles_w = (lw + 3) / 4;
   ras.width = lw;
   ras.height = lh;
-  memset (ras.data, 0, (gsize) ras.stride * 4 * lh);
+  memset (ras.data, 0, state->tiles_size);
 
-  for (gint label = (gint) n_labels - 1; label >= 0; label--)
+  /* In x order (the draw list comes sorted by minute): consecutive arcs
+   * touch neighbouring columns, so the tile buffer is swept once instead of
+   * once per colour. */
+  ras.a = (guint32) CLAMP (alpha * 255 + 0.5, 0, 255);
+  for (guint j = 0; j < n_draw; j++)
     {
-      const TaArcLabel *l = ta_arc_model_get_label (state->model, state->mode, label);
+      const TaDrawArc *d = &draw[j];
+      guint32 color = ta_arc_model_get_label (state->model, state->mode, d->label)->color;
 
-      ras.r = (l->color >> 16) & 0xff;
-      ras.g = (l->color >> 8) & 0xff;
-      ras.b = l->color & 0xff;
-      ras.a = (guint32) CLAMP (alpha * 255 + 0.5, 0, 255);
-      for (guint k = label * N_WIDTH_BUCKETS; k < (label + 1) * N_WIDTH_BUCKETS; k++)
-        for (guint j = bucket_start[k]; j < bucket_start[k + 1]; j++)
-          {
-            const TaDrawArc *d = &draw[state->order[j]];
-
-            raster_arc (&ras, d->x, d->y1, d->y2, d->width);
-          }
+      ras.r = (color >> 16) & 0xff;
+      ras.g = (color >> 8) & 0xff;
+      ras.b = color & 0xff;
+      raster_arc (&ras, d->x - ox, d->y1 - oy, d->y2 - oy, d->width);
     }
+
+  /* untile into the cairo layer */
+  cairo_surface_flush (state->layer);
+  {
+    guchar *dst = cairo_image_surface_get_data (state->layer);
+    int stride = cairo_image_surface_get_stride (state->layer);
+
+    for (int y = 0; y < lh; y++)
+      {
+        guint32 *row = (guint32 *) (gpointer) (dst + (gsize) y * stride);
+        const guint32 *src = ras.data + (gsize) (y >> 2) * ras.tiles_w * 16 + ((y & 3) << 2);
+
+        for (int tx = 0; tx < ras.tiles_w; tx++)
+          {
+            int x = tx * 4;
+
+            if (x + 4 <= lw)
+              memcpy (row + x, src + tx * 16, 16);
+            else
+              memcpy (row + x, src + tx * 16, (lw - x) * 4);
+          }
+      }
+  }
   cairo_surface_mark_dirty (state->layer);
-  cairo_set_source_surface (cr, state->layer, 0, 0);
+  cairo_set_source_surface (cr, state->layer, ox, oy);
   cairo_paint (cr);
 }
 
@@ -608,7 +647,6 @@ draw_row_labels (TaRenderState *state,
                  PangoLayout   *layout)
 {
   const TaViewGeom *g = &state->geom;
-  double last_y = -1e9;
   guint n = g->n_rows;
   PangoRectangle ext;
   gint focus_row = -1;
@@ -632,41 +670,57 @@ draw_row_labels (TaRenderState *state,
     }
 
   /* Labels wherever there is room: the lens spreads the rows around the
-   * focus apart so their labels appear while the rest stay hidden. The row
-   * nearest the focus is always labelled. */
+   * focus apart so their labels appear while the rest stay hidden. Placed by
+   * priority (the row at the focus, selected rows, then the others in
+   * order), each only where no placed label is within MIN_LABEL_GAP. */
   if (g->lens || state->hover_row >= 0)
     focus_row = state->hover_row >= 0 ? state->hover_row
                                       : (gint) CLAMP (floor (g->row_lens.focus * n), 0, n - 1);
+  {
+    int top = (int) floor (g->y) - 16;
+    int span = (int) ceil (g->height) + 32;
+    g_autofree guint8 *taken = g_new0 (guint8, span);
 
-  for (guint r = 0; r < n; r++)
-    {
-      const TaArcRow *row = ta_arc_model_get_row (state->model, r);
-      double y = ta_view_geom_y_of_row (g, r);
-      double next = r + 1 < n ? ta_view_geom_y_of_row (g, r + 1) : 1e9;
-      gboolean sel = row_selected (state->selection, r);
-      gboolean forced = (gint) r == focus_row || sel;
+    for (guint pass = 0; pass < 3; pass++)
+      for (guint r = 0; r < n; r++)
+        {
+          const TaArcRow *row;
+          double y;
+          gboolean sel = row_selected (state->selection, r);
+          gboolean free_here = TRUE;
+          int c, lo, hi;
 
-      if (!forced && y - last_y < MIN_LABEL_GAP)
-        continue;
-      (void) next;
-      if (!forced && focus_row >= 0 && fabs (y - ta_view_geom_y_of_row (g, focus_row)) < MIN_LABEL_GAP)
-        continue;
-      pango_layout_set_text (layout, row->name, -1);
-      pango_layout_get_pixel_extents (layout, NULL, &ext);
-      if (sel)
-        set_rgba (cr, &state->accent, 1);
-      else
-        set_rgba (cr, &state->fg, (gint) r == state->hover_row ? 1.0 : 0.78);
-      cairo_move_to (cr, g->x - 10 - ext.width, y - ext.height / 2.0);
-      pango_cairo_show_layout (cr, layout);
-      last_y = y;
+          if ((pass == 0 && (gint) r != focus_row) ||
+              (pass == 1 && (!sel || (gint) r == focus_row)) ||
+              (pass == 2 && (sel || (gint) r == focus_row)))
+            continue;
+          y = ta_view_geom_y_of_row (g, r);
+          c = (int) floor (y) - top;
+          lo = MAX (0, c - (int) (MIN_LABEL_GAP / 2));
+          hi = MIN (span - 1, c + (int) (MIN_LABEL_GAP / 2));
+          for (int i = lo; i <= hi && free_here; i++)
+            free_here = !taken[i];
+          if (!free_here)
+            continue;
+          memset (taken + lo, 1, hi - lo + 1);
 
-      /* tick to the row */
-      set_rgba (cr, &state->fg, 0.25);
-      cairo_move_to (cr, g->x - 6, floor (y) + 0.5);
-      cairo_line_to (cr, g->x - 1, floor (y) + 0.5);
-      cairo_stroke (cr);
-    }
+          row = ta_arc_model_get_row (state->model, r);
+          pango_layout_set_text (layout, row->name, -1);
+          pango_layout_get_pixel_extents (layout, NULL, &ext);
+          if (sel)
+            set_rgba (cr, &state->accent, 1);
+          else
+            set_rgba (cr, &state->fg, (gint) r == state->hover_row || (gint) r == focus_row ? 1.0 : 0.78);
+          cairo_move_to (cr, g->x - 10 - ext.width, y - ext.height / 2.0);
+          pango_cairo_show_layout (cr, layout);
+
+          /* tick to the row */
+          set_rgba (cr, &state->fg, 0.25);
+          cairo_move_to (cr, g->x - 6, floor (y) + 0.5);
+          cairo_line_to (cr, g->x - 1, floor (y) + 0.5);
+          cairo_stroke (cr);
+        }
+  }
 }
 
 static void
@@ -747,6 +801,7 @@ ta_timearcs_render (TaRenderState *state,
   if (state->show_ground_truth)
     draw_ground_truth (state, cr);
 
+  state->n_drawn = state->n_merged = 0;
   have_sel = state->selection != NULL && state->selection->arcs->len > 0;
   draw_arcs (state, cr, width, height, have_sel ? 0.15 : 0.8);
   if (have_sel)
@@ -782,8 +837,24 @@ ta_timearcs_render (TaRenderState *state,
     }
   cairo_restore (cr);
 
-  /* label column background so bulging arcs never run under the labels */
   draw_row_labels (state, cr, layout);
+
+  if (state->n_drawn < state->n_merged)
+    {
+      g_autofree char *text = g_strdup_printf (_("Showing the %u busiest of %u arcs at this zoom — zoom in to see them all"),
+                                               state->n_drawn, state->n_merged);
+      PangoRectangle ext;
+
+      pango_layout_set_text (layout, text, -1);
+      pango_layout_get_pixel_extents (layout, NULL, &ext);
+      set_rgba (cr, &state->bg, 0.85);
+      cairo_rectangle (cr, g->x + g->width - ext.width - 12, g->y + g->height - ext.height - 6,
+                       ext.width + 8, ext.height + 4);
+      cairo_fill (cr);
+      set_rgba (cr, &state->fg, 0.8);
+      cairo_move_to (cr, g->x + g->width - ext.width - 8, g->y + g->height - ext.height - 4);
+      pango_cairo_show_layout (cr, layout);
+    }
   draw_axis (state, cr, layout, width);
 
   if (state->brushing)

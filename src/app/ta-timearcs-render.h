@@ -62,6 +62,8 @@ typedef struct
   /* computed by ta_timearcs_layout() */
   TaViewGeom       geom;
   double           label_width;
+  guint            n_drawn;         /* arcs drawn in the last frame */
+  guint            n_merged;        /* arcs there were to draw before the ink cap */
 
   /* output: TRUE draws arcs as cairo paths (SVG/PDF export); otherwise they
    * are rasterised directly into an image layer, which is what keeps
@@ -74,6 +76,8 @@ typedef struct
   guint32         *order;
   guint            order_len;
   cairo_surface_t *layer;
+  guint32         *tiles;
+  gsize            tiles_size;
 } TaRenderState;
 
 void     ta_render_state_init      (TaRenderState *state);

@@ -424,7 +424,7 @@ ta_arc_model_new (TaAttackData *data,
   g_autofree RecKey *keys = NULL;
   g_autofree guint32 *order = NULL;
   g_autofree guint32 *row_of_node = NULL;
-  g_autofree guint32 *rec_label[TA_N_LABEL_MODES] = { NULL };
+  guint32 *rec_label[TA_N_LABEL_MODES] = { NULL };
   g_autoptr(GArray) edges = g_array_new (FALSE, FALSE, sizeof (TaRowEdge));
   const TaAttackRecord *recs;
   guint n_recs = 0;
@@ -606,7 +606,10 @@ ta_arc_model_new (TaAttackData *data,
     }
 
   for (guint m = 0; m < TA_N_LABEL_MODES; m++)
-    g_hash_table_unref (type_labels[m]);
+    {
+      g_hash_table_unref (type_labels[m]);
+      g_free (rec_label[m]);
+    }
   if (n_recs == 0)
     self->first_minute = self->last_minute = 0;
   return self;
@@ -781,6 +784,9 @@ struct _TaArcAggregator
   guint    cell;
   guint    n_visible;
   guint    n_rows;
+  guint    n_merged;    /* draw arcs before the ink cap */
+  guint32 *keep;
+  guint    keep_len;
 };
 
 TaArcAggregator *
@@ -802,6 +808,7 @@ ta_arc_aggregator_free (TaArcAggregator *self)
   g_free (self->table);
   g_free (self->row_y);
   g_free (self->row_cell);
+  g_free (self->keep);
   g_free (self);
 }
 
@@ -815,6 +822,66 @@ guint
 ta_arc_aggregator_get_n_visible (TaArcAggregator *self)
 {
   return self->n_visible;
+}
+
+guint
+ta_arc_aggregator_get_n_merged (TaArcAggregator *self)
+{
+  return self->n_merged;
+}
+
+static int
+compare_draw_count_desc (gconstpointer a,
+                         gconstpointer b,
+                         gpointer      data)
+{
+  const TaDrawArc *d = data;
+  const TaDrawArc *x = &d[*(const guint32 *) a], *y = &d[*(const guint32 *) b];
+
+  if (x->count != y->count)
+    return x->count > y->count ? -1 : 1;
+  return *(const guint32 *) a < *(const guint32 *) b ? -1 : 1;
+}
+
+static int
+compare_u32_asc (gconstpointer a,
+                 gconstpointer b)
+{
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+
+  return x < y ? -1 : (x > y);
+}
+
+/* Keep the arcs with the most packets until `max_ink` is spent, in their
+ * original (x) order */
+static void
+cap_ink (TaArcAggregator *self,
+         double           max_ink)
+{
+  guint n = self->out->len;
+  TaDrawArc *d = (TaDrawArc *) (gpointer) self->out->data;
+  double ink = 0;
+  guint kept = 0;
+
+  if (self->keep_len < n)
+    {
+      g_free (self->keep);
+      self->keep = g_new (guint32, n);
+      self->keep_len = n;
+    }
+  for (guint i = 0; i < n; i++)
+    self->keep[i] = i;
+  g_qsort_with_data (self->keep, n, sizeof (guint32), compare_draw_count_desc, d);
+  while (kept < n && ink < max_ink)
+    {
+      const TaDrawArc *a = &d[self->keep[kept++]];
+
+      ink += G_PI / 2 * fabs (a->y2 - a->y1) + 6;
+    }
+  qsort (self->keep, kept, sizeof (guint32), compare_u32_asc);
+  for (guint i = 0; i < kept; i++)
+    d[i] = d[self->keep[i]];
+  g_array_set_size (self->out, kept);
 }
 
 guint64
@@ -986,13 +1053,26 @@ ta_arc_aggregate (TaArcAggregator  *self,
 
   /* merge at 1 px; while the result needs more ink than allowed, double
    * the cell and merge again */
-  for (cell = 1; ; cell *= 2)
+  ink = aggregate_pass (self, arcs, begin, end, geom, mode, hidden, cell);
+  if (max_ink > 0 && ink > max_ink)
     {
+      /* merging in cells of c px cuts the ink roughly by c²: jump there,
+       * then to the largest cell if that was not enough */
+      while (cell < 64 && (double) cell * cell < ink / max_ink)
+        cell *= 2;
       ink = aggregate_pass (self, arcs, begin, end, geom, mode, hidden, cell);
-      if (max_ink <= 0 || ink <= max_ink || cell >= 64)
-        break;
+      if (ink > 2 * max_ink && cell < 64)
+        {
+          cell = 64;
+          ink = aggregate_pass (self, arcs, begin, end, geom, mode, hidden, cell);
+        }
     }
   self->cell = cell;
+  self->n_merged = self->out->len;
+
+  /* still too much to draw in a frame: the largest first, and say so */
+  if (max_ink > 0 && ink > 2 * max_ink)
+    cap_ink (self, 2 * max_ink);
 
   for (guint i = 0; i < self->out->len; i++)
     {

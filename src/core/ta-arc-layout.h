@@ -157,7 +157,10 @@ double   ta_arc_width_for_count   (guint64           count,
  * When the visible arcs would need more than `max_ink` pixels of stroke
  * (Σ π·r), the cell grows from 1 px to 2, 4, … px in x and in both row
  * ends, until the estimate fits: zoomed out, arcs that nearly coincide are
- * drawn once, as wide as their summed count. 0 means no limit. */
+ * drawn once, as wide as their summed count. If even 64 px cells need more
+ * than twice `max_ink`, only the arcs with the most packets are kept, up to
+ * that ink (ta_arc_aggregator_get_n_merged() tells how many there were, so
+ * the view can say so). 0 means no limit. */
 typedef struct
 {
   float   x;
@@ -185,6 +188,7 @@ const TaDrawArc  *ta_arc_aggregate           (TaArcAggregator  *self,
 /* Cell size (px) used by the last ta_arc_aggregate() and visible arcs seen */
 guint             ta_arc_aggregator_get_cell (TaArcAggregator  *self);
 guint             ta_arc_aggregator_get_n_visible (TaArcAggregator *self);
+guint             ta_arc_aggregator_get_n_merged  (TaArcAggregator *self);
 /* Largest arc count of the model (for widths) */
 guint64           ta_arc_model_get_max_count (TaArcModel       *model);
 
