@@ -83,8 +83,13 @@ if [ "$app" = true ]; then
   fi
   metainfo="$dest$datadir/metainfo/$app_id.metainfo.xml"
   if [ -f "$metainfo" ] && command -v appstreamcli > /dev/null; then
-    appstreamcli validate --no-net "$metainfo" > /dev/null \
-      || { echo "FAIL: installed metainfo is invalid"; fail=1; }
+    # the whole installed tree: metainfo, the desktop file it launches, icons
+    if appstreamcli validate-tree --no-net "$dest$prefix" > "$dest.tree" 2>&1; then
+      echo "ok   appstreamcli validate-tree"
+    else
+      cat "$dest.tree"; echo "FAIL: appstreamcli validate-tree on the installed tree"; fail=1
+    fi
+    rm -f "$dest.tree"
   fi
 fi
 
