@@ -38,6 +38,7 @@ struct _TaWindow
   GMenu                *recent_section;
 
   GSettings            *settings;
+  GCancellable         *load_cancellable;   /* the load in progress */
 
   /* what is open */
   GPtrArray            *paths;            /* attack CSVs */
@@ -51,7 +52,6 @@ struct _TaWindow
   char                 *used_groups;
   char                 *used_gt;
   char                 *summary;
-  GCancellable         *load_cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (TaWindow, ta_window, GTK_TYPE_APPLICATION_WINDOW)
