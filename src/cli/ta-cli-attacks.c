@@ -61,17 +61,17 @@ print_summary (const TaAttacksOptions *opts,
 {
   guint64 labelled = 0;
 
-  printf (_("Read %" G_GUINT64_FORMAT " packets from %u file(s) into %" G_GUINT64_FORMAT " rows\n"),
-          r->packets, r->n_files_read, r->rows);
+  printf (_("Read %llu packets from %u file(s) into %llu rows\n"),
+          (unsigned long long) r->packets, r->n_files_read, (unsigned long long) r->rows);
   if (r->ts_units & (TA_TS_UNIT_S | TA_TS_UNIT_MS))
     printf (_("Timestamps: %s%s%s (told apart by magnitude)\n"),
             (r->ts_units & TA_TS_UNIT_S) ? "s " : "",
             (r->ts_units & TA_TS_UNIT_MS) ? "ms " : "",
             (r->ts_units & TA_TS_UNIT_US) ? "µs" : "");
   if (opts->ground_truth != NULL)
-    printf (_("Ground truth: %" G_GUINT64_FORMAT " events (%" G_GUINT64_FORMAT " blank rows skipped, %"
-              G_GUINT64_FORMAT " bad rows)\n"),
-            r->gt_events, r->gt_blank_rows, r->gt_bad_rows);
+    printf (_("Ground truth: %llu events (%llu blank rows skipped, %llu bad rows)\n"),
+            (unsigned long long) r->gt_events, (unsigned long long) r->gt_blank_rows,
+            (unsigned long long) r->gt_bad_rows);
   printf (_("Packets per event type:\n"));
   for (guint i = 0; i < r->labels->len; i++)
     {
@@ -82,14 +82,15 @@ print_summary (const TaAttacksOptions *opts,
       printf ("  %12" G_GUINT64_FORMAT "  %4d  %s\n", c->packets, c->code,
               c->label ? c->label : _("(not in the event mapping)"));
     }
-  printf (_("Labelled: %" G_GUINT64_FORMAT ", normal: %" G_GUINT64_FORMAT "\n"), labelled, r->normal);
+  printf (_("Labelled: %llu, normal: %llu\n"), (unsigned long long) labelled, (unsigned long long) r->normal);
   if (opts->ground_truth != NULL)
-    printf (_("Matched by the ground truth: %" G_GUINT64_FORMAT ", ambiguous (several events): %"
-              G_GUINT64_FORMAT ", of which with differing labels: %" G_GUINT64_FORMAT "\n"),
-            r->gt_matched, r->ambiguous, r->conflicting);
+    printf (_("Matched by the ground truth: %llu, ambiguous (several events): %llu, "
+              "of which with differing labels: %llu\n"),
+            (unsigned long long) r->gt_matched, (unsigned long long) r->ambiguous,
+            (unsigned long long) r->conflicting);
   if (r->column_labelled > 0)
-    printf (_("Labelled by the attack column: %" G_GUINT64_FORMAT "\n"), r->column_labelled);
-  printf (_("Malformed rows skipped: %" G_GUINT64_FORMAT "\n"), r->malformed);
+    printf (_("Labelled by the attack column: %llu\n"), (unsigned long long) r->column_labelled);
+  printf (_("Malformed rows skipped: %llu\n"), (unsigned long long) r->malformed);
   printf (_("New IP ids: %u, new event labels: %u\n"), r->new_ids, r->new_labels);
   printf (_("Wrote %s"), r->out);
   if (r->grouped_out)

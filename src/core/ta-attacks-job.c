@@ -257,9 +257,9 @@ ta_attacks_run (const TaAttacksOptions  *options,
       for (guint i = 0; i < problems->len; i++)
         add_message (result, g_strdup (problems->pdata[i]));
       if (result->gt_bad_rows > problems->len)
-        add_message (result, g_strdup_printf (_("%s: %" G_GUINT64_FORMAT " more bad rows"),
+        add_message (result, g_strdup_printf (_("%s: %llu more bad rows"),
                                               options->ground_truth,
-                                              result->gt_bad_rows - problems->len));
+                                              (unsigned long long) (result->gt_bad_rows - problems->len)));
       labeler = ta_labeler_new (gt, events, addrs);
     }
   n_added_before = 0;
@@ -336,8 +336,8 @@ ta_attacks_run (const TaAttacksOptions  *options,
       if (local != NULL)
         {
           result->n_files_failed++;
-          add_message (result, g_strdup_printf (_("%s (%" G_GUINT64_FORMAT " packets before it were kept)"),
-                                                local->message, n));
+          add_message (result, g_strdup_printf (_("%s (%llu packets before it were kept)"),
+                                                local->message, (unsigned long long) n));
           if (n == 0)
             continue;
         }
