@@ -186,7 +186,7 @@ ta_attacks_run (const TaAttacksOptions  *options,
   g_autoptr(TaGroundTruth) gt = NULL;
   g_autoptr(TaAddrTable) addrs = ta_addr_table_new ();
   g_autoptr(TaLabeler) labeler = NULL;
-  g_autoptr(TaAttackAgg) agg = ta_attack_agg_new (addrs);
+  g_autoptr(TaAttackAgg) agg = NULL;
   g_autoptr(GArray) totals = NULL;
   TaReadStats stats;
   TaReaderConfig config = { 0 };
@@ -232,6 +232,7 @@ ta_attacks_run (const TaAttacksOptions  *options,
     ip_map = ta_ip_map_new ();
   if (ip_map == NULL)
     return NULL;
+  agg = ta_attack_agg_new (addrs, ip_map);
   events = options->event_mapping ? ta_event_mapping_load (options->event_mapping, error)
                                   : ta_event_mapping_new ();
   if (events == NULL)
@@ -354,16 +355,12 @@ ta_attacks_run (const TaAttacksOptions  *options,
       goto out;
     }
 
-  {
-    guint ids_before = ta_ip_map_get_size (ip_map);
-
-    if (!ta_attack_agg_write (agg, options->out, ip_map, events, NULL, options->force, error))
-      goto out;
-    if (options->grouped_out != NULL &&
-        !ta_attack_agg_write (agg, options->grouped_out, ip_map, events, groups, options->force, error))
-      goto out;
-    result->new_ids = ta_ip_map_get_size (ip_map) - ids_before;
-  }
+  if (!ta_attack_agg_write (agg, options->out, events, NULL, options->force, error))
+    goto out;
+  if (options->grouped_out != NULL &&
+      !ta_attack_agg_write (agg, options->grouped_out, events, groups, options->force, error))
+    goto out;
+  result->new_ids = ta_attack_agg_get_n_new_ids (agg);
   if (!ta_ip_map_save (ip_map, result->ip_map_out, error) ||
       !ta_event_mapping_save (events, result->event_mapping_out, error) ||
       (groups != NULL && !ta_event_mapping_save (groups, result->group_mapping_out, error)))
