@@ -654,6 +654,36 @@ test_aggregate (void)
       g_assert_cmpint (r->group, ==, want);
     }
 
+  /* time-ordered input streams back from the spill, late rows merged in */
+  {
+    g_autoptr(TaAttackAgg) agg2 = ta_attack_agg_new (addrs, ip_map);
+    g_autoptr(GArray) rows2 = NULL;
+
+    for (guint m = 0; m < 5; m++)
+      for (guint k = 0; k < 3; k++)
+        {
+          p = mkpkt (addrs, "10.0.0.1", 1, "10.0.0.2", 80, t0 + m * MIN_US + k);
+          p.length = 60 + k;
+          ta_attack_agg_add (agg2, &p, 0);
+        }
+    p = mkpkt (addrs, "10.0.0.1", 1, "10.0.0.2", 80, t0 + MIN_US + 7);
+    p.length = 61;                                  /* an existing row of minute 1 */
+    ta_attack_agg_add (agg2, &p, 0);
+    p.length = 99;                                  /* a new row of minute 1 */
+    ta_attack_agg_add (agg2, &p, 0);
+    g_assert_cmpuint (ta_attack_agg_get_n_rows (agg2), ==, 16);
+    g_assert_true (ta_attack_agg_write (agg2, out, events, NULL, TRUE, &error));
+    g_assert_no_error (error);
+    rows2 = read_attack_csv (out, FALSE);
+    g_assert_cmpuint (rows2->len, ==, 16);
+    g_assert_cmpint (g_array_index (rows2, ParsedRow, 4).minute, ==, 20954245);
+    g_assert_cmpint (g_array_index (rows2, ParsedRow, 4).len, ==, 61);
+    g_assert_cmpint (g_array_index (rows2, ParsedRow, 4).count, ==, 2);
+    g_assert_cmpint (g_array_index (rows2, ParsedRow, 6).len, ==, 99);
+    g_assert_cmpint (g_array_index (rows2, ParsedRow, 6).count, ==, 1);
+    g_assert_cmpint (g_array_index (rows2, ParsedRow, 7).minute, ==, 20954246);
+  }
+
   g_unlink (out);
   g_unlink (gout);
   g_rmdir (dir);

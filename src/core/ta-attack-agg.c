@@ -72,9 +72,21 @@ struct _TaAttackAgg
   guint64      late_mask;
   guint64      n_late;
 
-  GArray      *done;          /* Row */
-  gboolean     done_sorted;   /* flushed minutes ascending so far */
+  /* finished minutes: sorted Rows spilled to an anonymous temporary file,
+   * so memory does not grow with them */
+  FILE        *spill;
+  guint64      n_spilled;
+  gint64       last_flushed;
+  gboolean     spill_sorted;  /* flushed minutes ascending so far */
+  GArray      *scratch;       /* Row: one minute while it is flushed */
+  GError      *spill_error;
+
+  /* after finish (): either late rows merged with the spill as it streams
+   * back (spill_sorted), or everything sorted in memory */
   gboolean     finished;
+  GArray      *late_rows;     /* Row, sorted */
+  GArray      *all_rows;      /* Row, sorted, or NULL */
+  guint64      n_rows;
 
   guint64      n_packets;
   guint64      direct[DIRECT_CODES];
@@ -95,8 +107,9 @@ ta_attack_agg_new (TaAddrTable *addrs,
   self->used = g_new (guint32, self->mask + 1);
   self->flushed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->late_mask = 0;
-  self->done = g_array_new (FALSE, FALSE, sizeof (Row));
-  self->done_sorted = TRUE;
+  self->scratch = g_array_new (FALSE, FALSE, sizeof (Row));
+  self->spill_sorted = TRUE;
+  self->last_flushed = G_MININT64;
   self->other_codes = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
   return self;
 }
@@ -111,7 +124,12 @@ ta_attack_agg_free (TaAttackAgg *self)
   g_free (self->used);
   g_hash_table_unref (self->flushed);
   g_free (self->late);
-  g_array_unref (self->done);
+  if (self->spill != NULL)
+    fclose (self->spill);
+  g_array_unref (self->scratch);
+  g_clear_pointer (&self->late_rows, g_array_unref);
+  g_clear_pointer (&self->all_rows, g_array_unref);
+  g_clear_error (&self->spill_error);
   g_hash_table_unref (self->other_codes);
   g_free (self);
 }
@@ -209,26 +227,58 @@ compare_rows (gconstpointer a,
   return 0;
 }
 
-/* Moves the current minute's rows, sorted, to self->done */
+static void
+spill_rows (TaAttackAgg *self,
+            const Row   *rows,
+            gsize        n)
+{
+  if (self->spill_error != NULL || n == 0)
+    return;
+  if (self->spill == NULL)
+    {
+      self->spill = tmpfile ();
+      if (self->spill == NULL)
+        {
+          int saved = errno;
+
+          g_set_error (&self->spill_error, TA_ERROR, TA_ERROR_IO,
+                       _("cannot create a temporary file in %s: %s"), g_get_tmp_dir (), g_strerror (saved));
+          return;
+        }
+      setvbuf (self->spill, NULL, _IOFBF, 1 << 20);
+    }
+  if (fwrite (rows, sizeof (Row), n, self->spill) != n)
+    {
+      int saved = errno;
+
+      g_set_error (&self->spill_error, TA_ERROR, TA_ERROR_IO,
+                   _("cannot write a temporary file in %s: %s"), g_get_tmp_dir (), g_strerror (saved));
+      return;
+    }
+  self->n_spilled += n;
+}
+
+/* Sorts the current minute's rows and spills them */
 static void
 flush_minute (TaAttackAgg *self)
 {
-  guint first = self->done->len;
   gint64 *key;
 
   if (!self->has_minute)
     return;
-  g_array_set_size (self->done, first + self->n_used);
+  g_array_set_size (self->scratch, self->n_used);
   for (guint i = 0; i < self->n_used; i++)
     {
       Entry *e = &self->slots[self->used[i]];
 
-      make_row (self, self->minute, e, &g_array_index (self->done, Row, first + i));
+      make_row (self, self->minute, e, &g_array_index (self->scratch, Row, i));
       e->proto = 0;
     }
-  qsort (&g_array_index (self->done, Row, first), self->n_used, sizeof (Row), compare_rows);
-  if (first > 0 && g_array_index (self->done, Row, first - 1).minute > self->minute)
-    self->done_sorted = FALSE;
+  qsort (self->scratch->data, self->n_used, sizeof (Row), compare_rows);
+  spill_rows (self, (const Row *) (gpointer) self->scratch->data, self->n_used);
+  if (self->minute < self->last_flushed)
+    self->spill_sorted = FALSE;
+  self->last_flushed = self->minute;
   self->n_used = 0;
   key = g_new (gint64, 1);
   *key = self->minute;
@@ -393,16 +443,128 @@ ta_attack_agg_add (TaAttackAgg    *self,
     grow_current (self);
 }
 
-/* Flushes everything into self->done, sorted, duplicates merged */
-static void
-finish (TaAttackAgg *self)
+/* Reads the spilled rows back in order */
+typedef struct
 {
-  guint n;
+  FILE    *file;
+  Row      buf[4096];
+  gsize    n;
+  gsize    pos;
+  gboolean failed;
+} SpillReader;
 
+static gboolean
+spill_reader_start (TaAttackAgg *self,
+                    SpillReader *rd)
+{
+  rd->file = self->spill;
+  rd->n = rd->pos = 0;
+  rd->failed = FALSE;
+  if (rd->file == NULL)
+    return TRUE;
+  return fflush (rd->file) == 0 && fseek (rd->file, 0, SEEK_SET) == 0;
+}
+
+static const Row *
+spill_reader_peek (SpillReader *rd)
+{
+  if (rd->pos == rd->n)
+    {
+      if (rd->file == NULL)
+        return NULL;
+      rd->n = fread (rd->buf, sizeof (Row), G_N_ELEMENTS (rd->buf), rd->file);
+      rd->pos = 0;
+      if (rd->n == 0)
+        {
+          rd->failed = ferror (rd->file) != 0;
+          return NULL;
+        }
+    }
+  return &rd->buf[rd->pos];
+}
+
+/* The merged, sorted rows one at a time: the spill (sorted) merged with the
+ * sorted late rows, or the in-memory array */
+typedef struct
+{
+  TaAttackAgg *agg;
+  SpillReader *spill;
+  guint64      late_pos;
+  guint64      all_pos;
+  Row          row;
+} RowIter;
+
+static gboolean
+row_iter_next (RowIter *it)
+{
+  TaAttackAgg *self = it->agg;
+  GArray *late = self->late_rows;
+
+  if (self->all_rows != NULL)
+    {
+      if (it->all_pos >= self->all_rows->len)
+        return FALSE;
+      it->row = g_array_index (self->all_rows, Row, it->all_pos++);
+      return TRUE;
+    }
+  {
+    const Row *a = spill_reader_peek (it->spill);
+    const Row *b = late && it->late_pos < late->len ? &g_array_index (late, Row, it->late_pos) : NULL;
+    int c;
+
+    if (a == NULL && b == NULL)
+      return FALSE;
+    c = a == NULL ? 1 : b == NULL ? -1 : compare_rows (a, b);
+    if (c <= 0)
+      {
+        it->row = *a;
+        it->spill->pos++;
+        if (c == 0)
+          {
+            it->row.count += b->count;
+            it->late_pos++;
+          }
+      }
+    else
+      {
+        it->row = *b;
+        it->late_pos++;
+      }
+    return TRUE;
+  }
+}
+
+static GArray *
+sort_and_merge (GArray *rows)
+{
+  guint n = 0;
+
+  g_array_sort (rows, compare_rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      Row *r = &g_array_index (rows, Row, i);
+
+      if (n > 0 && compare_rows (&g_array_index (rows, Row, n - 1), r) == 0)
+        g_array_index (rows, Row, n - 1).count += r->count;
+      else
+        g_array_index (rows, Row, n++) = *r;
+    }
+  g_array_set_size (rows, n);
+  return rows;
+}
+
+/* Ends the adding. Time-ordered input streams its rows back from the spill
+ * (memory stays flat); otherwise all rows are sorted in memory. */
+static gboolean
+finish (TaAttackAgg  *self,
+        GError      **error)
+{
   if (self->finished)
-    return;
+    goto out;
   self->finished = TRUE;
   flush_minute (self);
+
+  self->late_rows = g_array_new (FALSE, FALSE, sizeof (Row));
   if (self->n_late > 0)
     {
       for (guint64 i = 0; i <= self->late_mask; i++)
@@ -413,28 +575,67 @@ finish (TaAttackAgg *self)
           if (l->e.proto == 0)
             continue;
           make_row (self, l->minute, &l->e, &r);
-          g_array_append_val (self->done, r);
+          g_array_append_val (self->late_rows, r);
         }
       g_clear_pointer (&self->late, g_free);
       self->late_mask = 0;
       self->n_late = 0;
-      self->done_sorted = FALSE;
     }
-  if (self->done_sorted)
-    return;
-  g_array_sort (self->done, compare_rows);
-  n = 0;
-  for (guint i = 0; i < self->done->len; i++)
-    {
-      Row *r = &g_array_index (self->done, Row, i);
+  sort_and_merge (self->late_rows);
 
-      if (n > 0 && compare_rows (&g_array_index (self->done, Row, n - 1), r) == 0)
-        g_array_index (self->done, Row, n - 1).count += r->count;
-      else
-        g_array_index (self->done, Row, n++) = *r;
+  if (self->spill_error == NULL && !self->spill_sorted)
+    {
+      SpillReader *rd = g_new (SpillReader, 1);
+      const Row *r;
+
+      self->all_rows = g_array_sized_new (FALSE, FALSE, sizeof (Row), self->n_spilled + self->late_rows->len);
+      if (!spill_reader_start (self, rd))
+        rd->failed = TRUE;
+      while (!rd->failed && (r = spill_reader_peek (rd)) != NULL)
+        {
+          g_array_append_vals (self->all_rows, rd->buf, rd->n);
+          rd->pos = rd->n;
+        }
+      if (rd->failed && self->spill_error == NULL)
+        g_set_error (&self->spill_error, TA_ERROR, TA_ERROR_IO,
+                     _("cannot read back a temporary file in %s"), g_get_tmp_dir ());
+      g_free (rd);
+      g_array_append_vals (self->all_rows, self->late_rows->data, self->late_rows->len);
+      sort_and_merge (self->all_rows);
+      g_clear_pointer (&self->late_rows, g_array_unref);
+      g_clear_pointer (&self->spill, fclose);
+      self->n_rows = self->all_rows->len;
     }
-  g_array_set_size (self->done, n);
-  self->done_sorted = TRUE;
+  else if (self->spill_error == NULL)
+    {
+      if (self->late_rows->len == 0)
+        self->n_rows = self->n_spilled;
+      else
+        {
+          /* count the rows the merge gives */
+          SpillReader *rd = g_new (SpillReader, 1);
+          RowIter it = { self, rd, 0, 0 };
+
+          if (!spill_reader_start (self, rd))
+            rd->failed = TRUE;
+          self->n_rows = 0;
+          while (!rd->failed && row_iter_next (&it))
+            self->n_rows++;
+          if (rd->failed)
+            g_set_error (&self->spill_error, TA_ERROR, TA_ERROR_IO,
+                         _("cannot read back a temporary file in %s"), g_get_tmp_dir ());
+          g_free (rd);
+        }
+    }
+
+out:
+  if (self->spill_error != NULL)
+    {
+      if (error != NULL)
+        *error = g_error_copy (self->spill_error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 guint64
@@ -446,14 +647,14 @@ ta_attack_agg_get_n_packets (TaAttackAgg *self)
 guint64
 ta_attack_agg_get_n_rows (TaAttackAgg *self)
 {
-  finish (self);
-  return self->done->len;
+  finish (self, NULL);
+  return self->n_rows;
 }
 
 guint
 ta_attack_agg_get_n_new_ids (TaAttackAgg *self)
 {
-  finish (self);
+  finish (self, NULL);
   return self->n_new_ids;
 }
 
@@ -462,7 +663,9 @@ ta_attack_agg_get_memory (TaAttackAgg *self)
 {
   return sizeof *self + (self->mask + 1) * (sizeof (Entry) + sizeof (guint32)) +
          (self->late ? (self->late_mask + 1) * sizeof (LateEntry) : 0) +
-         self->done->len * sizeof (Row) + self->ids->len * sizeof (gint64) +
+         self->scratch->len * sizeof (Row) + self->ids->len * sizeof (gint64) +
+         (self->late_rows ? self->late_rows->len * sizeof (Row) : 0) +
+         (self->all_rows ? self->all_rows->len * sizeof (Row) : 0) +
          g_hash_table_size (self->flushed) * 32 + g_hash_table_size (self->other_codes) * 48;
 }
 
@@ -566,8 +769,8 @@ ta_attack_agg_write (TaAttackAgg     *self,
   g_autofree char *buf = NULL;
   g_autoptr(GHashTable) group_codes = NULL;
   GroupCache gc = { NULL, events, groups };
-  const Row *rows;
-  guint64 n;
+  g_autofree SpillReader *rd = g_new (SpillReader, 1);
+  RowIter it = { self, rd, 0, 0 };
   FILE *out = NULL;
   char *p;
   int fd;
@@ -580,9 +783,14 @@ ta_attack_agg_write (TaAttackAgg     *self,
                    _("%s already exists (use --force to replace it)"), path);
       return FALSE;
     }
-  finish (self);
-  rows = (const Row *) (gpointer) self->done->data;
-  n = self->done->len;
+  if (!finish (self, error))
+    return FALSE;
+  if (!spill_reader_start (self, rd))
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_IO, _("cannot read back a temporary file in %s"),
+                   g_get_tmp_dir ());
+      return FALSE;
+    }
   if (groups != NULL)
     gc.codes = group_codes = g_hash_table_new (g_direct_hash, g_direct_equal);
 
@@ -606,9 +814,9 @@ ta_attack_agg_write (TaAttackAgg     *self,
   p = buf;
   p = g_stpcpy (p, groups ? "timestamp,length,src_ip,dst_ip,protocol,attack,attack_group,count\n"
                           : "timestamp,length,src_ip,dst_ip,protocol,attack,count\n");
-  for (guint64 i = 0; i < n; i++)
+  while (row_iter_next (&it))
     {
-      const Row *r = &rows[i];
+      const Row *r = &it.row;
 
       if ((gsize) (p - buf) > buf_size - 256)
         {
@@ -629,6 +837,11 @@ ta_attack_agg_write (TaAttackAgg     *self,
         }
       p = put_int (p, (gint64) r->count);
       *p++ = '\n';
+    }
+  if (rd->failed)
+    {
+      errno = EIO;
+      goto write_failed;
     }
   if (fwrite (buf, 1, p - buf, out) != (gsize) (p - buf) || fflush (out) != 0 || fsync (fileno (out)) != 0)
     goto write_failed;

@@ -4,10 +4,12 @@
  * One row per (minute, length, src, dst, protocol, attack) with the number of
  * packets. The rows of the current minute live in a small open-addressing
  * hash of compact keys (the job's address indices), so the hot path stays in
- * cache; when the minute changes they are sorted and appended, with IP-map
- * ids, to the finished rows. Packets of a minute already left (unordered
- * input, or a second file over the same time) go to a second hash, merged
- * at the end. Memory grows with the distinct rows, never with the packets.
+ * cache; when the minute changes they are sorted and spilled, with IP-map
+ * ids, to an anonymous temporary file, which streams back when writing.
+ * Packets of a minute already left (unordered input, or a second file over
+ * the same time) go to a second hash, merged in at the end. So for input in
+ * time order memory holds one minute's rows plus the late rows; input whose
+ * minutes go backwards is sorted in memory (distinct rows), never more.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
