@@ -430,6 +430,20 @@ relay_ref (Relay *relay)
   return relay;
 }
 
+static gboolean
+relay_free_cb (gpointer data)
+{
+  Relay *relay = data;
+
+  if (relay->destroy != NULL)
+    relay->destroy (relay->data);
+  g_main_context_unref (relay->context);
+  g_mutex_clear (&relay->lock);
+  g_free (relay->file);
+  g_free (relay);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 relay_unref (gpointer data)
 {
@@ -437,12 +451,9 @@ relay_unref (gpointer data)
 
   if (!g_atomic_ref_count_dec (&relay->ref_count))
     return;
-  if (relay->destroy != NULL)
-    relay->destroy (relay->data);
-  g_main_context_unref (relay->context);
-  g_mutex_clear (&relay->lock);
-  g_free (relay->file);
-  g_free (relay);
+  /* the progress data belongs to the caller's context (a widget, say):
+   * release it there, not in the worker that may drop the last ref */
+  g_main_context_invoke (relay->context, relay_free_cb, relay);
 }
 
 static gboolean
