@@ -430,6 +430,23 @@ relay_ref (Relay *relay)
   return relay;
 }
 
+/* Not g_main_context_invoke: from a GTask worker, whose thread-default
+ * context is the global default, it may run the function right there */
+static void
+attach_idle (GMainContext   *context,
+             GSourceFunc     func,
+             gpointer        data,
+             GDestroyNotify  destroy)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, destroy);
+  g_source_set_static_name (source, "[timearcs] attacks progress");
+  g_source_attach (source, context);
+  g_source_unref (source);
+}
+
 static gboolean
 relay_free_cb (gpointer data)
 {
@@ -453,7 +470,10 @@ relay_unref (gpointer data)
     return;
   /* the progress data belongs to the caller's context (a widget, say):
    * release it there, not in the worker that may drop the last ref */
-  g_main_context_invoke (relay->context, relay_free_cb, relay);
+  if (g_main_context_is_owner (relay->context))
+    relay_free_cb (relay);
+  else
+    attach_idle (relay->context, relay_free_cb, relay, NULL);
 }
 
 static gboolean
@@ -488,8 +508,7 @@ relay_progress (const TaAttacksProgress *progress,
   relay->pending = TRUE;
   g_mutex_unlock (&relay->lock);
   if (schedule)
-    g_main_context_invoke_full (relay->context, G_PRIORITY_DEFAULT, relay_dispatch,
-                                relay_ref (relay), relay_unref);
+    attach_idle (relay->context, relay_dispatch, relay_ref (relay), relay_unref);
 }
 
 typedef struct
