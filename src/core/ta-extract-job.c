@@ -1,0 +1,865 @@
+/* ta-extract-job.c
+ *
+ * Every input file feeds one TaFolderWriter, so flows continue across
+ * files. The filters live in the packet reader, which checks them before
+ * any other work on a row.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ta-addr-table.h"
+#include "ta-error.h"
+#include "ta-extract-job.h"
+#include "ta-ip-map.h"
+#include "ta-packet-filter.h"
+#include "ta-packet-reader.h"
+
+#define PROGRESS_PERIOD  (G_USEC_PER_SEC / 10)
+
+struct _TaExtractJob
+{
+  GObject                parent_instance;
+
+  TaExtractOptions      *options;
+
+  /* progress */
+  TaExtractProgressFunc  progress_func;
+  gpointer               progress_data;
+  GDestroyNotify         progress_destroy;
+  GMutex                 mutex;          /* guards the fields below (async) */
+  GMainContext          *progress_context;
+  GSource               *progress_source;
+  TaExtractProgress      pending;
+  char                  *pending_file;
+
+  /* results */
+  TaAddrTable           *addrs;
+  TaIpMap               *ip_map;
+  TaReadStats            stats;
+  TaExtractCounts        counts;
+  TaFolderWriter        *writer;
+  gboolean               succeeded;
+  gboolean               started;
+  double                 wall_time;
+};
+
+G_DEFINE_FINAL_TYPE (TaExtractJob, ta_extract_job, G_TYPE_OBJECT)
+
+/* ---- options ---------------------------------------------------------- */
+
+TaExtractOptions *
+ta_extract_options_new (void)
+{
+  TaExtractOptions *o = g_new0 (TaExtractOptions, 1);
+
+  o->flow_timeout_s = 300;
+  o->chunk_size = 200;
+  return o;
+}
+
+TaExtractOptions *
+ta_extract_options_copy (const TaExtractOptions *options)
+{
+  TaExtractOptions *o = g_new0 (TaExtractOptions, 1);
+
+  *o = *options;
+  o->data_files = g_strdupv (options->data_files);
+  o->ip_map_path = g_strdup (options->ip_map_path);
+  o->output_dir = g_strdup (options->output_dir);
+  o->filter_ips = g_strdupv (options->filter_ips);
+  o->attack_context = g_strdup (options->attack_context);
+  return o;
+}
+
+void
+ta_extract_options_free (TaExtractOptions *options)
+{
+  if (options == NULL)
+    return;
+  g_strfreev (options->data_files);
+  g_free (options->ip_map_path);
+  g_free (options->output_dir);
+  g_strfreev (options->filter_ips);
+  g_free (options->attack_context);
+  g_free (options);
+}
+
+/* ---- object ----------------------------------------------------------- */
+
+static void
+ta_extract_job_finalize (GObject *object)
+{
+  TaExtractJob *self = (TaExtractJob *) object;
+
+  g_assert (self->progress_source == NULL);
+  if (self->progress_destroy != NULL)
+    self->progress_destroy (self->progress_data);
+  g_clear_pointer (&self->progress_context, g_main_context_unref);
+  g_free (self->pending_file);
+  g_mutex_clear (&self->mutex);
+  g_clear_pointer (&self->writer, ta_folder_writer_free);
+  g_clear_pointer (&self->ip_map, ta_ip_map_free);
+  g_clear_pointer (&self->addrs, ta_addr_table_free);
+  ta_read_stats_clear (&self->stats);
+  ta_extract_options_free (self->options);
+
+  G_OBJECT_CLASS (ta_extract_job_parent_class)->finalize (object);
+}
+
+static void
+ta_extract_job_class_init (TaExtractJobClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = ta_extract_job_finalize;
+}
+
+static void
+ta_extract_job_init (TaExtractJob *self)
+{
+  g_mutex_init (&self->mutex);
+  ta_read_stats_init (&self->stats);
+}
+
+TaExtractJob *
+ta_extract_job_new (const TaExtractOptions *options)
+{
+  TaExtractJob *self;
+
+  g_return_val_if_fail (options != NULL, NULL);
+
+  self = g_object_new (TA_TYPE_EXTRACT_JOB, NULL);
+  self->options = ta_extract_options_copy (options);
+  if (self->options->flow_timeout_s == 0)
+    self->options->flow_timeout_s = 300;
+  if (self->options->chunk_size == 0)
+    self->options->chunk_size = 200;
+  return self;
+}
+
+const TaExtractOptions *
+ta_extract_job_get_options (TaExtractJob *self)
+{
+  g_return_val_if_fail (TA_IS_EXTRACT_JOB (self), NULL);
+  return self->options;
+}
+
+void
+ta_extract_job_set_progress_func (TaExtractJob          *self,
+                                  TaExtractProgressFunc  func,
+                                  gpointer               user_data,
+                                  GDestroyNotify         destroy)
+{
+  g_return_if_fail (TA_IS_EXTRACT_JOB (self));
+  g_return_if_fail (!self->started);
+
+  if (self->progress_destroy != NULL)
+    self->progress_destroy (self->progress_data);
+  self->progress_func = func;
+  self->progress_data = user_data;
+  self->progress_destroy = destroy;
+}
+
+/* ---- progress --------------------------------------------------------- */
+
+static gboolean
+progress_in_idle (gpointer user_data)
+{
+  TaExtractJob *self = user_data;
+  TaExtractProgress copy;
+  g_autofree char *file = NULL;
+
+  g_mutex_lock (&self->mutex);
+  copy = self->pending;
+  file = g_strdup (self->pending_file);
+  g_clear_pointer (&self->progress_source, g_source_unref);
+  g_mutex_unlock (&self->mutex);
+
+  copy.current_file = file;
+  if (self->progress_func != NULL)
+    self->progress_func (&copy, self->progress_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+report_progress (TaExtractJob            *self,
+                 const TaExtractProgress *progress)
+{
+  if (self->progress_func == NULL)
+    return;
+  if (self->progress_context == NULL)
+    {
+      self->progress_func (progress, self->progress_data);
+      return;
+    }
+
+  /* async: keep the latest values; one idle at a time delivers them */
+  g_mutex_lock (&self->mutex);
+  self->pending = *progress;
+  if (g_strcmp0 (self->pending_file, progress->current_file) != 0)
+    {
+      g_free (self->pending_file);
+      self->pending_file = g_strdup (progress->current_file);
+    }
+  if (self->progress_source == NULL)
+    {
+      self->progress_source = g_idle_source_new ();
+      g_source_set_priority (self->progress_source, G_PRIORITY_DEFAULT);
+      g_source_set_callback (self->progress_source, progress_in_idle,
+                             g_object_ref (self), g_object_unref);
+      g_source_set_static_name (self->progress_source, "[timearcs] extract progress");
+      g_source_attach (self->progress_source, self->progress_context);
+    }
+  g_mutex_unlock (&self->mutex);
+}
+
+typedef struct
+{
+  gint64       start_us;
+  gint64       last_report_us;
+  guint64      bytes_total;
+} ProgressState;
+
+static void
+maybe_report (TaExtractJob  *self,
+              ProgressState *ps,
+              guint64        rows_read,
+              guint64        bytes_done,
+              const char    *file,
+              gboolean       force)
+{
+  TaExtractProgress p = { 0 };
+  gint64 now = g_get_monotonic_time ();
+  double elapsed;
+
+  if (self->progress_func == NULL)
+    return;
+  if (!force && now - ps->last_report_us < PROGRESS_PERIOD)
+    return;
+  ps->last_report_us = now;
+  elapsed = (now - ps->start_us) / (double) G_USEC_PER_SEC;
+
+  p.rows_read = rows_read;
+  p.rows_kept = self->counts.rows_kept;
+  p.bytes_total = ps->bytes_total;
+  p.bytes_done = MIN (bytes_done, p.bytes_total);
+  p.rows_per_s = elapsed > 0 ? p.rows_read / elapsed : 0;
+  p.eta_s = -1;
+  if (elapsed > 0.2 && p.bytes_done > 0)
+    p.eta_s = (p.bytes_total - p.bytes_done) / (p.bytes_done / elapsed);
+  p.current_file = file;
+  report_progress (self, &p);
+}
+
+/* ---- the reader thread -------------------------------------------------
+ *
+ * A second thread reads and filters the inputs into batches of packets
+ * while the job's thread feeds them to the folder writer: on two cores the
+ * run takes about as long as the slower half, not the sum. Packets keep
+ * their order, so the folder is the same as a single-threaded run's. The
+ * address table is shared: the reader interns, the writer only reads
+ * entries of packets it was handed (TaAddrTable entries never move). */
+
+#define BATCH_SIZE 4096
+#define N_BATCHES  4
+
+typedef struct
+{
+  TaPacket  pkts[BATCH_SIZE];
+  guint     n;
+  guint     file;          /* index into files */
+  guint64   rows_read;     /* rows read when the batch was sent */
+  guint64   bytes_done;
+} Batch;
+
+typedef struct
+{
+  TaExtractJob    *job;
+  GPtrArray       *files;        /* borrowed */
+  GArray          *sizes;        /* guint64 */
+  TaReaderConfig   config;
+  TaPacketFilter  *filter;
+  GCancellable    *cancellable;
+  GPtrArray       *read_files;   /* reader thread appends; read after the join */
+
+  GMutex           mutex;
+  GCond            cond;
+  GQueue           full;
+  GQueue           empty;
+  gboolean         stop;         /* the writer side asks the reader to stop */
+  gboolean         finished;     /* the reader is done; `full` holds the rest */
+  GError          *error;        /* the reader's error */
+  /* progress snapshot, for when no batch comes for a while */
+  guint64          snap_rows;
+  guint64          snap_bytes;
+  guint            snap_file;
+
+  /* reader thread only */
+  TaPacketReader  *reader;
+  guint64          bytes_before;
+  guint            file;
+} Pipe;
+
+static void
+publish_snapshot (Pipe *pp)
+{
+  pp->snap_rows = pp->job->stats.rows;
+  pp->snap_bytes = pp->bytes_before +
+                   (pp->reader ? ta_packet_reader_get_file_position (pp->reader) : 0);
+  pp->snap_file = pp->file;
+}
+
+/* Called by the reader every TA_PACKET_FILTER_TICK_ROWS rows */
+static gboolean
+reader_tick (gpointer data)
+{
+  Pipe *pp = data;
+  gboolean go_on;
+
+  g_mutex_lock (&pp->mutex);
+  publish_snapshot (pp);
+  go_on = !pp->stop && !g_cancellable_is_cancelled (pp->cancellable);
+  g_mutex_unlock (&pp->mutex);
+  return go_on;
+}
+
+static Batch *
+take_empty (Pipe *pp)
+{
+  Batch *b = NULL;
+
+  g_mutex_lock (&pp->mutex);
+  while (!pp->stop && g_queue_is_empty (&pp->empty))
+    g_cond_wait (&pp->cond, &pp->mutex);
+  if (!pp->stop)
+    b = g_queue_pop_head (&pp->empty);
+  g_mutex_unlock (&pp->mutex);
+  if (b != NULL)
+    b->n = 0;
+  return b;
+}
+
+static void
+send_full (Pipe  *pp,
+           Batch *b)
+{
+  g_mutex_lock (&pp->mutex);
+  b->file = pp->file;
+  publish_snapshot (pp);
+  b->rows_read = pp->snap_rows;
+  b->bytes_done = pp->snap_bytes;
+  g_queue_push_tail (&pp->full, b);
+  g_cond_broadcast (&pp->cond);
+  g_mutex_unlock (&pp->mutex);
+}
+
+static gpointer
+reader_thread (gpointer data)
+{
+  Pipe *pp = data;
+  TaExtractJob *self = pp->job;
+  GError *error = NULL;
+  Batch *b = NULL;
+
+  for (pp->file = 0; pp->file < pp->files->len; pp->file++)
+    {
+      const char *path = g_ptr_array_index (pp->files, pp->file);
+      guint64 size = g_array_index (pp->sizes, guint64, pp->file);
+      TaPacketReader *reader;
+
+      reader = ta_packet_reader_open (path, &pp->config, &error);
+      if (reader == NULL)
+        {
+          if (g_error_matches (error, TA_ERROR, TA_ERROR_IO))
+            {
+              /* vanished or became unreadable since the check */
+              ta_read_stats_add_warning (&self->stats, _("skipped: %s"), error->message);
+              g_clear_error (&error);
+              self->counts.files_skipped++;
+              pp->bytes_before += size;
+              continue;
+            }
+          break;
+        }
+      ta_packet_reader_set_filter (reader, pp->filter);
+      g_mutex_lock (&pp->mutex);
+      pp->reader = reader;
+      g_mutex_unlock (&pp->mutex);
+      self->counts.files_read++;
+      g_ptr_array_add (pp->read_files, (gpointer) path);
+
+      for (;;)
+        {
+          if (b == NULL && (b = take_empty (pp)) == NULL)
+            break;
+          if (!ta_packet_reader_next (reader, &b->pkts[b->n], &error))
+            break;
+          if (++b->n == BATCH_SIZE)
+            {
+              send_full (pp, b);
+              b = NULL;
+            }
+        }
+      if (error == NULL && ta_packet_reader_get_stopped_early (reader))
+        self->counts.files_stopped_early++;
+
+      g_mutex_lock (&pp->mutex);
+      pp->reader = NULL;
+      pp->bytes_before += size;
+      g_mutex_unlock (&pp->mutex);
+      ta_packet_reader_free (reader);
+      if (error != NULL || b == NULL)
+        break;
+      if (b->n > 0)
+        {
+          /* a batch never spans two files: progress names the right one */
+          send_full (pp, b);
+          b = NULL;
+        }
+    }
+
+  g_mutex_lock (&pp->mutex);
+  if (b != NULL)
+    g_queue_push_tail (&pp->empty, b);
+  if (error != NULL && !pp->stop)
+    pp->error = g_steal_pointer (&error);
+  pp->finished = TRUE;
+  g_cond_broadcast (&pp->cond);
+  g_mutex_unlock (&pp->mutex);
+  g_clear_error (&error);
+  return NULL;
+}
+
+/* The next full batch, NULL when the reader is done. Wakes up every
+ * PROGRESS_PERIOD to report progress and notice a cancellation. */
+static Batch *
+take_full (TaExtractJob   *self,
+           Pipe           *pp,
+           ProgressState  *ps,
+           GError        **error)
+{
+  Batch *b = NULL;
+
+  g_mutex_lock (&pp->mutex);
+  for (;;)
+    {
+      gint64 until;
+
+      if (!g_queue_is_empty (&pp->full))
+        {
+          b = g_queue_pop_head (&pp->full);
+          break;
+        }
+      if (pp->finished)
+        break;
+      until = g_get_monotonic_time () + PROGRESS_PERIOD;
+      if (!g_cond_wait_until (&pp->cond, &pp->mutex, until))
+        {
+          guint64 rows = pp->snap_rows, bytes = pp->snap_bytes;
+          guint file = pp->snap_file;
+
+          g_mutex_unlock (&pp->mutex);
+          if (g_cancellable_set_error_if_cancelled (pp->cancellable, error))
+            return NULL;
+          maybe_report (self, ps, rows, bytes, g_ptr_array_index (pp->files, MIN (file, pp->files->len - 1)), FALSE);
+          g_mutex_lock (&pp->mutex);
+        }
+    }
+  g_mutex_unlock (&pp->mutex);
+  return b;
+}
+
+static void
+give_back (Pipe  *pp,
+           Batch *b)
+{
+  g_mutex_lock (&pp->mutex);
+  g_queue_push_tail (&pp->empty, b);
+  g_cond_broadcast (&pp->cond);
+  g_mutex_unlock (&pp->mutex);
+}
+
+/* ---- the run ---------------------------------------------------------- */
+
+/* An IP filter entry: id ("12"), dotted IPv4 or IPv6 -> TaAddrTable index */
+static gboolean
+resolve_filter_ip (TaExtractJob  *self,
+                   const char    *text,
+                   guint32       *out,
+                   GError       **error)
+{
+  g_autofree char *s = g_strstrip (g_strdup (text));
+  guint64 id;
+  guint32 v4;
+  guint8 v6[16];
+  char *end = NULL;
+
+  if (*s != '\0' && g_ascii_isdigit (*s))
+    {
+      id = g_ascii_strtoull (s, &end, 10);
+      if (end != NULL && (*end == '\0' || (end[0] == '.' && strspn (end + 1, "0") == strlen (end + 1))))
+        {
+          const char *name = NULL;
+          char buf[24];
+
+          if (self->ip_map != NULL && id <= G_MAXINT64)
+            name = ta_ip_map_lookup_id (self->ip_map, (gint64) id);
+          if (name == NULL)
+            {
+              g_snprintf (buf, sizeof buf, "%" G_GUINT64_FORMAT, id);
+              name = buf;
+            }
+          *out = ta_addr_table_intern_text (self->addrs, name, -1);
+          return TRUE;
+        }
+    }
+  if (ta_parse_ipv4 (s, strlen (s), &v4))
+    {
+      *out = ta_addr_table_intern_ipv4 (self->addrs, v4);
+      return TRUE;
+    }
+  if (inet_pton (AF_INET6, s, v6) == 1)
+    {
+      *out = ta_addr_table_intern_ipv6 (self->addrs, v6);
+      return TRUE;
+    }
+  g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT,
+               _("IP filter: “%s” is not an address or an IP map id"), text);
+  return FALSE;
+}
+
+static gboolean
+cancelled (GCancellable  *cancellable,
+           GError       **error)
+{
+  return g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+static gboolean
+run_job (TaExtractJob  *self,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  TaExtractOptions *o = self->options;
+  g_autoptr(GPtrArray) files = g_ptr_array_new ();       /* readable inputs */
+  g_autoptr(GArray) sizes = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autoptr(GPtrArray) read_files = g_ptr_array_new ();  /* for the manifest */
+  g_autoptr(GPtrArray) filter_names = NULL;
+  g_autoptr(GByteArray) addr_bits = NULL;
+  TaPacketFilter filter = { 0 };
+  TaFolderWriterOptions wopts = { 0 };
+  TaManifestInfo info = { 0 };
+  TaReaderConfig config = { 0 };
+  ProgressState ps = { 0 };
+  Pipe pp = { 0 };
+  Batch *batches = NULL;
+  Batch *b;
+  GThread *thread;
+  GError *local_error = NULL;
+  guint last_file = 0;
+  guint64 kept = 0;
+
+  ps.start_us = g_get_monotonic_time ();
+
+  if (o->output_dir == NULL || *o->output_dir == '\0')
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT, _("No output folder given"));
+      return FALSE;
+    }
+  if (o->has_time_start && o->has_time_end && o->time_start_us > o->time_end_us)
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT,
+                   _("The time filter starts after it ends"));
+      return FALSE;
+    }
+
+  /* inputs: a missing or unreadable file is a warning */
+  for (guint i = 0; o->data_files != NULL && o->data_files[i] != NULL; i++)
+    {
+      const char *path = o->data_files[i];
+      GStatBuf st;
+
+      if (g_stat (path, &st) != 0 || g_access (path, R_OK) != 0)
+        {
+          int saved = errno;
+
+          ta_read_stats_add_warning (&self->stats, _("%s: skipped: %s"), path, g_strerror (saved));
+          self->counts.files_skipped++;
+          continue;
+        }
+      if (S_ISDIR (st.st_mode))
+        {
+          ta_read_stats_add_warning (&self->stats, _("%s: skipped: is a folder"), path);
+          self->counts.files_skipped++;
+          continue;
+        }
+      g_ptr_array_add (files, (gpointer) path);
+      g_array_append_val (sizes, (guint64) { st.st_size });
+      ps.bytes_total += st.st_size;
+    }
+  if (files->len == 0)
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_NO_INPUT, _("No readable input file"));
+      return FALSE;
+    }
+
+  self->addrs = ta_addr_table_new ();
+  if (o->ip_map_path != NULL)
+    {
+      self->ip_map = ta_ip_map_load (o->ip_map_path, error);
+      if (self->ip_map == NULL)
+        return FALSE;
+    }
+
+  /* filters */
+  if (o->filter_ips != NULL)
+    {
+      filter_names = g_ptr_array_new_with_free_func (g_free);
+      addr_bits = g_byte_array_new ();
+      for (guint i = 0; o->filter_ips[i] != NULL; i++)
+        {
+          guint32 index;
+          const char *name;
+
+          if (*o->filter_ips[i] == '\0')
+            continue;
+          if (!resolve_filter_ip (self, o->filter_ips[i], &index, error))
+            return FALSE;
+          if (index / 8 >= addr_bits->len)
+            {
+              guint old = addr_bits->len;
+
+              g_byte_array_set_size (addr_bits, index / 8 + 1);
+              memset (addr_bits->data + old, 0, addr_bits->len - old);
+            }
+          name = ta_addr_table_get_name (self->addrs, index);
+          if (!(addr_bits->data[index / 8] & (1u << (index & 7))))
+            g_ptr_array_add (filter_names, g_strdup (name));
+          addr_bits->data[index / 8] |= 1u << (index & 7);
+        }
+      if (filter_names->len == 0)
+        {
+          g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT, _("The IP filter is empty"));
+          return FALSE;
+        }
+      g_ptr_array_add (filter_names, NULL);
+      filter.has_addrs = TRUE;
+      filter.addr_bits = addr_bits->data;
+      filter.n_addr_bits = addr_bits->len * 8;
+    }
+  filter.has_time_start = o->has_time_start;
+  filter.time_start_us = o->time_start_us;
+  filter.has_time_end = o->has_time_end;
+  filter.time_end_us = o->time_end_us;
+  if (cancelled (cancellable, error))
+    return FALSE;
+
+  wopts.chunk_size = o->chunk_size;
+  wopts.flow_timeout_us = (gint64) o->flow_timeout_s * G_USEC_PER_SEC;
+  wopts.force = o->force;
+  self->writer = ta_folder_writer_new (o->output_dir, &wopts, self->addrs, error);
+  if (self->writer == NULL)
+    return FALSE;
+
+  config.addrs = self->addrs;
+  config.ip_map = self->ip_map;
+  config.stats = &self->stats;
+
+  pp.job = self;
+  pp.files = files;
+  pp.sizes = sizes;
+  pp.config = config;
+  pp.filter = &filter;
+  pp.cancellable = cancellable;
+  pp.read_files = read_files;
+  g_mutex_init (&pp.mutex);
+  g_cond_init (&pp.cond);
+  batches = g_new (Batch, N_BATCHES);
+  for (guint i = 0; i < N_BATCHES; i++)
+    g_queue_push_tail (&pp.empty, &batches[i]);
+  filter.tick = reader_tick;
+  filter.tick_data = &pp;
+
+  maybe_report (self, &ps, 0, 0, g_ptr_array_index (files, 0), TRUE);
+  thread = g_thread_new ("ta-extract-read", reader_thread, &pp);
+
+  while ((b = take_full (self, &pp, &ps, &local_error)) != NULL)
+    {
+      for (guint k = 0; k < b->n; k++)
+        {
+          if (!ta_folder_writer_add (self->writer, &b->pkts[k], &local_error))
+            break;
+          kept++;
+          if (o->max_records > 0 && kept >= o->max_records)
+            {
+              self->counts.max_reached = TRUE;
+              break;
+            }
+        }
+      self->counts.rows_kept = kept;
+      maybe_report (self, &ps, b->rows_read, b->bytes_done,
+                    g_ptr_array_index (files, b->file), b->file != last_file);
+      last_file = b->file;
+      give_back (&pp, b);
+      if (local_error != NULL || self->counts.max_reached ||
+          g_cancellable_set_error_if_cancelled (cancellable, &local_error))
+        break;
+    }
+
+  /* stop the reader (if it is still going) and wait for it */
+  g_mutex_lock (&pp.mutex);
+  pp.stop = TRUE;
+  g_cond_broadcast (&pp.cond);
+  g_mutex_unlock (&pp.mutex);
+  g_thread_join (thread);
+  g_mutex_clear (&pp.mutex);
+  g_cond_clear (&pp.cond);
+  g_queue_clear (&pp.full);
+  g_queue_clear (&pp.empty);
+  g_free (batches);
+
+  if (local_error == NULL && pp.error != NULL)
+    local_error = g_steal_pointer (&pp.error);
+  g_clear_error (&pp.error);
+  if (local_error == NULL)
+    g_cancellable_set_error_if_cancelled (cancellable, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      goto fail;
+    }
+  maybe_report (self, &ps, self->stats.rows, ps.bytes_total,
+                g_ptr_array_index (files, files->len - 1), TRUE);
+
+  self->counts.rejected_time = filter.rejected_time;
+  self->counts.rejected_ip = filter.rejected_addr;
+  g_ptr_array_add (read_files, NULL);
+
+  info.source_files = (const char * const *) read_files->pdata;
+  info.attack_context = o->attack_context;
+  info.filter_ips = filter_names ? (const char * const *) filter_names->pdata : NULL;
+  info.has_time_start = o->has_time_start;
+  info.time_start_us = o->time_start_us;
+  info.has_time_end = o->has_time_end;
+  info.time_end_us = o->time_end_us;
+  if (!ta_folder_writer_finish (self->writer, &info, error))
+    goto fail;
+
+  self->succeeded = TRUE;
+  return TRUE;
+
+fail:
+  self->counts.rejected_time = filter.rejected_time;
+  self->counts.rejected_ip = filter.rejected_addr;
+  ta_folder_writer_abort (self->writer);
+  return FALSE;
+}
+
+static gboolean
+run_timed (TaExtractJob  *self,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  gint64 t0 = g_get_monotonic_time ();
+  gboolean ok;
+
+  ok = run_job (self, cancellable, error);
+  self->wall_time = (g_get_monotonic_time () - t0) / (double) G_USEC_PER_SEC;
+  return ok;
+}
+
+gboolean
+ta_extract_job_run (TaExtractJob  *self,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_return_val_if_fail (TA_IS_EXTRACT_JOB (self), FALSE);
+  g_return_val_if_fail (!self->started, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+
+  self->started = TRUE;
+  return run_timed (self, cancellable, error);
+}
+
+static void
+run_in_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  TaExtractJob *self = source_object;
+  GError *error = NULL;
+
+  if (run_timed (self, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+ta_extract_job_run_async (TaExtractJob        *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (TA_IS_EXTRACT_JOB (self));
+  g_return_if_fail (!self->started);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  self->started = TRUE;
+  self->progress_context = g_main_context_ref_thread_default ();
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ta_extract_job_run_async);
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_run_in_thread (task, run_in_thread);
+}
+
+gboolean
+ta_extract_job_run_finish (TaExtractJob  *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (TA_IS_EXTRACT_JOB (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+const TaReadStats *
+ta_extract_job_get_read_stats (TaExtractJob *self)
+{
+  g_return_val_if_fail (TA_IS_EXTRACT_JOB (self), NULL);
+  return &self->stats;
+}
+
+const TaExtractCounts *
+ta_extract_job_get_counts (TaExtractJob *self)
+{
+  g_return_val_if_fail (TA_IS_EXTRACT_JOB (self), NULL);
+  return &self->counts;
+}
+
+const TaFolderSummary *
+ta_extract_job_get_summary (TaExtractJob *self)
+{
+  g_return_val_if_fail (TA_IS_EXTRACT_JOB (self), NULL);
+  return self->succeeded ? ta_folder_writer_get_summary (self->writer) : NULL;
+}
+
+double
+ta_extract_job_get_wall_time (TaExtractJob *self)
+{
+  g_return_val_if_fail (TA_IS_EXTRACT_JOB (self), 0);
+  return self->wall_time;
+}
