@@ -1203,6 +1203,44 @@ test_job_bad_input (void)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+static void
+test_job_captures (void)
+{
+  g_autofree char *a = g_build_filename (shared_data (), "pcaps", "good", "loopback-http.pcap", NULL);
+  g_autofree char *b = g_build_filename (shared_data (), "pcaps", "good", "arkime-wireshark-retrans.pcap", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("ta-attacks-cap-XXXXXX", NULL);
+  g_autoptr(TaAttacksOptions) opts = ta_attacks_options_new ();
+  g_autoptr(TaAttacksResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) rows = NULL;
+  guint64 sum = 0;
+
+  if (!g_file_test (a, G_FILE_TEST_EXISTS) || !g_file_test (b, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("shared captures not found");
+      g_rmdir (dir);
+      return;
+    }
+  opts->inputs = g_new0 (char *, 3);
+  opts->inputs[0] = g_strdup (a);
+  opts->inputs[1] = g_strdup (b);
+  opts->ip_map = g_build_filename (dir, "new_map.json", NULL);
+  opts->out = g_build_filename (dir, "cap_attacks.csv", NULL);
+  res = ta_attacks_run (opts, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  /* tshark's packet counts (data/pcaps/expected.csv): 33899 + 108 */
+  g_assert_cmpuint (res->packets, ==, 33899 + 108);
+  g_assert_cmpuint (res->normal, ==, res->packets);
+  rows = read_attack_csv (opts->out, FALSE);
+  for (guint i = 0; i < rows->len; i++)
+    sum += g_array_index (rows, ParsedRow, i).count;
+  g_assert_cmpuint (sum, ==, res->packets);
+  g_unlink (res->out);
+  g_unlink (res->ip_map_out);
+  g_unlink (res->event_mapping_out);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 typedef struct
 {
   GMainLoop       *loop;
@@ -1355,6 +1393,7 @@ main (int    argc,
   g_test_add_func ("/attacks/job/ground-truth", test_job_ground_truth);
   g_test_add_func ("/attacks/job/bad-input", test_job_bad_input);
   g_test_add_func ("/attacks/job/async", test_job_async);
+  g_test_add_func ("/attacks/job/captures", test_job_captures);
   g_test_add_func ("/attacks/cli", test_cli);
 
   return g_test_run ();
