@@ -1203,6 +1203,51 @@ test_job_bad_input (void)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+/* An id the map lacks gets a new id only at the end: meanwhile a later row's
+ * unmapped numeric id must not resolve to the address given that new id */
+static void
+test_job_unmapped_ids (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("ta-attacks-ids-XXXXXX", NULL);
+  g_autofree char *csv_path = g_build_filename (dir, "ids.csv", NULL);
+  g_autofree char *map_path = g_build_filename (dir, "map.json", NULL);
+  g_autoptr(TaAttacksOptions) opts = ta_attacks_options_new ();
+  g_autoptr(TaAttacksResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) rows = NULL;
+  g_autoptr(TaIpMap) written = NULL;
+  const char *csv =
+    "timestamp,length,protocol,src_port,dst_port,src_ip,dst_ip,flags,seq_num,ack_num\n"
+    "1257254400000000,60,6,1,2,1,7,2,0,0\n"
+    "1257254460000000,60,6,1,2,1,2,2,0,0\n"
+    "1257254520000000,60,6,1,2,1,3,2,0,0\n";
+
+  g_assert_true (g_file_set_contents (csv_path, csv, -1, NULL));
+  g_assert_true (g_file_set_contents (map_path, "{\"10.0.0.1\": 1, \"10.0.0.2\": 2}", -1, NULL));
+  opts->inputs = g_new0 (char *, 2);
+  opts->inputs[0] = g_strdup (csv_path);
+  opts->ip_map = g_strdup (map_path);
+  opts->out = g_build_filename (dir, "ids_attacks.csv", NULL);
+  res = ta_attacks_run (opts, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (res->new_ids, ==, 2);
+  rows = read_attack_csv (res->out, FALSE);
+  g_assert_cmpuint (rows->len, ==, 3);
+  g_assert_cmpint (g_array_index (rows, ParsedRow, 0).dst, ==, 3);   /* "7" */
+  g_assert_cmpint (g_array_index (rows, ParsedRow, 1).dst, ==, 2);
+  g_assert_cmpint (g_array_index (rows, ParsedRow, 2).dst, ==, 4);   /* "3", not "7" */
+  written = ta_ip_map_load (res->ip_map_out, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ta_ip_map_lookup_id (written, 3), ==, "7");
+  g_assert_cmpstr (ta_ip_map_lookup_id (written, 4), ==, "3");
+  g_unlink (res->out);
+  g_unlink (res->ip_map_out);
+  g_unlink (res->event_mapping_out);
+  g_unlink (csv_path);
+  g_unlink (map_path);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 static void
 test_job_captures (void)
 {
@@ -1394,6 +1439,7 @@ main (int    argc,
   g_test_add_func ("/attacks/job/bad-input", test_job_bad_input);
   g_test_add_func ("/attacks/job/async", test_job_async);
   g_test_add_func ("/attacks/job/captures", test_job_captures);
+  g_test_add_func ("/attacks/job/unmapped-ids", test_job_unmapped_ids);
   g_test_add_func ("/attacks/cli", test_cli);
 
   return g_test_run ();

@@ -57,6 +57,8 @@ struct _TaAttackAgg
   TaIpMap     *ip_map;
   GArray      *ids;           /* gint64 per TaAddrTable index, -1 = not yet */
   guint        n_new_ids;
+  gint64       next_new_id;
+  GArray      *new_addrs;     /* guint32 TaAddrTable indices, in id order */
 
   /* the current minute */
   gint64       minute;
@@ -102,6 +104,8 @@ ta_attack_agg_new (TaAddrTable *addrs,
   self->addrs = addrs;
   self->ip_map = ip_map;
   self->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->new_addrs = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->next_new_id = -1;
   self->mask = 4096 - 1;
   self->slots = g_new0 (Entry, self->mask + 1);
   self->used = g_new (guint32, self->mask + 1);
@@ -120,6 +124,7 @@ ta_attack_agg_free (TaAttackAgg *self)
   if (self == NULL)
     return;
   g_array_unref (self->ids);
+  g_array_unref (self->new_addrs);
   g_free (self->slots);
   g_free (self->used);
   g_hash_table_unref (self->flushed);
@@ -184,9 +189,15 @@ addr_id (TaAttackAgg *self,
       const char *name = ta_addr_table_get_name (self->addrs, index);
       gint64 id = ta_ip_map_lookup_addr (self->ip_map, name);
 
+      /* new ids are given here but enter the map only at the end: the
+       * readers look numeric ids up in it while the job runs, and an id
+       * the input lacks must not come to name an address it never meant */
       if (id < 0)
         {
-          id = ta_ip_map_add (self->ip_map, name);
+          if (self->next_new_id < 0)
+            self->next_new_id = ta_ip_map_get_max_id (self->ip_map) + 1;
+          id = self->next_new_id++;
+          g_array_append_val (self->new_addrs, index);
           self->n_new_ids++;
         }
       *slot = id;
@@ -627,6 +638,16 @@ finish (TaAttackAgg  *self,
           g_free (rd);
         }
     }
+
+  /* late rows may still have given new ids above; now extend the map */
+  for (guint i = 0; i < self->new_addrs->len; i++)
+    {
+      guint32 index = g_array_index (self->new_addrs, guint32, i);
+      gint64 id = ta_ip_map_add (self->ip_map, ta_addr_table_get_name (self->addrs, index));
+
+      g_warn_if_fail (id == g_array_index (self->ids, gint64, index));
+    }
+  g_array_set_size (self->new_addrs, 0);
 
 out:
   if (self->spill_error != NULL)

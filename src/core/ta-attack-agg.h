@@ -32,7 +32,10 @@ typedef struct
   guint64 packets;
 } TaAggLabelTotal;
 
-/* Ids come from @ip_map; addresses it lacks are added (new ids) */
+/* Ids come from @ip_map; addresses it lacks get new ids (largest + 1, …),
+ * added to @ip_map only when adding ends, so readers can keep resolving
+ * numeric ids through it meanwhile. Nothing else may extend @ip_map while
+ * packets are added. */
 TaAttackAgg *ta_attack_agg_new              (TaAddrTable    *addrs,
                                              TaIpMap        *ip_map);
 void         ta_attack_agg_free             (TaAttackAgg    *self);
