@@ -263,8 +263,8 @@ ta_attack_data_load_data (TaAttackData  *self,
       if (values[COL_TIMESTAMP] < 0 || values[COL_TIMESTAMP] > G_GINT64_CONSTANT (1) << 40)
         {
           g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                       _("%s:%u: timestamp %" G_GINT64_FORMAT " is not in minutes since the epoch"),
-                       name, line_no, values[COL_TIMESTAMP]);
+                       _("%s:%u: timestamp %lld is not in minutes since the epoch"),
+                       name, line_no, (long long) values[COL_TIMESTAMP]);
           goto fail;
         }
       if (values[COL_SRC] < 0 || values[COL_DST] < 0)
