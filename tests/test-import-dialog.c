@@ -9,7 +9,10 @@
 #include <gtk/gtk.h>
 #include <string.h>
 
+#include "ta-arc-layout.h"
 #include "ta-import-dialog.h"
+#include "ta-timearcs-view.h"
+#include "ta-window.h"
 
 static void
 finished_cb (TaImportDialog *dialog,
@@ -145,6 +148,73 @@ test_import_runs (void)
   remove_dir (dir);
 }
 
+/* The window's "Import Packets…" action opens the dialog; its result opens
+ * in the window's TimeArcs view */
+static void
+test_import_from_window (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("ta-import-window-XXXXXX", NULL);
+  g_autofree char *packets = g_build_filename (dir, "packets.csv", NULL);
+  g_autofree char *map = g_build_filename (dir, "map.json", NULL);
+  g_autofree char *out = g_build_filename (dir, "win_attacks.csv", NULL);
+  const char *inputs[] = { packets, NULL };
+  const char *argv[] = { "python3", g_getenv ("TA_GEN_PACKETS"), "--packets", "20000",
+                         "--attack-fraction", "0.1", "--out", packets, "--ip-map", map, NULL };
+  g_autoptr(GtkApplication) app = gtk_application_new ("io.github.timearcs.TimeArcs.ImportTest",
+                                                       G_APPLICATION_NON_UNIQUE);
+  TaWindow *window;
+  TaImportDialog *dialog = NULL;
+  GListModel *toplevels;
+  TaArcModel *model;
+  gboolean done = FALSE;
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                               NULL, NULL, &status, NULL));
+  g_assert_cmpint (status, ==, 0);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  window = ta_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "import-packets"));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "import-packets", NULL);
+  toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+
+      if (TA_IS_IMPORT_DIALOG (w))
+        dialog = TA_IMPORT_DIALOG (w);
+    }
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (window));
+
+  g_signal_connect (dialog, "finished", G_CALLBACK (finished_cb), &done);
+  ta_import_dialog_set_inputs (dialog, inputs);
+  ta_import_dialog_set_ip_map (dialog, map);
+  ta_import_dialog_set_output (dialog, out);
+  ta_import_dialog_start (dialog);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (ta_import_dialog_get_result (dialog));
+  {
+    GtkWidget *w = gtk_window_get_child (GTK_WINDOW (dialog));
+    GtkWidget *buttons = gtk_widget_get_last_child (w);
+
+    g_signal_emit_by_name (gtk_widget_get_last_child (buttons), "clicked");
+  }
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  model = ta_timearcs_view_get_model (ta_window_get_view (window));
+  g_assert_nonnull (model);
+  g_assert_cmpuint (ta_arc_model_get_n_rows (model), >, 10);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  remove_dir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -178,5 +248,6 @@ main (int    argc,
       return 77;
     }
   g_test_add_func ("/import-dialog/runs", test_import_runs);
+  g_test_add_func ("/import-dialog/from-window", test_import_from_window);
   return g_test_run ();
 }

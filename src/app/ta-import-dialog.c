@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "ta-import-dialog.h"
+#include "ta-window.h"
 
 typedef enum
 {
@@ -598,4 +599,84 @@ const GError *
 ta_import_dialog_get_error (TaImportDialog *self)
 {
   return self->error;
+}
+
+/* ------------------------------------------------------- window hook-up */
+
+static void
+open_result_in_window_cb (TaImportDialog *dialog,
+                          const char     *attacks,
+                          const char     *grouped,
+                          const char     *ip_map,
+                          const char     *event_mapping,
+                          const char     *group_mapping,
+                          TaWindow       *window)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (grouped != NULL ? grouped : attacks);
+  GFile *files[] = { file };
+  g_autoptr(GError) error = NULL;
+
+  /* group mapping: found next to the file (attack_group_mapping_PREFIX.json) */
+  ta_window_set_ip_map_path (window, ip_map);
+  ta_window_set_mapping_path (window, event_mapping);
+  if (dialog->paths[ROW_GROUND_TRUTH] != NULL)
+    ta_window_set_ground_truth_path (window, dialog->paths[ROW_GROUND_TRUTH]);
+  /* errors are shown in the window */
+  ta_window_open_attack_files (window, files, 1, &error);
+}
+
+static void
+import_packets_action (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  TaWindow *window = user_data;
+  TaImportDialog *dialog = ta_import_dialog_new (GTK_WINDOW (window));
+
+  g_signal_connect_object (dialog, "open-result", G_CALLBACK (open_result_in_window_cb), window, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static GMenuModel *
+find_primary_menu (GtkWidget *widget)
+{
+  if (widget == NULL)
+    return NULL;
+  if (GTK_IS_MENU_BUTTON (widget) &&
+      g_strcmp0 (gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (widget)), "open-menu-symbolic") == 0)
+    return gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (widget));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GMenuModel *found = find_primary_menu (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+void
+ta_import_dialog_install (GtkWindow *window)
+{
+  g_autoptr(GSimpleAction) action = g_simple_action_new ("import-packets", NULL);
+  GObject *menu;
+
+  g_return_if_fail (TA_IS_WINDOW (window));
+  g_signal_connect (action, "activate", G_CALLBACK (import_packets_action), window);
+  g_action_map_add_action (G_ACTION_MAP (window), G_ACTION (action));
+
+  /* after "Open Folder…" in the first section of the primary menu: the
+   * window's menu button is found by its icon (the template does not
+   * expose it) */
+  menu = G_OBJECT (find_primary_menu (gtk_window_get_titlebar (window)));
+  if (G_IS_MENU_MODEL (menu) && g_menu_model_get_n_items (G_MENU_MODEL (menu)) > 0)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (G_MENU_MODEL (menu), 0, G_MENU_LINK_SECTION);
+
+      if (G_IS_MENU (section))
+        g_menu_insert (G_MENU (section), MIN (2, g_menu_model_get_n_items (section)),
+                       _("_Import Packets…"), "win.import-packets");
+      else if (G_IS_MENU (menu))
+        g_menu_append (G_MENU (menu), _("_Import Packets…"), "win.import-packets");
+    }
 }

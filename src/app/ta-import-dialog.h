@@ -36,6 +36,11 @@ gboolean                ta_import_dialog_is_running   (TaImportDialog   *self);
 const TaAttacksResult  *ta_import_dialog_get_result   (TaImportDialog   *self);
 const GError           *ta_import_dialog_get_error    (TaImportDialog   *self);
 
+/* Adds "Import Packets…" (win.import-packets) to a TaWindow's primary menu:
+ * the dialog opens its result in the window's TimeArcs view with the
+ * mappings written next to it, and the ground truth it used. */
+void                    ta_import_dialog_install      (GtkWindow        *window);
+
 /* Signals:
  *   "finished" (void): the import ended (see get_result / get_error).
  *   "open-result" (const char *attacks_csv, const char *grouped_csv,
