@@ -205,6 +205,15 @@ test_import_from_window (void)
   }
   while (g_main_context_iteration (NULL, FALSE))
     ;
+  /* the packet files are remembered for the selection sidebar */
+  if (g_getenv ("GSETTINGS_SCHEMA_DIR") != NULL)
+    {
+      g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+      g_auto(GStrv) remembered = g_settings_get_strv (settings, "data-paths");
+
+      g_assert_cmpuint (g_strv_length (remembered), ==, 1);
+      g_assert_cmpstr (remembered[0], ==, packets);
+    }
   model = ta_timearcs_view_get_model (ta_window_get_view (window));
   g_assert_nonnull (model);
   g_assert_cmpuint (ta_arc_model_get_n_rows (model), >, 10);
@@ -242,6 +251,15 @@ main (int    argc,
         g_main_context_iteration (NULL, TRUE);
     }
   g_test_init (&argc, &argv, NULL);
+  {
+    /* the schema compiled in the build tree */
+    const char *builddir = g_getenv ("G_TEST_BUILDDIR");
+    g_autofree char *schemas = builddir ? g_build_filename (builddir, "..", "data", NULL) : NULL;
+    g_autofree char *compiled = schemas ? g_build_filename (schemas, "gschemas.compiled", NULL) : NULL;
+
+    if (compiled != NULL && g_file_test (compiled, G_FILE_TEST_EXISTS))
+      g_setenv ("GSETTINGS_SCHEMA_DIR", schemas, TRUE);
+  }
   if (!gtk_init_check ())
     {
       g_printerr ("no display: skipped\n");

@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ta-application.h"
 #include "ta-import-dialog.h"
 #include "ta-window.h"
 
@@ -239,17 +240,26 @@ progress_cb (const TaAttacksProgress *p,
 static void
 remember_data_paths (TaImportDialog *self)
 {
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  GtkApplication *app = parent ? gtk_window_get_application (parent) : NULL;
+  g_autoptr(GSettings) own = NULL;
+  GSettings *settings = NULL;
   g_autoptr(GSettingsSchema) schema = NULL;
-  g_autoptr(GSettings) settings = NULL;
 
-  if (source == NULL)
-    return;
-  schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
-  if (schema == NULL || !g_settings_schema_has_key (schema, "data-paths"))
-    return;
-  settings = g_settings_new (APP_ID);
-  g_settings_set_strv (settings, "data-paths", (const char *const *) self->inputs);
+  if (TA_IS_APPLICATION (app))
+    settings = ta_application_get_settings (TA_APPLICATION (app));
+  if (settings == NULL)
+    {
+      GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+      g_autoptr(GSettingsSchema) found = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
+
+      if (found == NULL)
+        return;
+      settings = own = g_settings_new_full (found, NULL, NULL);
+    }
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  if (schema != NULL && g_settings_schema_has_key (schema, "data-paths"))
+    g_settings_set_strv (settings, "data-paths", (const char *const *) self->inputs);
 }
 
 static void
