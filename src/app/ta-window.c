@@ -9,6 +9,7 @@
 #include "ta-application.h"
 #include "ta-attack-data.h"
 #include "ta-error.h"
+#include "ta-import-dialog.h"
 #include "ta-ip-map.h"
 #include "ta-timearcs-render.h"
 #include "ta-window.h"
@@ -1140,6 +1141,7 @@ ta_window_init (TaWindow *self)
 
   self->paths = g_ptr_array_new_with_free_func (g_free);
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries), self);
+  ta_import_dialog_install (GTK_WINDOW (self));
 
   g_object_bind_property (self->magnification_adjustment, "value", self->view, "magnification",
                           G_BINDING_SYNC_CREATE);
