@@ -575,6 +575,57 @@ test_unsorted_packets (void)
   remove_folder (dir);
 }
 
+/* big enough for the two-worker split: addresses seen only in the second
+ * half are remapped, and an error there still names its line */
+static void
+test_split_packets (void)
+{
+  g_autoptr(GString) csv = g_string_new ("timestamp,src_ip,dst_ip,src_port,dst_port,flags,length,protocol\n");
+  g_autofree char *dir = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TaSubsetFolder) folder = NULL;
+  const TaPacketColumns *p;
+  guint n = 40000;
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (csv, "%u,10.%u.0.%u,192.168.1.%u,%u,80,16,%u,6\n", 1000000 + i,
+                            i < n / 2 ? 1 : 2, i % 50, i % 7, 1024 + i % 1000, 60 + i % 1400);
+  g_assert_cmpuint (csv->len, >, 1024 * 1024 + 4096);
+  dir = make_folder (good_manifest, csv->str, good_index, good_chunk);
+  folder = load_path (dir, &error);
+  g_assert_no_error (error);
+  p = ta_subset_folder_get_packets (folder);
+  g_assert_cmpuint (p->n, ==, n);
+  for (guint i = 0; i < n; i += 997)
+    {
+      g_autofree char *src = g_strdup_printf ("10.%u.0.%u", i < n / 2 ? 1 : 2, i % 50);
+      g_autofree char *dst = g_strdup_printf ("192.168.1.%u", i % 7);
+
+      g_assert_cmpint (p->ts[i], ==, 1000000 + i);
+      g_assert_cmpstr (ta_subset_folder_get_addr_name (folder, p->src[i]), ==, src);
+      g_assert_cmpstr (ta_subset_folder_get_addr_name (folder, p->dst[i]), ==, dst);
+      g_assert_cmpuint (p->length[i], ==, 60 + i % 1400);
+    }
+  /* 50 + 50 sources, 7 destinations, 2 more from the flows index */
+  g_assert_cmpuint (ta_subset_folder_get_n_addrs (folder), ==, 109);
+  g_clear_pointer (&folder, ta_subset_folder_unref);
+  remove_folder (dir);
+  g_clear_pointer (&dir, g_free);
+
+  /* a bad row in the second half: line = row + 1 (the header) */
+  {
+    char *row = strstr (csv->str, "\n1035000,");
+
+    g_assert_nonnull (row);
+    row[1] = 'x';
+  }
+  dir = make_folder (good_manifest, csv->str, good_index, good_chunk);
+  folder = load_path (dir, &error);
+  g_assert_null (folder);
+  g_assert_nonnull (strstr (error->message, "packets.csv line 35002"));
+  remove_folder (dir);
+}
+
 static void
 test_bad_chunk (void)
 {
@@ -635,6 +686,7 @@ main (int   argc,
   g_test_add_func ("/subset-folder/malformed/huge-numbers", test_huge_numbers);
   g_test_add_func ("/subset-folder/malformed/packets", test_bad_packets);
   g_test_add_func ("/subset-folder/packets/unsorted", test_unsorted_packets);
+  g_test_add_func ("/subset-folder/packets/split", test_split_packets);
   g_test_add_func ("/subset-folder/malformed/chunk", test_bad_chunk);
 
   return g_test_run ();

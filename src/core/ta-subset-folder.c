@@ -13,8 +13,13 @@
 
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ta-addr-table.h"
 #include "ta-error.h"
@@ -364,31 +369,6 @@ json_get_string (JsonObject   *obj,
 }
 
 static gboolean
-json_get_bool (JsonObject  *obj,
-               const char  *file,
-               const char  *where,
-               const char  *field,
-               guint8      *out,
-               GError     **error)
-{
-  JsonNode *node;
-
-  *out = FALSE;
-  if (!json_member (obj, file, where, field, FALSE, &node, error))
-    return FALSE;
-  if (node == NULL)
-    return TRUE;
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                   _("%s: %sfield “%s” must be true or false"), file, where, field);
-      return FALSE;
-    }
-  *out = json_node_get_boolean (node);
-  return TRUE;
-}
-
-static gboolean
 json_get_object (JsonObject  *obj,
                  const char  *file,
                  const char  *field,
@@ -732,113 +712,565 @@ parse_endpoint (TaAddrTable *addrs,
   return TRUE;
 }
 
-static gboolean
-parse_flow (FlowsJob    *job,
-            JsonNode    *node,
-            guint        i,
-            TaFlowInfo  *f,
-            GError     **error)
+/* flows_index.json can hold hundreds of thousands of flat objects; a
+ * DOM parse of it costs more than reading every packet, so it is scanned
+ * by hand: one pass, no allocation per value. */
+
+typedef struct
 {
-  const char *file = job->rel;
-  g_autofree char *where = g_strdup_printf (_("flow %u: "), i + 1);
-  JsonObject *o;
-  const char *s, *dash;
-  gint64 v;
+  const char *base;
+  const char *p;
+  const char *end;
+  const char *file;
+  GError    **error;
+  char        scratch[512];  /* unescaped strings */
+} Scan;
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
+typedef enum
+{
+  VAL_NULL,
+  VAL_BOOL,
+  VAL_INT,
+  VAL_DOUBLE,
+  VAL_STRING,
+  VAL_OTHER,   /* object or array, skipped */
+} ValType;
+
+typedef struct
+{
+  ValType     type;
+  gboolean    b;
+  gint64      i;
+  gboolean    int_overflow;
+  double      d;
+  const char *s;
+  gsize       len;
+} Value;
+
+static gboolean G_GNUC_PRINTF (2, 3)
+scan_fail (Scan       *sc,
+           const char *format,
+           ...)
+{
+  g_autofree char *msg = NULL;
+  va_list args;
+  guint line = 1;
+
+  for (const char *c = sc->base; c < sc->p && c < sc->end; c++)
+    line += *c == '\n';
+  va_start (args, format);
+  msg = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT, _("%s: not valid JSON: line %u (byte %"
+               G_GSIZE_FORMAT "): %s"), sc->file, line, (gsize) (sc->p - sc->base), msg);
+  return FALSE;
+}
+
+static inline void
+scan_ws (Scan *sc)
+{
+  while (sc->p < sc->end && (*sc->p == ' ' || *sc->p == '\n' || *sc->p == '\r' || *sc->p == '\t'))
+    sc->p++;
+}
+
+static inline gboolean
+scan_char (Scan *sc,
+           char  c)
+{
+  scan_ws (sc);
+  if (sc->p < sc->end && *sc->p == c)
     {
-      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT, _("%s: flow %u is not an object"),
-                   file, i + 1);
+      sc->p++;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+scan_string (Scan        *sc,
+             const char **out,
+             gsize       *len)
+{
+  const char *start;
+  gsize n = 0;
+
+  scan_ws (sc);
+  if (sc->p >= sc->end || *sc->p != '"')
+    return scan_fail (sc, _("a string was expected"));
+  start = ++sc->p;
+  while (sc->p < sc->end && *sc->p != '"' && *sc->p != '\\' && (guchar) *sc->p >= 0x20)
+    sc->p++;
+  if (sc->p < sc->end && *sc->p == '"')
+    {
+      *out = start;
+      *len = sc->p - start;
+      sc->p++;
+      return TRUE;
+    }
+  /* escapes: unescape into the scratch buffer */
+  memcpy (sc->scratch, start, MIN ((gsize) (sc->p - start), sizeof sc->scratch - 8));
+  n = MIN ((gsize) (sc->p - start), sizeof sc->scratch - 8);
+  while (sc->p < sc->end && *sc->p != '"')
+    {
+      char c = *sc->p++;
+
+      if ((guchar) c < 0x20)
+        return scan_fail (sc, _("control character in a string"));
+      if (c == '\\')
+        {
+          if (sc->p >= sc->end)
+            break;
+          c = *sc->p++;
+          switch (c)
+            {
+            case 'n': c = '\n'; break;
+            case 't': c = '\t'; break;
+            case 'r': c = '\r'; break;
+            case 'b': c = '\b'; break;
+            case 'f': c = '\f'; break;
+            case '"': case '\\': case '/': break;
+            case 'u':
+              {
+                gunichar u = 0;
+
+                for (int k = 0; k < 4; k++)
+                  {
+                    if (sc->p >= sc->end || !g_ascii_isxdigit (*sc->p))
+                      return scan_fail (sc, _("bad \\u escape"));
+                    u = u * 16 + g_ascii_xdigit_value (*sc->p++);
+                  }
+                if (n + 6 < sizeof sc->scratch)
+                  n += g_unichar_to_utf8 (u, sc->scratch + n);
+                continue;
+              }
+            default:
+              return scan_fail (sc, _("bad escape"));
+            }
+        }
+      if (n + 1 < sizeof sc->scratch)
+        sc->scratch[n++] = c;
+    }
+  if (sc->p >= sc->end)
+    return scan_fail (sc, _("unterminated string"));
+  sc->p++;
+  sc->scratch[n] = 0;
+  *out = sc->scratch;
+  *len = n;
+  return TRUE;
+}
+
+static gboolean scan_skip (Scan *sc, guint depth);
+
+static gboolean
+scan_value (Scan  *sc,
+            Value *v,
+            guint  depth)
+{
+  scan_ws (sc);
+  memset (v, 0, sizeof *v);
+  if (sc->p >= sc->end)
+    return scan_fail (sc, _("unexpected end of file"));
+  switch (*sc->p)
+    {
+    case '"':
+      v->type = VAL_STRING;
+      return scan_string (sc, &v->s, &v->len);
+    case 't':
+      if (sc->end - sc->p >= 4 && memcmp (sc->p, "true", 4) == 0)
+        {
+          sc->p += 4;
+          v->type = VAL_BOOL;
+          v->b = TRUE;
+          return TRUE;
+        }
+      break;
+    case 'f':
+      if (sc->end - sc->p >= 5 && memcmp (sc->p, "false", 5) == 0)
+        {
+          sc->p += 5;
+          v->type = VAL_BOOL;
+          return TRUE;
+        }
+      break;
+    case 'n':
+      if (sc->end - sc->p >= 4 && memcmp (sc->p, "null", 4) == 0)
+        {
+          sc->p += 4;
+          v->type = VAL_NULL;
+          return TRUE;
+        }
+      break;
+    case '{':
+    case '[':
+      v->type = VAL_OTHER;
+      return scan_skip (sc, depth);
+    default:
+      if (*sc->p == '-' || (*sc->p >= '0' && *sc->p <= '9'))
+        {
+          const char *s = sc->p;
+          gboolean neg = *s == '-', is_double = FALSE;
+          guint64 u = 0;
+
+          if (neg)
+            sc->p++;
+          if (sc->p >= sc->end || *sc->p < '0' || *sc->p > '9')
+            return scan_fail (sc, _("bad number"));
+          while (sc->p < sc->end && *sc->p >= '0' && *sc->p <= '9')
+            {
+              if (u > (G_MAXUINT64 - 9) / 10)
+                v->int_overflow = TRUE;
+              else
+                u = u * 10 + (*sc->p - '0');
+              sc->p++;
+            }
+          while (sc->p < sc->end && (*sc->p == '.' || *sc->p == 'e' || *sc->p == 'E'
+                                     || *sc->p == '+' || *sc->p == '-'
+                                     || (*sc->p >= '0' && *sc->p <= '9')))
+            {
+              is_double = TRUE;
+              sc->p++;
+            }
+          if (is_double)
+            {
+              char buf[64];
+              char *tail;
+              gsize len = sc->p - s;
+
+              if (len >= sizeof buf)
+                return scan_fail (sc, _("bad number"));
+              memcpy (buf, s, len);
+              buf[len] = 0;
+              v->d = g_ascii_strtod (buf, &tail);
+              if (*tail != 0)
+                return scan_fail (sc, _("bad number"));
+              v->type = VAL_DOUBLE;
+              return TRUE;
+            }
+          if (u > (guint64) G_MAXINT64)
+            v->int_overflow = TRUE;
+          v->type = VAL_INT;
+          v->i = neg ? -(gint64) u : (gint64) u;
+          return TRUE;
+        }
+      break;
+    }
+  return scan_fail (sc, _("unexpected character “%c”"), *sc->p);
+}
+
+static gboolean
+scan_skip (Scan *sc,
+           guint depth)
+{
+  char close = *sc->p == '{' ? '}' : ']';
+  gboolean object = close == '}';
+  Value v;
+
+  if (depth > 64)
+    return scan_fail (sc, _("nested too deeply"));
+  sc->p++;
+  if (scan_char (sc, close))
+    return TRUE;
+  for (;;)
+    {
+      if (object)
+        {
+          const char *k;
+          gsize kl;
+
+          if (!scan_string (sc, &k, &kl))
+            return FALSE;
+          if (!scan_char (sc, ':'))
+            return scan_fail (sc, _("“:” was expected"));
+        }
+      if (!scan_value (sc, &v, depth + 1))
+        return FALSE;
+      if (scan_char (sc, ','))
+        continue;
+      if (scan_char (sc, close))
+        return TRUE;
+      return scan_fail (sc, _("“,” or “%c” was expected"), close);
+    }
+}
+
+enum
+{
+  F_ID = 1 << 0,
+  F_KEY = 1 << 1,
+  F_STATE = 1 << 2,
+  F_START = 1 << 3,
+  F_END = 1 << 4,
+  F_TOTAL = 1 << 5,
+  F_CHUNK_FILE = 1 << 6,
+  F_CHUNK_INDEX = 1 << 7,
+  F_REQUIRED = (1 << 8) - 1,
+};
+
+static const char *required_names[] = {
+  "id", "key", "state", "startTime", "endTime", "totalPackets", "chunk_file", "chunk_index",
+};
+
+static gboolean
+value_int (Scan        *sc,
+           const Value *v,
+           guint        flow,
+           const char  *field,
+           gint64       min,
+           gint64       max,
+           gint64       fallback,
+           gint64      *out)
+{
+  if (v->type == VAL_NULL)
+    {
+      *out = fallback;
+      return TRUE;
+    }
+  if (v->type == VAL_INT && !v->int_overflow && v->i >= min && v->i <= max)
+    {
+      *out = v->i;
+      return TRUE;
+    }
+  if (v->type == VAL_DOUBLE && isfinite (v->d) && v->d == floor (v->d)
+      && v->d >= (double) min && v->d <= (double) max)
+    {
+      *out = (gint64) v->d;
+      return TRUE;
+    }
+  g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT,
+               _("%s: flow %u: field “%s” must be an integer from %" G_GINT64_FORMAT
+                 " to %" G_GINT64_FORMAT), sc->file, flow, field, min, max);
+  return FALSE;
+}
+
+static gboolean
+value_string (Scan        *sc,
+              const Value *v,
+              guint        flow,
+              const char  *field,
+              gboolean     nullable)
+{
+  if (v->type == VAL_STRING || (nullable && v->type == VAL_NULL))
+    return TRUE;
+  g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT,
+               _("%s: flow %u: field “%s” must be a string"), sc->file, flow, field);
+  return FALSE;
+}
+
+static const char *
+intern_value (GStringChunk *chunk,
+              const Value  *v)
+{
+  char buf[256];
+
+  if (v->type != VAL_STRING)
+    return NULL;
+  if (v->len < sizeof buf)
+    {
+      memcpy (buf, v->s, v->len);
+      buf[v->len] = 0;
+      return g_string_chunk_insert_const (chunk, buf);
+    }
+  {
+    g_autofree char *tmp = g_strndup (v->s, v->len);
+
+    return g_string_chunk_insert_const (chunk, tmp);
+  }
+}
+
+static gboolean
+scan_flow (FlowsJob   *job,
+           Scan       *sc,
+           guint       n,
+           TaFlowInfo *f)
+{
+  guint seen = 0;
+
+  memset (f, 0, sizeof *f);
+  f->initiator = f->responder = TA_NO_ADDR;
+  f->initiator_port = f->responder_port = -1;
+
+  scan_ws (sc);
+  if (sc->p >= sc->end || *sc->p != '{')
+    {
+      g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT, _("%s: flow %u is not an object"),
+                   sc->file, n);
       return FALSE;
     }
-  o = json_node_get_object (node);
+  sc->p++;
+  if (!scan_char (sc, '}'))
+    for (;;)
+      {
+        const char *k;
+        gsize kl;
+        char key[32];
+        Value v;
+        gint64 i;
 
-  if (!json_get_string (o, file, where, "id", TRUE, &s, error))
-    return FALSE;
-  f->id = g_string_chunk_insert_const (job->strings, s);
+        if (!scan_string (sc, &k, &kl))
+          return FALSE;
+        if (kl >= sizeof key)
+          kl = sizeof key - 1;
+        memcpy (key, k, kl);
+        key[kl] = 0;
+        if (!scan_char (sc, ':'))
+          return scan_fail (sc, _("“:” was expected"));
+        if (!scan_value (sc, &v, 1))
+          return FALSE;
 
-  if (!json_get_string (o, file, where, "key", TRUE, &s, error))
-    return FALSE;
-  dash = strchr (s, '-');
-  if (dash == NULL
-      || !parse_endpoint (job->addrs, s, dash - s, &f->a, &f->a_port)
-      || !parse_endpoint (job->addrs, dash + 1, strlen (dash + 1), &f->b, &f->b_port))
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                   _("%s: %sfield “key” (“%s”) is not “address:port-address:port”"),
-                   file, where, s);
-      return FALSE;
-    }
+#define IS(name) (strcmp (key, name) == 0)
+        if (IS ("id"))
+          {
+            if (!value_string (sc, &v, n, key, FALSE))
+              return FALSE;
+            f->id = g_string_chunk_insert_len (job->strings, v.s, v.len);
+            seen |= F_ID;
+          }
+        else if (IS ("key"))
+          {
+            const char *dash;
 
-  if (!json_get_string (o, file, where, "initiator", FALSE, &s, error))
-    return FALSE;
-  f->initiator = s ? ta_addr_table_intern_text (job->addrs, s, -1) : TA_NO_ADDR;
-  if (!json_get_string (o, file, where, "responder", FALSE, &s, error))
-    return FALSE;
-  f->responder = s ? ta_addr_table_intern_text (job->addrs, s, -1) : TA_NO_ADDR;
-  if (!json_get_int (o, file, where, "initiatorPort", FALSE, 0, 65535, -1, &v, error))
-    return FALSE;
-  f->initiator_port = v;
-  if (!json_get_int (o, file, where, "responderPort", FALSE, 0, 65535, -1, &v, error))
-    return FALSE;
-  f->responder_port = v;
+            if (!value_string (sc, &v, n, key, FALSE))
+              return FALSE;
+            dash = memchr (v.s, '-', v.len);
+            if (dash == NULL
+                || !parse_endpoint (job->addrs, v.s, dash - v.s, &f->a, &f->a_port)
+                || !parse_endpoint (job->addrs, dash + 1, v.s + v.len - dash - 1, &f->b, &f->b_port))
+              {
+                g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT,
+                             _("%s: flow %u: field “key” (“%.*s”) is not “address:port-address:port”"),
+                             sc->file, n, (int) MIN (v.len, 80), v.s);
+                return FALSE;
+              }
+            seen |= F_KEY;
+          }
+        else if (IS ("initiator") || IS ("responder"))
+          {
+            if (!value_string (sc, &v, n, key, TRUE))
+              return FALSE;
+            if (v.type == VAL_STRING)
+              *(IS ("initiator") ? &f->initiator : &f->responder)
+                = ta_addr_table_intern_text (job->addrs, v.s, v.len);
+          }
+        else if (IS ("initiatorPort") || IS ("responderPort"))
+          {
+            if (!value_int (sc, &v, n, key, 0, 65535, -1, &i))
+              return FALSE;
+            *(IS ("initiatorPort") ? &f->initiator_port : &f->responder_port) = i;
+          }
+        else if (IS ("state"))
+          {
+            if (!value_string (sc, &v, n, key, FALSE))
+              return FALSE;
+            f->state = intern_value (job->strings, &v);
+            seen |= F_STATE;
+          }
+        else if (IS ("closeType") || IS ("invalidReason"))
+          {
+            if (!value_string (sc, &v, n, key, TRUE))
+              return FALSE;
+            *(IS ("closeType") ? &f->close_type : &f->invalid_reason) = intern_value (job->strings, &v);
+          }
+        else if (IS ("startTime") || IS ("endTime"))
+          {
+            if (v.type == VAL_NULL || !value_int (sc, &v, n, key, 0, MAX_TIME_US, 0, &i))
+              {
+                if (v.type == VAL_NULL)
+                  g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT,
+                               _("%s: flow %u: field “%s” is missing"), sc->file, n, key);
+                return FALSE;
+              }
+            *(IS ("startTime") ? &f->start : &f->end) = i;
+            seen |= IS ("startTime") ? F_START : F_END;
+          }
+        else if (IS ("totalPackets"))
+          {
+            if (v.type == VAL_NULL || !value_int (sc, &v, n, key, 0, MAX_COUNT, 0, &i))
+              {
+                if (v.type == VAL_NULL)
+                  g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT,
+                               _("%s: flow %u: field “%s” is missing"), sc->file, n, key);
+                return FALSE;
+              }
+            f->total_packets = i;
+            seen |= F_TOTAL;
+          }
+        else if (IS ("totalBytes"))
+          {
+            if (!value_int (sc, &v, n, key, 0, G_GINT64_CONSTANT (1) << 56, 0, &i))
+              return FALSE;
+            f->total_bytes = i;
+          }
+        else if (IS ("establishment_packets") || IS ("data_transfer_packets") || IS ("closing_packets"))
+          {
+            if (!value_int (sc, &v, n, key, 0, G_MAXUINT32, 0, &i))
+              return FALSE;
+            *(IS ("establishment_packets") ? &f->establishment_packets
+              : IS ("data_transfer_packets") ? &f->data_transfer_packets : &f->closing_packets) = i;
+          }
+        else if (IS ("establishmentComplete") || IS ("dataTransferStarted")
+                 || IS ("closingStarted") || IS ("ongoing"))
+          {
+            guint8 *dest = IS ("establishmentComplete") ? &f->establishment_complete
+                           : IS ("dataTransferStarted") ? &f->data_transfer_started
+                           : IS ("closingStarted") ? &f->closing_started : &f->ongoing;
 
-  if (!json_get_string (o, file, where, "state", TRUE, &s, error))
-    return FALSE;
-  f->state = g_string_chunk_insert_const (job->strings, s);
-  if (!json_get_string (o, file, where, "closeType", FALSE, &s, error))
-    return FALSE;
-  f->close_type = s ? g_string_chunk_insert_const (job->strings, s) : NULL;
-  if (!json_get_string (o, file, where, "invalidReason", FALSE, &s, error))
-    return FALSE;
-  f->invalid_reason = s ? g_string_chunk_insert_const (job->strings, s) : NULL;
+            if (v.type != VAL_BOOL && v.type != VAL_NULL)
+              {
+                g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT,
+                             _("%s: flow %u: field “%s” must be true or false"), sc->file, n, key);
+                return FALSE;
+              }
+            *dest = v.b;
+          }
+        else if (IS ("chunk_file"))
+          {
+            if (!value_string (sc, &v, n, key, FALSE))
+              return FALSE;
+            if (v.len == 0 || memchr (v.s, '/', v.len) != NULL || memchr (v.s, '\\', v.len) != NULL
+                || (v.len <= 2 && memcmp (v.s, "..", v.len) == 0))
+              {
+                g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT,
+                             _("%s: flow %u: field “chunk_file” (“%.*s”) must be a file name"),
+                             sc->file, n, (int) MIN (v.len, 80), v.s);
+                return FALSE;
+              }
+            f->chunk_file = intern_value (job->strings, &v);
+            seen |= F_CHUNK_FILE;
+          }
+        else if (IS ("chunk_index"))
+          {
+            if (v.type == VAL_NULL || !value_int (sc, &v, n, key, 0, G_MAXUINT32, 0, &i))
+              {
+                if (v.type == VAL_NULL)
+                  g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT,
+                               _("%s: flow %u: field “%s” is missing"), sc->file, n, key);
+                return FALSE;
+              }
+            f->chunk_index = i;
+            seen |= F_CHUNK_INDEX;
+          }
+#undef IS
 
-  if (!json_get_int (o, file, where, "startTime", TRUE, 0, MAX_TIME_US, 0, &f->start, error)
-      || !json_get_int (o, file, where, "endTime", TRUE, 0, MAX_TIME_US, 0, &f->end, error))
-    return FALSE;
+        if (scan_char (sc, ','))
+          continue;
+        if (scan_char (sc, '}'))
+          break;
+        return scan_fail (sc, _("“,” or “}” was expected"));
+      }
+
+  if ((seen & F_REQUIRED) != F_REQUIRED)
+    for (guint b = 0; b < G_N_ELEMENTS (required_names); b++)
+      if (!(seen & (1u << b)))
+        {
+          g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT, _("%s: flow %u: field “%s” is missing"),
+                       sc->file, n, required_names[b]);
+          return FALSE;
+        }
   if (f->end < f->start)
     {
-      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                   _("%s: %s“endTime” is before “startTime”"), file, where);
+      g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT,
+                   _("%s: flow %u: “endTime” is before “startTime”"), sc->file, n);
       return FALSE;
     }
-  if (!json_get_int (o, file, where, "totalPackets", TRUE, 0, MAX_COUNT, 0, &v, error))
-    return FALSE;
-  f->total_packets = v;
-  if (!json_get_int (o, file, where, "totalBytes", FALSE, 0, G_GINT64_CONSTANT (1) << 56,
-                     0, &v, error))
-    return FALSE;
-  f->total_bytes = v;
-  if (!json_get_int (o, file, where, "establishment_packets", FALSE, 0, G_MAXUINT32, 0, &v, error))
-    return FALSE;
-  f->establishment_packets = v;
-  if (!json_get_int (o, file, where, "data_transfer_packets", FALSE, 0, G_MAXUINT32, 0, &v, error))
-    return FALSE;
-  f->data_transfer_packets = v;
-  if (!json_get_int (o, file, where, "closing_packets", FALSE, 0, G_MAXUINT32, 0, &v, error))
-    return FALSE;
-  f->closing_packets = v;
-
-  if (!json_get_bool (o, file, where, "establishmentComplete", &f->establishment_complete, error)
-      || !json_get_bool (o, file, where, "dataTransferStarted", &f->data_transfer_started, error)
-      || !json_get_bool (o, file, where, "closingStarted", &f->closing_started, error)
-      || !json_get_bool (o, file, where, "ongoing", &f->ongoing, error))
-    return FALSE;
-
-  if (!json_get_string (o, file, where, "chunk_file", TRUE, &s, error))
-    return FALSE;
-  if (s[0] == '\0' || strchr (s, '/') != NULL || strchr (s, '\\') != NULL
-      || strcmp (s, "..") == 0 || strcmp (s, ".") == 0)
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                   _("%s: %sfield “chunk_file” (“%s”) must be a file name"), file, where, s);
-      return FALSE;
-    }
-  f->chunk_file = g_string_chunk_insert_const (job->strings, s);
-  if (!json_get_int (o, file, where, "chunk_index", TRUE, 0, G_MAXUINT32, 0, &v, error))
-    return FALSE;
-  f->chunk_index = v;
-
   return TRUE;
 }
 
@@ -846,22 +1278,68 @@ static gpointer
 flows_job_run (gpointer data)
 {
   FlowsJob *job = data;
-  g_autoptr(JsonParser) parser = NULL;
-  JsonArray *array;
-  guint n;
+  g_autoptr(GFile) file = g_file_resolve_relative_path (job->dir, job->rel);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree Scan *sc = g_new0 (Scan, 1);
+  gsize len;
+  guint cap = 1024, n = 0;
 
-  parser = load_json (job->dir, job->rel, JSON_NODE_ARRAY, TRUE, job->cancellable, &job->error);
-  if (parser == NULL)
-    return NULL;
-  array = json_node_get_array (json_parser_get_root (parser));
-  n = json_array_get_length (array);
-  job->flows = g_new0 (TaFlowInfo, MAX (n, 1));
-  for (guint i = 0; i < n; i++)
+  if (!g_file_load_contents (file, job->cancellable, &contents, &len, NULL, &local_error))
     {
-      if ((i & 4095) == 0 && g_cancellable_set_error_if_cancelled (job->cancellable, &job->error))
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (&job->error, g_steal_pointer (&local_error));
+      else
+        g_set_error (&job->error, TA_ERROR, TA_ERROR_IO, _("%s: cannot read: %s"),
+                     job->rel, local_error->message);
+      return NULL;
+    }
+  sc->base = sc->p = contents;
+  sc->end = contents + len;
+  sc->file = job->rel;
+  sc->error = &job->error;
+
+  if (!scan_char (sc, '['))
+    {
+      scan_ws (sc);
+      if (sc->p < sc->end && *sc->p == '{')
+        g_set_error (&job->error, TA_ERROR, TA_ERROR_FORMAT, _("%s: the top level must be an array"),
+                     job->rel);
+      else
+        scan_fail (sc, _("“[” was expected"));
+      return NULL;
+    }
+  job->flows = g_new0 (TaFlowInfo, cap);
+  if (!scan_char (sc, ']'))
+    for (;;)
+      {
+        if ((n & 4095) == 0 && g_cancellable_set_error_if_cancelled (job->cancellable, &job->error))
+          return NULL;
+        if (n == cap)
+          {
+            if (cap >= G_MAXUINT32 / 4)
+              {
+                g_set_error (&job->error, TA_ERROR, TA_ERROR_FORMAT, _("%s: too many flows"), job->rel);
+                return NULL;
+              }
+            cap *= 2;
+            job->flows = g_renew (TaFlowInfo, job->flows, cap);
+          }
+        if (!scan_flow (job, sc, n + 1, &job->flows[n]))
+          return NULL;
+        n++;
+        if (scan_char (sc, ','))
+          continue;
+        if (scan_char (sc, ']'))
+          break;
+        scan_fail (sc, _("“,” or “]” was expected"));
         return NULL;
-      if (!parse_flow (job, json_array_get_element (array, i), i, &job->flows[i], &job->error))
-        return NULL;
+      }
+  scan_ws (sc);
+  if (sc->p != sc->end)
+    {
+      scan_fail (sc, _("trailing data after the array"));
+      return NULL;
     }
   job->n_flows = n;
   return NULL;
@@ -990,204 +1468,6 @@ report (LoadContext *ctx,
     ctx->progress (fraction, message, ctx->progress_data);
 }
 
-static gboolean
-parse_packets (LoadContext  *ctx,
-               const char   *rel,
-               const char   *data,
-               gsize         len,
-               GError      **error)
-{
-  TaSubsetFolder *self = ctx->self;
-  TaPacketColumns *p = &self->packets;
-  const char *end = data + len;
-  const char *line = data, *eol;
-  int col_of[N_COLS];
-  guint n_fields = 0;
-  guint64 line_no = 1;
-  guint cap, n = 0;
-  gboolean sorted = TRUE;
-  guint32 last_src_addr = TA_NO_ADDR, last_dst_addr = TA_NO_ADDR;
-  const char *last_src = NULL, *last_dst = NULL;
-  gsize last_src_len = 0, last_dst_len = 0;
-
-  for (guint i = 0; i < N_COLS; i++)
-    col_of[i] = -1;
-
-  /* header */
-  eol = memchr (line, '\n', len);
-  if (eol == NULL)
-    eol = end;
-  {
-    const char *f = line;
-
-    while (f <= eol && n_fields < MAX_FIELDS)
-      {
-        const char *fe = memchr (f, ',', eol - f);
-        const char *a = f, *b;
-
-        if (fe == NULL)
-          fe = eol;
-        b = fe;
-        while (a < b && (*a == ' ' || *a == '"' || (guchar) *a == 0xef || (guchar) *a == 0xbb
-                         || (guchar) *a == 0xbf))
-          a++;
-        while (b > a && (b[-1] == '\r' || b[-1] == ' ' || b[-1] == '"'))
-          b--;
-        for (guint c = 0; c < N_COLS; c++)
-          if ((gsize) (b - a) == strlen (col_names[c]) && memcmp (a, col_names[c], b - a) == 0
-              && col_of[c] < 0)
-            col_of[c] = n_fields;
-        n_fields++;
-        f = fe + 1;
-      }
-  }
-  for (guint c = 0; c <= COL_DST_IP; c++)
-    if (col_of[c] < 0)
-      {
-        g_set_error (error, TA_ERROR, TA_ERROR_MISSING_COLUMN,
-                     _("%s line 1: required column “%s” is missing"), rel, col_names[c]);
-        return FALSE;
-      }
-
-  /* A hint, bounded by the file size so a wrong manifest cannot make us
-   * allocate more than the data needs */
-  cap = (guint) MIN ((guint64) len / 20 + 16, self->manifest.total_packets + 16);
-  cap = MIN (cap, G_MAXUINT32 / 2);
-  packet_columns_resize (p, cap);
-
-  line = eol < end ? eol + 1 : end;
-  while (line < end)
-    {
-      const char *fs[MAX_FIELDS], *fe[MAX_FIELDS];
-      guint nf = 0;
-      const char *c;
-      guint64 v[N_COLS];
-
-      line_no++;
-      eol = memchr (line, '\n', end - line);
-      if (eol == NULL)
-        eol = end;
-      if (eol == line || (eol == line + 1 && line[0] == '\r'))
-        {
-          line = eol + 1;
-          continue;
-        }
-
-      c = line;
-      fs[0] = c;
-      for (; c < eol; c++)
-        if (*c == ',')
-          {
-            fe[nf++] = c;
-            if (nf >= n_fields || nf >= MAX_FIELDS)
-              break;
-            fs[nf] = c + 1;
-          }
-      if (c == eol)
-        fe[nf++] = (eol > line && eol[-1] == '\r') ? eol - 1 : eol;
-
-      if (nf < n_fields)
-        {
-          g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                       _("%s line %" G_GUINT64_FORMAT ": %u fields, the header has %u"),
-                       rel, line_no, nf, n_fields);
-          return FALSE;
-        }
-
-      for (guint k = 0; k < N_COLS; k++)
-        {
-          static const guint64 max[N_COLS] = {
-            MAX_TIME_US, 0, 0, 65535, 65535, 255, G_MAXUINT32, G_MAXUINT32,
-            G_MAXUINT32, 255,
-          };
-          int ci = col_of[k];
-
-          v[k] = 0;
-          if (ci < 0 || k == COL_SRC_IP || k == COL_DST_IP)
-            continue;
-          if (!parse_number (fs[ci], fe[ci], max[k], &v[k])
-              || (k == COL_TIMESTAMP && fs[ci] == fe[ci]))
-            {
-              g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                           _("%s line %" G_GUINT64_FORMAT ": %s “%.*s” is not a valid value"),
-                           rel, line_no, col_names[k], (int) MIN (fe[ci] - fs[ci], 40),
-                           fs[ci]);
-              return FALSE;
-            }
-        }
-
-      if (n == cap)
-        {
-          if (cap >= G_MAXUINT32 / 2)
-            {
-              g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                           _("%s: too many packets"), rel);
-              return FALSE;
-            }
-          cap = cap + cap / 2 + 1024;
-          packet_columns_resize (p, cap);
-        }
-
-      {
-        const char *sa = fs[col_of[COL_SRC_IP]], *da = fs[col_of[COL_DST_IP]];
-        gsize sl = fe[col_of[COL_SRC_IP]] - sa, dl = fe[col_of[COL_DST_IP]] - da;
-
-        if (sl == 0 || dl == 0)
-          {
-            g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                         _("%s line %" G_GUINT64_FORMAT ": empty address"), rel, line_no);
-            return FALSE;
-          }
-        /* consecutive packets of one conversation repeat their addresses */
-        if (last_src != NULL && sl == last_src_len && memcmp (sa, last_src, sl) == 0)
-          p->src[n] = last_src_addr;
-        else if (last_dst != NULL && sl == last_dst_len && memcmp (sa, last_dst, sl) == 0)
-          p->src[n] = last_dst_addr;
-        else
-          p->src[n] = ta_addr_table_intern_text (self->addrs, sa, sl);
-        if (last_dst != NULL && dl == last_dst_len && memcmp (da, last_dst, dl) == 0)
-          p->dst[n] = last_dst_addr;
-        else if (last_src != NULL && dl == last_src_len && memcmp (da, last_src, dl) == 0)
-          p->dst[n] = last_src_addr;
-        else
-          p->dst[n] = ta_addr_table_intern_text (self->addrs, da, dl);
-        last_src = sa; last_src_len = sl; last_src_addr = p->src[n];
-        last_dst = da; last_dst_len = dl; last_dst_addr = p->dst[n];
-      }
-
-      p->ts[n] = v[COL_TIMESTAMP];
-      p->sport[n] = v[COL_SRC_PORT];
-      p->dport[n] = v[COL_DST_PORT];
-      p->flags[n] = v[COL_FLAGS];
-      p->seq[n] = v[COL_SEQ];
-      p->ack[n] = v[COL_ACK];
-      p->length[n] = v[COL_LENGTH];
-      p->proto[n] = v[COL_PROTOCOL];
-      p->fclass[n] = ta_flag_class_from_flags (v[COL_FLAGS], v[COL_PROTOCOL]);
-      if (n > 0 && p->ts[n] < p->ts[n - 1])
-        sorted = FALSE;
-      n++;
-
-      if ((n & 0x3ffff) == 0)
-        {
-          if (g_cancellable_set_error_if_cancelled (ctx->cancellable, error))
-            return FALSE;
-          report (ctx, 0.05 + 0.85 * (double) (eol - data) / (double) len,
-                  _("Reading packets…"));
-        }
-      line = eol + 1;
-    }
-
-  p->n = n;
-  self->packets_cap = MAX (n, 1);
-  packet_columns_resize (p, self->packets_cap);
-
-  if (!sorted)
-    add_warning (self, _("%s is not in time order; packets were sorted"), rel);
-
-  return TRUE;
-}
-
 static gint
 compare_by_ts (gconstpointer a,
                gconstpointer b,
@@ -1240,39 +1520,490 @@ packets_sorted (const TaPacketColumns *p)
   return TRUE;
 }
 
+/* packets.csv is read with pread() in blocks by two workers, each over
+ * one half of the file (split at a line start), each with its own address
+ * table; the halves are joined and the second half's addresses remapped.
+ * Reading beats mapping here: page faults on a mapped file cost more than
+ * the copies. */
+
+#define READ_BLOCK (4 * 1024 * 1024)
+#define V4_CACHE   4096
+
+typedef struct
+{
+  guint32 key;   /* IPv4 + 1, 0 = empty */
+  guint32 idx;
+} V4Slot;
+
+typedef struct
+{
+  /* in */
+  int              fd;
+  const char      *rel;
+  goffset          start;        /* a line start */
+  goffset          end;          /* lines starting before this */
+  goffset          file_size;
+  const int       *col_of;
+  guint            n_fields;
+  guint            cap_hint;
+  GCancellable    *cancellable;
+  LoadContext     *ctx;          /* progress, or NULL */
+  /* out */
+  TaAddrTable     *addrs;
+  TaPacketColumns  cols;
+  guint            cap;
+  gboolean         sorted;
+  goffset          error_offset; /* -1 = none */
+  char            *error_message;
+  gboolean         cancelled;
+  gboolean         io_error;
+} RangeJob;
+
+static inline guint32
+intern_addr (RangeJob   *job,
+             V4Slot     *cache,
+             const char *text,
+             gsize       len)
+{
+  guint32 v4;
+
+  if (ta_parse_ipv4 (text, len, &v4))
+    {
+      guint h = (v4 * 2654435761u) >> 20;
+
+      if (cache[h].key == v4 + 1)
+        return cache[h].idx;
+      cache[h].key = v4 + 1;
+      cache[h].idx = ta_addr_table_intern_ipv4 (job->addrs, v4);
+      return cache[h].idx;
+    }
+  return ta_addr_table_intern_text (job->addrs, text, len);
+}
+
+static gboolean
+range_fail (RangeJob   *job,
+            goffset     offset,
+            const char *format,
+            ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+range_fail (RangeJob   *job,
+            goffset     offset,
+            const char *format,
+            ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  job->error_message = g_strdup_vprintf (format, args);
+  va_end (args);
+  job->error_offset = offset;
+  return FALSE;
+}
+
+static gboolean
+parse_line (RangeJob   *job,
+            V4Slot     *cache,
+            const char *line,
+            const char *eol,
+            goffset     line_off)
+{
+  static const guint64 max[N_COLS] = {
+    MAX_TIME_US, 0, 0, 65535, 65535, 255, G_MAXUINT32, G_MAXUINT32, G_MAXUINT32, 255,
+  };
+  const char *fs[MAX_FIELDS], *fe[MAX_FIELDS];
+  TaPacketColumns *p = &job->cols;
+  const int *col_of = job->col_of;
+  guint nf = 0, n = p->n;
+  guint64 v[N_COLS];
+  const char *c;
+
+  if (eol > line && eol[-1] == '\r')
+    eol--;
+  if (eol == line)
+    return TRUE;
+
+  fs[0] = line;
+  for (c = line; c < eol; c++)
+    if (*c == ',')
+      {
+        fe[nf++] = c;
+        if (nf >= job->n_fields)
+          break;
+        fs[nf] = c + 1;
+      }
+  if (c == eol)
+    fe[nf++] = eol;
+  if (nf < job->n_fields)
+    return range_fail (job, line_off, _("%u fields, the header has %u"), nf, job->n_fields);
+
+  for (guint k = 0; k < N_COLS; k++)
+    {
+      int ci = col_of[k];
+
+      v[k] = 0;
+      if (ci < 0 || k == COL_SRC_IP || k == COL_DST_IP)
+        continue;
+      if (!parse_number (fs[ci], fe[ci], max[k], &v[k])
+          || (k == COL_TIMESTAMP && fs[ci] == fe[ci]))
+        return range_fail (job, line_off, _("%s “%.*s” is not a valid value"), col_names[k],
+                           (int) MIN (fe[ci] - fs[ci], 40), fs[ci]);
+    }
+
+  if (n == job->cap)
+    {
+      if (job->cap >= G_MAXUINT32 / 4)
+        return range_fail (job, line_off, _("too many packets"));
+      job->cap = job->cap + job->cap / 2 + 1024;
+      packet_columns_resize (p, job->cap);
+    }
+
+  {
+    const char *sa = fs[col_of[COL_SRC_IP]], *da = fs[col_of[COL_DST_IP]];
+    gsize sl = fe[col_of[COL_SRC_IP]] - sa, dl = fe[col_of[COL_DST_IP]] - da;
+
+    if (sl == 0 || dl == 0)
+      return range_fail (job, line_off, _("empty address"));
+    p->src[n] = intern_addr (job, cache, sa, sl);
+    p->dst[n] = intern_addr (job, cache, da, dl);
+  }
+  p->ts[n] = v[COL_TIMESTAMP];
+  p->sport[n] = v[COL_SRC_PORT];
+  p->dport[n] = v[COL_DST_PORT];
+  p->flags[n] = v[COL_FLAGS];
+  p->seq[n] = v[COL_SEQ];
+  p->ack[n] = v[COL_ACK];
+  p->length[n] = v[COL_LENGTH];
+  p->proto[n] = v[COL_PROTOCOL];
+  p->fclass[n] = ta_flag_class_from_flags (v[COL_FLAGS], v[COL_PROTOCOL]);
+  if (n > 0 && p->ts[n] < p->ts[n - 1])
+    job->sorted = FALSE;
+  p->n = n + 1;
+  return TRUE;
+}
+
+static gpointer
+range_job_run (gpointer data)
+{
+  RangeJob *job = data;
+  g_autofree char *buf = g_malloc (READ_BLOCK);
+  g_autofree V4Slot *cache = g_new0 (V4Slot, V4_CACHE);
+  goffset read_off = job->start, buf_off = job->start;
+  gsize have = 0;
+  gboolean eof = FALSE;
+  guint next_check = 0;
+
+  job->sorted = TRUE;
+  job->error_offset = -1;
+  job->addrs = ta_addr_table_new ();
+  job->cap = MAX (job->cap_hint, 1024);
+  packet_columns_resize (&job->cols, job->cap);
+
+  while (!eof || have > 0)
+    {
+      const char *p, *lim;
+
+      if (!eof && have < READ_BLOCK)
+        {
+          gssize r = pread (job->fd, buf + have, READ_BLOCK - have, read_off);
+
+          if (r < 0)
+            {
+              job->io_error = TRUE;
+              return range_fail (job, read_off, "%s", g_strerror (errno)), NULL;
+            }
+          read_off += r;
+          have += r;
+          if (r == 0)
+            eof = TRUE;
+        }
+
+      p = buf;
+      lim = buf + have;
+      while (p < lim)
+        {
+          goffset line_off = buf_off + (p - buf);
+          const char *eol;
+
+          if (line_off >= job->end)
+            {
+              eof = TRUE;
+              have = 0;
+              goto done;
+            }
+          eol = memchr (p, '\n', lim - p);
+          if (eol == NULL)
+            {
+              if (!eof)
+                break;
+              eol = lim;
+            }
+          if (!parse_line (job, cache, p, eol, line_off))
+            return NULL;
+          p = eol < lim ? eol + 1 : lim;
+        }
+      {
+        gsize consumed = p - buf;
+
+        if (consumed == 0 && have == READ_BLOCK)
+          return range_fail (job, buf_off, _("line too long")), NULL;
+        memmove (buf, p, have - consumed);
+        have -= consumed;
+        buf_off += consumed;
+      }
+      if (eof && have == 0)
+        break;
+
+      if (job->cols.n >= next_check)
+        {
+          next_check = job->cols.n + 200000;
+          if (g_cancellable_is_cancelled (job->cancellable))
+            {
+              job->cancelled = TRUE;
+              return NULL;
+            }
+          if (job->ctx != NULL)
+            report (job->ctx, 0.05 + 0.85 * (double) (buf_off - job->start)
+                                     / MAX (job->end - job->start, 1),
+                    _("Reading packets…"));
+        }
+    }
+done:
+  return NULL;
+}
+
+static guint64
+line_number_at (int     fd,
+                goffset offset)
+{
+  char buf[65536];
+  guint64 line = 1;
+  goffset off = 0;
+
+  while (off < offset)
+    {
+      gssize r = pread (fd, buf, MIN ((goffset) sizeof buf, offset - off), off);
+
+      if (r <= 0)
+        break;
+      for (gssize i = 0; i < r; i++)
+        line += buf[i] == '\n';
+      off += r;
+    }
+  return line;
+}
+
+static void
+range_job_clear (RangeJob *job)
+{
+  packet_columns_free (&job->cols);
+  g_clear_pointer (&job->addrs, ta_addr_table_free);
+  g_clear_pointer (&job->error_message, g_free);
+}
+
 static gboolean
 load_packets (LoadContext  *ctx,
               const char   *rel,
               GError      **error)
 {
-  g_autoptr(GFile) file = g_file_resolve_relative_path (ctx->self->file, rel);
+  TaSubsetFolder *self = ctx->self;
+  g_autoptr(GFile) file = g_file_resolve_relative_path (self->file, rel);
   g_autofree char *path = g_file_get_path (file);
-  g_autoptr(GMappedFile) mapped = NULL;
-  g_autoptr(GError) local_error = NULL;
+  char header[8192];
+  const char *eol;
+  int col_of[N_COLS];
+  guint n_fields = 0;
+  gssize hl;
+  goffset size, body, split;
+  RangeJob jobs[2];
+  GThread *thread = NULL;
+  gboolean ok = FALSE;
+  struct stat st;
+  int fd;
 
   if (path == NULL)
     {
       g_set_error (error, TA_ERROR, TA_ERROR_IO, _("%s: not a local file"), rel);
       return FALSE;
     }
-  mapped = g_mapped_file_new (path, FALSE, &local_error);
-  if (mapped == NULL)
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0 || fstat (fd, &st) != 0)
     {
-      g_set_error (error, TA_ERROR, TA_ERROR_IO, _("%s: cannot read: %s"), rel,
-                   local_error->message);
+      int saved = errno;
+
+      g_set_error (error, TA_ERROR, TA_ERROR_IO, _("%s: cannot read: %s"), rel, g_strerror (saved));
+      if (fd >= 0)
+        close (fd);
       return FALSE;
     }
-  if (g_mapped_file_get_length (mapped) == 0)
+  size = st.st_size;
+  if (size == 0)
     {
       g_set_error (error, TA_ERROR, TA_ERROR_FORMAT, _("%s: the file is empty"), rel);
+      close (fd);
       return FALSE;
     }
-  if (!parse_packets (ctx, rel, g_mapped_file_get_contents (mapped),
-                      g_mapped_file_get_length (mapped), error))
-    return FALSE;
-  if (!packets_sorted (&ctx->self->packets))
-    sort_packets (&ctx->self->packets);
-  return TRUE;
+
+  /* header */
+  hl = pread (fd, header, sizeof header - 1, 0);
+  if (hl <= 0)
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_IO, _("%s: cannot read"), rel);
+      close (fd);
+      return FALSE;
+    }
+  header[hl] = 0;
+  eol = memchr (header, '\n', hl);
+  if (eol == NULL)
+    {
+      if (hl == (gssize) sizeof header - 1)
+        {
+          g_set_error (error, TA_ERROR, TA_ERROR_FORMAT, _("%s line 1: the header is too long"), rel);
+          close (fd);
+          return FALSE;
+        }
+      eol = header + hl;
+    }
+  for (guint i = 0; i < N_COLS; i++)
+    col_of[i] = -1;
+  {
+    const char *f = header;
+
+    while (f <= eol && n_fields < MAX_FIELDS)
+      {
+        const char *fe = memchr (f, ',', eol - f);
+        const char *a = f, *b;
+
+        if (fe == NULL)
+          fe = eol;
+        b = fe;
+        while (a < b && (*a == ' ' || *a == '"' || (guchar) *a == 0xef || (guchar) *a == 0xbb
+                         || (guchar) *a == 0xbf))
+          a++;
+        while (b > a && (b[-1] == '\r' || b[-1] == ' ' || b[-1] == '"'))
+          b--;
+        for (guint c = 0; c < N_COLS; c++)
+          if ((gsize) (b - a) == strlen (col_names[c]) && memcmp (a, col_names[c], b - a) == 0
+              && col_of[c] < 0)
+            col_of[c] = n_fields;
+        n_fields++;
+        f = fe + 1;
+      }
+  }
+  for (guint c = 0; c <= COL_DST_IP; c++)
+    if (col_of[c] < 0)
+      {
+        g_set_error (error, TA_ERROR, TA_ERROR_MISSING_COLUMN,
+                     _("%s line 1: required column “%s” is missing"), rel, col_names[c]);
+        close (fd);
+        return FALSE;
+      }
+  body = MIN ((goffset) (eol - header) + 1, size);
+
+  /* split point: the first line start after the middle */
+  split = size;
+  if (size - body > 1024 * 1024)
+    {
+      char probe[4096];
+      goffset mid = body + (size - body) / 2;
+      gssize r = pread (fd, probe, sizeof probe, mid);
+      const char *nl = r > 0 ? memchr (probe, '\n', r) : NULL;
+
+      if (nl != NULL)
+        split = mid + (nl - probe) + 1;
+    }
+
+  memset (jobs, 0, sizeof jobs);
+  for (guint k = 0; k < 2; k++)
+    {
+      RangeJob *j = &jobs[k];
+      /* bounded by the bytes: a wrong manifest cannot make us over-allocate */
+      guint64 hint = MIN ((guint64) ((k == 0 ? split - body : size - split) / 40 + 16),
+                          self->manifest.total_packets / (split < size ? 2 : 1) + 1024);
+
+      j->fd = fd;
+      j->rel = rel;
+      j->start = k == 0 ? body : split;
+      j->end = k == 0 ? split : size;
+      j->file_size = size;
+      j->col_of = col_of;
+      j->n_fields = n_fields;
+      j->cap_hint = (guint) MIN (hint, G_MAXUINT32 / 8);
+      j->cancellable = ctx->cancellable;
+      j->ctx = k == 0 ? ctx : NULL;
+    }
+  if (split < size)
+    thread = g_thread_new ("ta-packets", range_job_run, &jobs[1]);
+  range_job_run (&jobs[0]);
+  if (thread != NULL)
+    g_thread_join (thread);
+
+  for (guint k = 0; k < 2; k++)
+    {
+      if (jobs[k].cancelled)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
+          goto out;
+        }
+      if (jobs[k].error_message != NULL)
+        {
+          if (jobs[k].io_error)
+            g_set_error (error, TA_ERROR, TA_ERROR_IO, _("%s: cannot read: %s"), rel,
+                         jobs[k].error_message);
+          else
+            g_set_error (error, TA_ERROR, TA_ERROR_FORMAT, _("%s line %" G_GUINT64_FORMAT ": %s"),
+                         rel, line_number_at (fd, jobs[k].error_offset), jobs[k].error_message);
+          goto out;
+        }
+    }
+
+  /* join: the first half's table becomes the folder's */
+  {
+    TaPacketColumns *a = &jobs[0].cols, *b = &jobs[1].cols;
+    guint n = a->n + b->n;
+    guint nb = jobs[1].addrs ? ta_addr_table_get_size (jobs[1].addrs) : 0;
+    g_autofree guint32 *remap = g_new (guint32, MAX (nb, 1));
+
+    ta_addr_table_free (self->addrs);
+    self->addrs = g_steal_pointer (&jobs[0].addrs);
+    for (guint i = 0; i < nb; i++)
+      {
+        remap[i] = ta_addr_table_intern_text (self->addrs,
+                                              ta_addr_table_get_name (jobs[1].addrs, i), -1);
+      }
+    packet_columns_resize (a, MAX (n, 1));
+    memcpy (a->ts + a->n, b->ts, b->n * sizeof (gint64));
+    for (guint i = 0; i < b->n; i++)
+      {
+        a->src[a->n + i] = remap[b->src[i]];
+        a->dst[a->n + i] = remap[b->dst[i]];
+      }
+    memcpy (a->sport + a->n, b->sport, b->n * sizeof (guint16));
+    memcpy (a->dport + a->n, b->dport, b->n * sizeof (guint16));
+    memcpy (a->seq + a->n, b->seq, b->n * sizeof (guint32));
+    memcpy (a->ack + a->n, b->ack, b->n * sizeof (guint32));
+    memcpy (a->length + a->n, b->length, b->n * sizeof (guint32));
+    memcpy (a->flags + a->n, b->flags, b->n);
+    memcpy (a->proto + a->n, b->proto, b->n);
+    memcpy (a->fclass + a->n, b->fclass, b->n);
+    a->n = n;
+    self->packets = *a;
+    self->packets_cap = MAX (n, 1);
+    memset (a, 0, sizeof *a);
+  }
+
+  if (!packets_sorted (&self->packets))
+    {
+      add_warning (self, _("%s is not in time order; packets were sorted"), rel);
+      sort_packets (&self->packets);
+    }
+  ok = TRUE;
+
+out:
+  range_job_clear (&jobs[0]);
+  range_job_clear (&jobs[1]);
+  close (fd);
+  return ok;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1518,7 +2249,6 @@ load_folder (LoadContext  *ctx,
   report (ctx, 0.05, _("Reading packets…"));
   if (!load_packets (ctx, st.packets, error))
     goto out;
-
   g_thread_join (g_steal_pointer (&thread));
   if (job.error != NULL)
     {
