@@ -279,8 +279,9 @@ ta_ip_bars_grid_marks (const TaIpBarsGrid *grid,
                 continue;
               m.h = h * n / total;
               m.y = y - m.h;
-              m.x = c * grid->col_px;
-              m.w = MAX (grid->col_px, 1.0);
+              /* a little wider than its column so single packets stay visible */
+              m.x = c * grid->col_px - 0.5;
+              m.w = grid->col_px + 1.0;
               m.row = r;
               m.col = c;
               m.count = n;
