@@ -1213,14 +1213,14 @@ move_into_place (TaFolderWriter  *self,
       g_autofree char *tmpl = g_strdup_printf (".%s.old-XXXXXX", self->base_name);
 
       old = g_build_filename (self->parent_dir, tmpl, NULL);
-      if (g_mkdtemp (old) == NULL || g_rename (self->output_dir, old) != 0)
+      /* a unique name (mkdtemp) that the old folder or file moves to */
+      if (g_mkdtemp (old) == NULL || g_rmdir (old) != 0
+          || g_rename (self->output_dir, old) != 0)
         {
           int saved = errno;
 
           g_set_error (error, TA_ERROR, TA_ERROR_IO, _("Cannot replace “%s”: %s"),
                        self->output_dir, g_strerror (saved));
-          if (old)
-            g_rmdir (old);
           return FALSE;
         }
     }
