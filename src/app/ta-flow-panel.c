@@ -507,8 +507,9 @@ bind_ip_row (GtkSignalListItemFactory *factory,
       g_autofree char *sent = format_bytes (stats->sent_bytes);
       g_autofree char *recv = format_bytes (stats->recv_bytes);
 
-      text = g_strdup_printf (_("sent %" G_GUINT64_FORMAT " (%s) · recv %" G_GUINT64_FORMAT " (%s)"),
-                              stats->sent_packets, sent, stats->recv_packets, recv);
+      text = g_strdup_printf (_("sent %llu (%s) · recv %llu (%s)"),
+                              (unsigned long long) stats->sent_packets, sent,
+                              (unsigned long long) stats->recv_packets, recv);
     }
   else
     text = g_strdup (_("not in ip_stats.json"));
@@ -902,10 +903,11 @@ install_folder (TaFlowPanel    *self,
   on_flow_filter_changed (self);
 
   dur = ta_format_duration_us (m->time_end - m->time_start);
-  summary = g_markup_printf_escaped (_("<b>%s</b>   %u packets (%" G_GUINT64_FORMAT " TCP) · %u addresses · "
-                                       "%u flows in %" G_GUINT64_FORMAT " chunks · %s%s%s"),
-                                     name, p->n, m->tcp_packets, ta_subset_folder_get_n_addrs (folder),
-                                     n_flows, m->total_chunks, dur,
+  summary = g_markup_printf_escaped (_("<b>%s</b>   %u packets (%llu TCP) · %u addresses · "
+                                       "%u flows in %llu chunks · %s%s%s"),
+                                     name, p->n, (unsigned long long) m->tcp_packets,
+                                     ta_subset_folder_get_n_addrs (folder),
+                                     n_flows, (unsigned long long) m->total_chunks, dur,
                                      m->attack_context ? " · " : "",
                                      m->attack_context ? m->attack_context : "");
   gtk_label_set_markup (self->summary_label, summary);

@@ -55,7 +55,7 @@ char *
 ta_format_duration_us (gint64 us)
 {
   if (us < 1000)
-    return g_strdup_printf (_("%" G_GINT64_FORMAT " µs"), us);
+    return g_strdup_printf (_("%lld µs"), (long long) us);
   if (us < G_USEC_PER_SEC)
     return g_strdup_printf (_("%.1f ms"), us / 1000.0);
   if (us < G_GINT64_CONSTANT (60000000))

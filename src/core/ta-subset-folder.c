@@ -336,9 +336,8 @@ json_get_int (JsonObject  *obj,
 
 bad:
   g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-               _("%s: %sfield “%s” must be an integer from %" G_GINT64_FORMAT
-                 " to %" G_GINT64_FORMAT),
-               file, where, field, min, max);
+               _("%s: %sfield “%s” must be an integer from %lld to %lld"),
+               file, where, field, (long long) min, (long long) max);
   return FALSE;
 }
 
@@ -761,8 +760,8 @@ scan_fail (Scan       *sc,
   va_start (args, format);
   msg = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT, _("%s: not valid JSON: line %u (byte %"
-               G_GSIZE_FORMAT "): %s"), sc->file, line, (gsize) (sc->p - sc->base), msg);
+  g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT, _("%s: not valid JSON: line %u (byte %llu): %s"),
+               sc->file, line, (unsigned long long) (sc->p - sc->base), msg);
   return FALSE;
 }
 
@@ -1036,8 +1035,8 @@ value_int (Scan        *sc,
       return TRUE;
     }
   g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT,
-               _("%s: flow %u: field “%s” must be an integer from %" G_GINT64_FORMAT
-                 " to %" G_GINT64_FORMAT), sc->file, flow, field, min, max);
+               _("%s: flow %u: field “%s” must be an integer from %lld to %lld"),
+               sc->file, flow, field, (long long) min, (long long) max);
   return FALSE;
 }
 
@@ -1951,8 +1950,9 @@ load_packets (LoadContext  *ctx,
             g_set_error (error, TA_ERROR, TA_ERROR_IO, _("%s: cannot read: %s"), rel,
                          jobs[k].error_message);
           else
-            g_set_error (error, TA_ERROR, TA_ERROR_FORMAT, _("%s line %" G_GUINT64_FORMAT ": %s"),
-                         rel, line_number_at (fd, jobs[k].error_offset), jobs[k].error_message);
+            g_set_error (error, TA_ERROR, TA_ERROR_FORMAT, _("%s line %llu: %s"), rel,
+                         (unsigned long long) line_number_at (fd, jobs[k].error_offset),
+                         jobs[k].error_message);
           goto out;
         }
     }
@@ -2204,8 +2204,8 @@ check_unique_ips (TaSubsetFolder  *self,
   if (list == NULL)
     return FALSE;
   if (g_strv_length (list) != self->manifest.unique_ips)
-    add_warning (self, _("%s lists %u addresses, manifest.json says %" G_GUINT64_FORMAT),
-                 rel, g_strv_length (list), self->manifest.unique_ips);
+    add_warning (self, _("%s lists %u addresses, manifest.json says %llu"),
+                 rel, g_strv_length (list), (unsigned long long) self->manifest.unique_ips);
   return TRUE;
 }
 
@@ -2292,15 +2292,14 @@ load_folder (LoadContext  *ctx,
   for (guint i = 0; i < self->packets.n; i++)
     tcp += self->packets.proto[i] == 6;
   if (self->packets.n != self->manifest.total_packets)
-    add_warning (self, _("%s has %u packets, manifest.json says %" G_GUINT64_FORMAT),
-                 st.packets, self->packets.n, self->manifest.total_packets);
+    add_warning (self, _("%s has %u packets, manifest.json says %llu"),
+                 st.packets, self->packets.n, (unsigned long long) self->manifest.total_packets);
   if (tcp != self->manifest.tcp_packets)
-    add_warning (self, _("%s has %" G_GUINT64_FORMAT " TCP packets, manifest.json says %"
-                         G_GUINT64_FORMAT),
-                 st.packets, tcp, self->manifest.tcp_packets);
+    add_warning (self, _("%s has %llu TCP packets, manifest.json says %llu"),
+                 st.packets, (unsigned long long) tcp, (unsigned long long) self->manifest.tcp_packets);
   if (self->n_flows != self->manifest.total_flows)
-    add_warning (self, _("%s has %u flows, manifest.json says %" G_GUINT64_FORMAT),
-                 st.flows_index, self->n_flows, self->manifest.total_flows);
+    add_warning (self, _("%s has %u flows, manifest.json says %llu"),
+                 st.flows_index, self->n_flows, (unsigned long long) self->manifest.total_flows);
 
   report (ctx, 1.0, _("Done"));
   ok = TRUE;
