@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 #include <pango/pangocairo.h>
+#include <string.h>
 
 #include "ta-ip-bars.h"
 #include "ta-packet.h"
@@ -141,6 +142,8 @@ struct _TaIpBarsRenderer
   TaIpBarsHit     hover;
   gboolean        has_flow;
   TaFlowInfo      flow;
+
+  cairo_surface_t *raster;        /* the marks, for pixel targets */
 };
 
 TaIpBarsRenderer *
@@ -174,6 +177,7 @@ ta_ip_bars_renderer_free (TaIpBarsRenderer *self)
   g_array_unref (self->rows);
   ta_ip_bars_grid_free (self->grid);
   g_array_unref (self->marks);
+  g_clear_pointer (&self->raster, cairo_surface_destroy);
   g_free (self);
 }
 
@@ -292,6 +296,91 @@ ta_ip_bars_renderer_get_scale (TaIpBarsRenderer *self,
   *scale = self->scale;
 }
 
+static gboolean
+is_vector_target (cairo_t *cr)
+{
+  switch (cairo_surface_get_type (cairo_get_target (cr)))
+    {
+    case CAIRO_SURFACE_TYPE_PDF:
+    case CAIRO_SURFACE_TYPE_PS:
+    case CAIRO_SURFACE_TYPE_SVG:
+    case CAIRO_SURFACE_TYPE_RECORDING:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* Tens of thousands of small boxes: cairo's path filling costs far more
+ * than writing the pixels, so pixel targets get the marks painted into an
+ * image here and composited once. Vector targets (SVG, PDF) get paths. */
+static void
+draw_marks_raster (TaIpBarsRenderer *self,
+                   cairo_t          *cr,
+                   double            plot_x,
+                   double            plot_top,
+                   double            plot_w,
+                   double            plot_h)
+{
+  double sx = 1, sy = 1;
+  guint32 colors[TA_N_FLAG_CLASSES];
+  int w, h, stride;
+  guint8 *data;
+  double dy = self->grid_y - plot_top;
+
+  cairo_surface_get_device_scale (cairo_get_target (cr), &sx, &sy);
+  w = (int) ceil (plot_w * sx);
+  h = (int) ceil (plot_h * sy);
+  if (w <= 0 || h <= 0)
+    return;
+  if (self->raster == NULL || cairo_image_surface_get_width (self->raster) != w
+      || cairo_image_surface_get_height (self->raster) != h)
+    {
+      g_clear_pointer (&self->raster, cairo_surface_destroy);
+      self->raster = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
+      cairo_surface_set_device_scale (self->raster, sx, sy);
+    }
+  cairo_surface_flush (self->raster);
+  data = cairo_image_surface_get_data (self->raster);
+  stride = cairo_image_surface_get_stride (self->raster);
+  memset (data, 0, (gsize) stride * h);
+  for (guint c = 0; c < TA_N_FLAG_CLASSES; c++)
+    {
+      GdkRGBA rgba;
+
+      gdk_rgba_parse (&rgba, ta_flag_class_color (c));
+      colors[c] = 0xff000000u | (guint32) (rgba.red * 255) << 16 | (guint32) (rgba.green * 255) << 8
+                  | (guint32) (rgba.blue * 255);
+    }
+
+  for (guint i = 0; i < self->marks->len; i++)
+    {
+      const TaMark *m = &g_array_index (self->marks, TaMark, i);
+      int x0 = (int) lround (m->x * sx), x1 = (int) lround ((m->x + m->w) * sx);
+      int y0 = (int) lround ((dy + m->y) * sy), y1 = (int) lround ((dy + m->y + m->h) * sy);
+      guint32 color = colors[m->fclass];
+
+      if (y1 <= y0)
+        y1 = y0 + 1;
+      if (x1 <= x0)
+        x1 = x0 + 1;
+      x0 = MAX (x0, 0);
+      y0 = MAX (y0, 0);
+      x1 = MIN (x1, w);
+      y1 = MIN (y1, h);
+      for (int y = y0; y < y1; y++)
+        {
+          guint32 *row = (guint32 *) (void *) (data + (gsize) y * stride);
+
+          for (int x = x0; x < x1; x++)
+            row[x] = color;
+        }
+    }
+  cairo_surface_mark_dirty (self->raster);
+  cairo_set_source_surface (cr, self->raster, plot_x, plot_top);
+  cairo_paint (cr);
+}
+
 static void
 draw_legend (cairo_t     *cr,
              PangoLayout *layout,
@@ -396,7 +485,9 @@ ta_ip_bars_renderer_draw (TaIpBarsRenderer *self,
   cairo_save (cr);
   cairo_rectangle (cr, plot_x, plot_top, plot_w, plot_h);
   cairo_clip (cr);
-  for (guint c = 0; c < TA_N_FLAG_CLASSES; c++)
+  if (!is_vector_target (cr))
+    draw_marks_raster (self, cr, plot_x, plot_top, plot_w, plot_h);
+  else for (guint c = 0; c < TA_N_FLAG_CLASSES; c++)
     {
       gboolean any = FALSE;
 
