@@ -254,6 +254,33 @@ test_ip_bars_many (void)
     sum += grid->totals[c];
   g_assert_cmpuint (sum, ==, n);
   g_assert_cmpuint (grid->n_packets, ==, n);
+
+  /* the per-source index gives the same cells for any rows and window */
+  {
+    g_autoptr(TaPacketsBySource) index = ta_packets_by_source_new (&cols, 50);
+    g_autoptr(TaIpBarsGrid) grid2 = ta_ip_bars_grid_new ();
+    guint32 row_addrs[7] = { 3, 17, 0, 49, 22, 8, 31 };
+    gint32 row_of[50];
+    gboolean visible[TA_N_FLAG_CLASSES];
+    gint64 t0 = ts[n / 5], t1 = ts[n / 2] + 5;
+
+    for (guint i = 0; i < 50; i++)
+      row_of[i] = -1;
+    for (guint r = 0; r < G_N_ELEMENTS (row_addrs); r++)
+      row_of[row_addrs[r]] = r;
+    for (guint c = 0; c < TA_N_FLAG_CLASSES; c++)
+      visible[c] = c != TA_FLAG_CLASS_FIN;
+    g_assert_cmpuint (index->offsets[50], ==, n);
+    ta_ip_bars_grid_compute (grid, &cols, row_of, 50, 7, t0, t1, 700, 3, visible);
+    ta_ip_bars_grid_compute_rows (grid2, &cols, index, row_addrs, 7, t0, t1, 700, 3, visible);
+    g_assert_cmpuint (grid->n_cols, ==, grid2->n_cols);
+    g_assert_cmpuint (grid->n_packets, ==, grid2->n_packets);
+    g_assert_cmpuint (grid->n_packets, >, 0);
+    g_assert_cmpuint (grid->max_total, ==, grid2->max_total);
+    g_assert_cmpmem (grid->counts, (gsize) 7 * grid->n_cols * TA_N_FLAG_CLASSES * 4,
+                     grid2->counts, (gsize) 7 * grid2->n_cols * TA_N_FLAG_CLASSES * 4);
+    g_assert_cmpmem (grid->first, (gsize) 7 * grid->n_cols * 4, grid2->first, (gsize) 7 * grid2->n_cols * 4);
+  }
 }
 
 static TaFlowDetail *

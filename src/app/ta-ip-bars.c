@@ -123,7 +123,6 @@ struct _TaIpBarsRenderer
 {
   TaSubsetFolder *folder;
   guint           n_addrs;
-  gint32         *row_of_addr;
   GArray         *rows;           /* guint32 addresses */
   double          first_row;
   gint64          t0;
@@ -131,6 +130,7 @@ struct _TaIpBarsRenderer
   gboolean        class_visible[TA_N_FLAG_CLASSES];
   TaIpBarsGrid   *grid;
   GArray         *marks;
+  TaPacketsBySource *by_source;
 
   /* layout of the last draw */
   TaTimeScale     scale;
@@ -155,10 +155,10 @@ ta_ip_bars_renderer_new (TaSubsetFolder *folder)
 
   self->folder = ta_subset_folder_ref (folder);
   self->n_addrs = ta_subset_folder_get_n_addrs (folder);
-  self->row_of_addr = g_new (gint32, MAX (self->n_addrs, 1));
   self->rows = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->grid = ta_ip_bars_grid_new ();
   self->marks = g_array_new (FALSE, FALSE, sizeof (TaMark));
+  self->by_source = ta_packets_by_source_new (p, self->n_addrs);
   for (guint c = 0; c < TA_N_FLAG_CLASSES; c++)
     self->class_visible[c] = TRUE;
   self->t0 = p->n ? p->ts[0] : m->time_start;
@@ -173,10 +173,10 @@ ta_ip_bars_renderer_free (TaIpBarsRenderer *self)
   if (self == NULL)
     return;
   ta_subset_folder_unref (self->folder);
-  g_free (self->row_of_addr);
   g_array_unref (self->rows);
   ta_ip_bars_grid_free (self->grid);
   g_array_unref (self->marks);
+  ta_packets_by_source_free (self->by_source);
   g_clear_pointer (&self->raster, cairo_surface_destroy);
   g_free (self);
 }
@@ -432,18 +432,9 @@ ta_ip_bars_renderer_draw (TaIpBarsRenderer *self,
   self->scale = (TaTimeScale) { self->t0, self->t1, plot_x, plot_w };
 
   /* visible rows only: the aggregation never touches rows off screen */
-  for (guint a = 0; a < self->n_addrs; a++)
-    self->row_of_addr[a] = -1;
-  for (guint r = 0; r < n_vis; r++)
-    {
-      guint32 addr = g_array_index (self->rows, guint32, first + r);
-
-      if (addr < self->n_addrs)
-        self->row_of_addr[addr] = r;
-    }
-  ta_ip_bars_grid_compute (self->grid, ta_subset_folder_get_packets (self->folder),
-                           self->row_of_addr, self->n_addrs, n_vis, self->t0, self->t1,
-                           plot_w, COLUMN_PX, self->class_visible);
+  ta_ip_bars_grid_compute_rows (self->grid, ta_subset_folder_get_packets (self->folder),
+                                self->by_source, &g_array_index (self->rows, guint32, first),
+                                n_vis, self->t0, self->t1, plot_w, COLUMN_PX, self->class_visible);
   ta_ip_bars_grid_marks (self->grid, ROW_HEIGHT, 0, self->marks);
 
   cairo_save (cr);

@@ -165,24 +165,16 @@ ta_ip_bars_grid_free (TaIpBarsGrid *grid)
   g_free (grid);
 }
 
-void
-ta_ip_bars_grid_compute (TaIpBarsGrid          *grid,
-                         const TaPacketColumns *packets,
-                         const gint32          *row_of_addr,
-                         guint                  n_addrs,
-                         guint                  n_rows,
-                         gint64                 t0,
-                         gint64                 t1,
-                         double                 width,
-                         double                 col_px,
-                         const gboolean        *class_visible)
+static gsize
+grid_prepare (TaIpBarsGrid *grid,
+              guint         n_rows,
+              gint64        t0,
+              gint64        t1,
+              double        width,
+              double        col_px)
 {
   gsize cells;
-  guint lo, hi, n_cols;
-  double k;
-  guint32 max_total = 0;
-  guint counted = 0;
-  gboolean visible[TA_N_FLAG_CLASSES];
+  guint n_cols;
 
   if (col_px < 1)
     col_px = 1;
@@ -204,6 +196,44 @@ ta_ip_bars_grid_compute (TaIpBarsGrid          *grid,
   grid->col_px = col_px;
   grid->t0 = t0;
   grid->t1 = t1;
+  grid->max_total = 0;
+  grid->n_packets = 0;
+  return cells;
+}
+
+static void
+grid_finish (TaIpBarsGrid *grid,
+             gsize         cells,
+             guint         counted)
+{
+  guint32 max_total = 0;
+
+  for (gsize c = 0; c < cells; c++)
+    max_total = MAX (max_total, grid->totals[c]);
+  grid->max_total = max_total;
+  grid->n_packets = counted;
+}
+
+void
+ta_ip_bars_grid_compute (TaIpBarsGrid          *grid,
+                         const TaPacketColumns *packets,
+                         const gint32          *row_of_addr,
+                         guint                  n_addrs,
+                         guint                  n_rows,
+                         gint64                 t0,
+                         gint64                 t1,
+                         double                 width,
+                         double                 col_px,
+                         const gboolean        *class_visible)
+{
+  gsize cells = grid_prepare (grid, n_rows, t0, t1, width, col_px);
+  guint n_cols = grid->n_cols;
+  guint lo, hi;
+  double k;
+  guint counted = 0;
+  gboolean visible[TA_N_FLAG_CLASSES];
+
+  col_px = grid->col_px;
   for (guint c = 0; c < TA_N_FLAG_CLASSES; c++)
     visible[c] = class_visible == NULL || class_visible[c];
 
@@ -239,10 +269,119 @@ ta_ip_bars_grid_compute (TaIpBarsGrid          *grid,
       counted++;
     }
 
-  for (gsize c = 0; c < cells; c++)
-    max_total = MAX (max_total, grid->totals[c]);
-  grid->max_total = max_total;
-  grid->n_packets = counted;
+  grid_finish (grid, cells, counted);
+}
+
+TaPacketsBySource *
+ta_packets_by_source_new (const TaPacketColumns *packets,
+                          guint                  n_addrs)
+{
+  TaPacketsBySource *index = g_new0 (TaPacketsBySource, 1);
+  g_autofree guint32 *fill = g_new0 (guint32, n_addrs + 1);
+
+  index->n_addrs = n_addrs;
+  index->offsets = g_new0 (guint32, n_addrs + 1);
+  index->packets = g_new (guint32, MAX (packets->n, 1));
+  index->ts = g_new (gint64, MAX (packets->n, 1));
+  index->fclass = g_new (guint8, MAX (packets->n, 1));
+  /* counting sort by source: stable, so each group stays in time order */
+  for (guint i = 0; i < packets->n; i++)
+    if (packets->src[i] < n_addrs)
+      index->offsets[packets->src[i] + 1]++;
+  for (guint a = 0; a < n_addrs; a++)
+    index->offsets[a + 1] += index->offsets[a];
+  memcpy (fill, index->offsets, (n_addrs + 1) * sizeof (guint32));
+  for (guint i = 0; i < packets->n; i++)
+    if (packets->src[i] < n_addrs)
+      {
+        guint32 j = fill[packets->src[i]]++;
+
+        index->packets[j] = i;
+        index->ts[j] = packets->ts[i];
+        index->fclass[j] = packets->fclass[i];
+      }
+  return index;
+}
+
+void
+ta_packets_by_source_free (TaPacketsBySource *index)
+{
+  if (index == NULL)
+    return;
+  g_free (index->offsets);
+  g_free (index->packets);
+  g_free (index->ts);
+  g_free (index->fclass);
+  g_free (index);
+}
+
+void
+ta_ip_bars_grid_compute_rows (TaIpBarsGrid            *grid,
+                              const TaPacketColumns   *packets,
+                              const TaPacketsBySource *index,
+                              const guint32           *row_addrs,
+                              guint                    n_rows,
+                              gint64                   t0,
+                              gint64                   t1,
+                              double                   width,
+                              double                   col_px,
+                              const gboolean          *class_visible)
+{
+  gsize cells = grid_prepare (grid, n_rows, t0, t1, width, col_px);
+  guint n_cols = grid->n_cols;
+  guint counted = 0;
+  gboolean visible[TA_N_FLAG_CLASSES];
+  double k;
+
+  for (guint c = 0; c < TA_N_FLAG_CLASSES; c++)
+    visible[c] = class_visible == NULL || class_visible[c];
+  if (t1 <= t0 || n_rows == 0)
+    return;
+  k = width / grid->col_px / (double) (t1 - t0);
+
+  for (guint r = 0; r < n_rows; r++)
+    {
+      guint32 a = row_addrs[r];
+      guint lo, hi, end;
+      guint32 *cell_counts;
+      guint32 *cell_totals = grid->totals + (gsize) r * n_cols;
+      guint32 *cell_first = grid->first + (gsize) r * n_cols;
+
+      if (a >= index->n_addrs)
+        continue;
+      lo = index->offsets[a];
+      end = hi = index->offsets[a + 1];
+      /* first packet of the row at or after t0 */
+      while (lo < hi)
+        {
+          guint mid = lo + (hi - lo) / 2;
+
+          if (index->ts[mid] < t0)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+      cell_counts = grid->counts + (gsize) r * n_cols * TA_N_FLAG_CLASSES;
+      for (guint j = lo; j < end; j++)
+        {
+          gint64 ts = index->ts[j];
+          guint fc, col;
+
+          if (ts >= t1)
+            break;
+          fc = index->fclass[j];
+          if (!visible[fc])
+            continue;
+          col = (guint) ((double) (ts - t0) * k);
+          if (col >= n_cols)
+            col = n_cols - 1;
+          cell_counts[col * TA_N_FLAG_CLASSES + fc]++;
+          if (cell_totals[col]++ == 0)
+            cell_first[col] = index->packets[j];
+          counted++;
+        }
+    }
+  grid_finish (grid, cells, counted);
 }
 
 void
