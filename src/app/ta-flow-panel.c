@@ -228,7 +228,7 @@ compare_flows (gconstpointer a,
   flow_ends (fb, &ja, &jp, &jb, &sp);
   switch (col)
     {
-    case COL_ID: return cmp_int (TA_INDEX_ITEM ((gpointer) a)->index, TA_INDEX_ITEM ((gpointer) b)->index);
+    case COL_ID: return gtk_ordering_from_cmpfunc (g_strcmp0 (fa->id, fb->id));
     case COL_INITIATOR:
       return gtk_ordering_from_cmpfunc (g_strcmp0 (ta_subset_folder_get_addr_name (self->folder, ia),
                                                    ta_subset_folder_get_addr_name (self->folder, ja)));
@@ -844,6 +844,19 @@ fill_dropdown (GtkDropDown    *dropdown,
   gtk_drop_down_set_selected (dropdown, 0);
 }
 
+static gint
+compare_flow_start (gconstpointer a,
+                    gconstpointer b,
+                    gpointer      data)
+{
+  const TaFlowInfo *flows = data;
+  guint x = *(const guint *) a, y = *(const guint *) b;
+
+  if (flows[x].start != flows[y].start)
+    return flows[x].start < flows[y].start ? -1 : 1;
+  return x < y ? -1 : x > y;
+}
+
 static void
 install_folder (TaFlowPanel    *self,
                 TaSubsetFolder *folder)
@@ -858,6 +871,7 @@ install_folder (TaFlowPanel    *self,
   g_autofree char *name = g_file_get_basename (ta_subset_folder_get_file (folder));
   g_autofree char *dur = NULL, *summary = NULL;
   const TaFlowInfo *flows;
+  g_autofree guint *order = NULL;
   guint n_flows;
   gboolean any_null_close = FALSE;
 
@@ -881,6 +895,7 @@ install_folder (TaFlowPanel    *self,
   update_ip_rows (self);
 
   flows = ta_subset_folder_get_flows (folder, &n_flows);
+  order = g_new (guint, MAX (n_flows, 1));
   for (guint i = 0; i < n_flows; i++)
     {
       g_hash_table_add (states, (gpointer) flows[i].state);
@@ -888,8 +903,12 @@ install_folder (TaFlowPanel    *self,
         g_hash_table_add (closes, (gpointer) flows[i].close_type);
       else
         any_null_close = TRUE;
-      g_ptr_array_add (items, ta_index_item_new (i));
+      order[i] = i;
     }
+  /* unsorted, the list shows flows by start time (files list them as they complete) */
+  g_qsort_with_data (order, n_flows, sizeof (guint), compare_flow_start, (gpointer) flows);
+  for (guint i = 0; i < n_flows; i++)
+    g_ptr_array_add (items, ta_index_item_new (order[i]));
   memset (&self->filter, 0, sizeof self->filter);
   self->filter.port = -1;
   fill_dropdown (self->state_dropdown, &self->state_list, states, FALSE);
