@@ -169,6 +169,45 @@ test_flow_detail (void)
   g_assert_cmpuint (ta_subset_folder_get_n_cached_chunks (folder), ==, 2);
 }
 
+static gpointer
+detail_worker (gpointer data)
+{
+  TaSubsetFolder *folder = data;
+  const TaFlowInfo *flows;
+  guint n_flows;
+
+  flows = ta_subset_folder_get_flows (folder, &n_flows);
+  for (guint round = 0; round < 3; round++)
+    for (guint k = 0; k < n_flows; k++)
+      {
+        guint i = (k * 37 + round * 11) % n_flows;
+        g_autoptr(GError) error = NULL;
+        g_autoptr(TaFlowDetail) d = ta_subset_folder_get_flow_detail (folder, i, NULL, &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpstr (d->info.id, ==, flows[i].id);
+        g_assert_nonnull (ta_subset_folder_get_addr_name (folder, d->packets[0].src));
+      }
+  return NULL;
+}
+
+/* chunks read from several threads at once: cache and lock hold */
+static void
+test_detail_threads (void)
+{
+  g_autofree char *path = original_folder ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TaSubsetFolder) folder = load_path (path, &error);
+  GThread *threads[4];
+
+  g_assert_no_error (error);
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    threads[t] = g_thread_new ("detail", detail_worker, folder);
+  for (guint t = 0; t < G_N_ELEMENTS (threads); t++)
+    g_thread_join (threads[t]);
+  g_assert_cmpuint (ta_subset_folder_get_n_cached_chunks (folder), ==, 2);
+}
+
 static void
 test_find_flow (void)
 {
@@ -677,6 +716,7 @@ main (int   argc,
   g_test_add_func ("/subset-folder/original/counts", test_original);
   g_test_add_func ("/subset-folder/original/flow-detail", test_flow_detail);
   g_test_add_func ("/subset-folder/original/find-flow", test_find_flow);
+  g_test_add_func ("/subset-folder/original/detail-threads", test_detail_threads);
   g_test_add_func ("/subset-folder/original/async", test_async);
   g_test_add_func ("/subset-folder/own-output", test_own_output);
   g_test_add_func ("/subset-folder/minimal", test_good_minimal);

@@ -2852,27 +2852,33 @@ parse_chunk_flow (TaSubsetFolder  *self,
   return detail;
 }
 
-static ChunkEntry *
-load_chunk (TaSubsetFolder  *self,
-            const char      *name,
-            GCancellable    *cancellable,
-            GError         **error)
+/* The JSON parse, the slow part, runs without the lock */
+static JsonParser *
+load_chunk_json (TaSubsetFolder  *self,
+                 const char      *name,
+                 GCancellable    *cancellable,
+                 GError         **error)
 {
   g_autoptr(GFile) dir = g_file_new_for_path (self->chunk_dir);
-  g_autoptr(JsonParser) parser = NULL;
+  JsonParser *parser = load_json (dir, name, JSON_NODE_ARRAY, TRUE, cancellable, error);
+
+  if (parser == NULL && error != NULL && *error != NULL && (*error)->domain == TA_ERROR)
+    g_prefix_error (error, "flows/");
+  return parser;
+}
+
+/* Called with the mutex held (interns addresses and strings) */
+static ChunkEntry *
+build_chunk_entry (TaSubsetFolder  *self,
+                   const char      *name,
+                   JsonParser      *parser,
+                   GError         **error)
+{
   g_autoptr(GPtrArray) details = g_ptr_array_new_with_free_func ((GDestroyNotify) ta_flow_detail_unref);
   g_autofree char *label = g_strdup_printf ("flows/%s", name);
-  JsonArray *array;
+  JsonArray *array = json_node_get_array (json_parser_get_root (parser));
   ChunkEntry *entry;
 
-  parser = load_json (dir, name, JSON_NODE_ARRAY, TRUE, cancellable, error);
-  if (parser == NULL)
-    {
-      if (error != NULL && *error != NULL && (*error)->domain == TA_ERROR)
-        g_prefix_error (error, "flows/");
-      return NULL;
-    }
-  array = json_node_get_array (json_parser_get_root (parser));
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       TaFlowDetail *d = parse_chunk_flow (self, json_array_get_element (array, i), label, i, error);
@@ -2885,6 +2891,20 @@ load_chunk (TaSubsetFolder  *self,
   entry->name = g_strdup (name);
   entry->details = g_steal_pointer (&details);
   return entry;
+}
+
+static ChunkEntry *
+find_cached_chunk (TaSubsetFolder *self,
+                   const char     *name)
+{
+  for (GList *l = self->chunk_lru.head; l; l = l->next)
+    if (strcmp (((ChunkEntry *) l->data)->name, name) == 0)
+      {
+        g_queue_unlink (&self->chunk_lru, l);
+        g_queue_push_head_link (&self->chunk_lru, l);
+        return l->data;
+      }
+  return NULL;
 }
 
 TaFlowDetail *
@@ -2902,25 +2922,30 @@ ta_subset_folder_get_flow_detail (TaSubsetFolder  *self,
 
   info = &self->flows[flow];
   g_mutex_lock (&self->mutex);
-  for (GList *l = self->chunk_lru.head; l; l = l->next)
-    if (strcmp (((ChunkEntry *) l->data)->name, info->chunk_file) == 0)
-      {
-        entry = l->data;
-        g_queue_unlink (&self->chunk_lru, l);
-        g_queue_push_head_link (&self->chunk_lru, l);
-        break;
-      }
+  entry = find_cached_chunk (self, info->chunk_file);
   if (entry == NULL)
     {
-      entry = load_chunk (self, info->chunk_file, cancellable, error);
+      g_autoptr(JsonParser) parser = NULL;
+
+      g_mutex_unlock (&self->mutex);
+      parser = load_chunk_json (self, info->chunk_file, cancellable, error);
+      if (parser == NULL)
+        return NULL;
+      g_mutex_lock (&self->mutex);
+      /* another thread may have read it meanwhile */
+      entry = find_cached_chunk (self, info->chunk_file);
       if (entry == NULL)
         {
-          g_mutex_unlock (&self->mutex);
-          return NULL;
+          entry = build_chunk_entry (self, info->chunk_file, parser, error);
+          if (entry == NULL)
+            {
+              g_mutex_unlock (&self->mutex);
+              return NULL;
+            }
+          g_queue_push_head (&self->chunk_lru, entry);
+          while (self->chunk_lru.length > CHUNK_CACHE_SIZE)
+            chunk_entry_free (g_queue_pop_tail (&self->chunk_lru));
         }
-      g_queue_push_head (&self->chunk_lru, entry);
-      while (self->chunk_lru.length > CHUNK_CACHE_SIZE)
-        chunk_entry_free (g_queue_pop_tail (&self->chunk_lru));
     }
 
   if (info->chunk_index < entry->details->len)
