@@ -126,15 +126,20 @@ ta_flow_timeline_draw (TaFlowTimeline *self,
   dur = ta_format_duration_us (f->end - f->start);
   start = ta_format_time_us (f->start, f->end - f->start);
   outcome = ta_flow_outcome_color (f->close_type, f->invalid_reason);
-  header = g_markup_printf_escaped ("<b>%s</b>   %s → %s   <b>%s</b>%s%s%s   %" G_GUINT64_FORMAT
-                                    " packets, %" G_GUINT64_FORMAT " bytes   %s UTC, %s",
-                                    f->id, ta_subset_folder_get_addr_name (self->folder, l->lane_addr[0]),
-                                    ta_subset_folder_get_addr_name (self->folder, l->lane_addr[1]),
-                                    f->state,
-                                    f->close_type || f->invalid_reason ? " (" : "",
-                                    f->invalid_reason ? f->invalid_reason : f->close_type ? f->close_type : "",
-                                    f->close_type || f->invalid_reason ? ")" : "",
-                                    f->total_packets, f->total_bytes, start, dur);
+  {
+    g_autofree char *counts = g_strdup_printf (_("%llu packets, %llu bytes"),
+                                               (unsigned long long) f->total_packets,
+                                               (unsigned long long) f->total_bytes);
+
+    header = g_markup_printf_escaped ("<b>%s</b>   %s → %s   <b>%s</b>%s%s%s   %s   %s UTC, %s",
+                                      f->id, ta_subset_folder_get_addr_name (self->folder, l->lane_addr[0]),
+                                      ta_subset_folder_get_addr_name (self->folder, l->lane_addr[1]),
+                                      f->state,
+                                      f->close_type || f->invalid_reason ? " (" : "",
+                                      f->invalid_reason ? f->invalid_reason : f->close_type ? f->close_type : "",
+                                      f->close_type || f->invalid_reason ? ")" : "",
+                                      counts, start, dur);
+  }
   if (outcome)
     {
       ta_draw_set_source_hex (cr, outcome, 1);
