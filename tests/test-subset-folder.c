@@ -665,6 +665,64 @@ test_split_packets (void)
   remove_folder (dir);
 }
 
+/* every prefix of the flows index and of the manifest, and byte flips in
+ * packets.csv: an error or a folder, never a crash (run under ASan) */
+static void
+test_truncations (void)
+{
+  g_autofree char *dir = make_folder (good_manifest, good_packets, good_index, good_chunk);
+  g_autofree char *index_path = g_build_filename (dir, "flows", "flows_index.json", NULL);
+  g_autofree char *manifest_path = g_build_filename (dir, "manifest.json", NULL);
+  g_autofree char *packets_path = g_build_filename (dir, "packets.csv", NULL);
+  gsize n_index = strlen (good_index), n_manifest = strlen (good_manifest);
+  guint ok = 0, failed = 0;
+
+  for (gsize len = 0; len < n_index; len += 3)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TaSubsetFolder) folder = NULL;
+
+      g_assert_true (g_file_set_contents (index_path, good_index, len, NULL));
+      folder = load_path (dir, &error);
+      g_assert_true ((folder == NULL) != (error == NULL));
+      if (folder == NULL)
+        {
+          g_assert_nonnull (strstr (error->message, "flows_index.json"));
+          failed++;
+        }
+      else
+        ok++;
+    }
+  g_assert_true (g_file_set_contents (index_path, good_index, -1, NULL));
+  for (gsize len = 0; len < n_manifest; len += 2)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TaSubsetFolder) folder = NULL;
+
+      g_assert_true (g_file_set_contents (manifest_path, good_manifest, len, NULL));
+      folder = load_path (dir, &error);
+      g_assert_null (folder);
+      g_assert_nonnull (strstr (error->message, "manifest.json"));
+    }
+  g_assert_true (g_file_set_contents (manifest_path, good_manifest, -1, NULL));
+  for (gsize pos = 0; pos < strlen (good_packets); pos++)
+    {
+      g_autofree char *bad = g_strdup (good_packets);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TaSubsetFolder) folder = NULL;
+
+      bad[pos] = "x,\n9\"."[pos % 6];
+      g_assert_true (g_file_set_contents (packets_path, bad, -1, NULL));
+      folder = load_path (dir, &error);
+      g_assert_true ((folder == NULL) != (error == NULL));
+      if (folder == NULL)
+        g_assert_nonnull (strstr (error->message, "packets.csv"));
+    }
+  /* only "[]" and the full text parse among the prefixes */
+  g_assert_cmpuint (failed, >, 100);
+  remove_folder (dir);
+}
+
 static void
 test_bad_chunk (void)
 {
@@ -728,6 +786,7 @@ main (int   argc,
   g_test_add_func ("/subset-folder/packets/unsorted", test_unsorted_packets);
   g_test_add_func ("/subset-folder/packets/split", test_split_packets);
   g_test_add_func ("/subset-folder/malformed/chunk", test_bad_chunk);
+  g_test_add_func ("/subset-folder/malformed/truncations", test_truncations);
 
   return g_test_run ();
 }
