@@ -1972,20 +1972,23 @@ load_packets (LoadContext  *ctx,
                                               ta_addr_table_get_name (jobs[1].addrs, i), -1);
       }
     packet_columns_resize (a, MAX (n, 1));
-    memcpy (a->ts + a->n, b->ts, b->n * sizeof (gint64));
-    for (guint i = 0; i < b->n; i++)
+    if (b->n > 0)
       {
-        a->src[a->n + i] = remap[b->src[i]];
-        a->dst[a->n + i] = remap[b->dst[i]];
+        memcpy (a->ts + a->n, b->ts, b->n * sizeof (gint64));
+        for (guint i = 0; i < b->n; i++)
+          {
+            a->src[a->n + i] = remap[b->src[i]];
+            a->dst[a->n + i] = remap[b->dst[i]];
+          }
+        memcpy (a->sport + a->n, b->sport, b->n * sizeof (guint16));
+        memcpy (a->dport + a->n, b->dport, b->n * sizeof (guint16));
+        memcpy (a->seq + a->n, b->seq, b->n * sizeof (guint32));
+        memcpy (a->ack + a->n, b->ack, b->n * sizeof (guint32));
+        memcpy (a->length + a->n, b->length, b->n * sizeof (guint32));
+        memcpy (a->flags + a->n, b->flags, b->n);
+        memcpy (a->proto + a->n, b->proto, b->n);
+        memcpy (a->fclass + a->n, b->fclass, b->n);
       }
-    memcpy (a->sport + a->n, b->sport, b->n * sizeof (guint16));
-    memcpy (a->dport + a->n, b->dport, b->n * sizeof (guint16));
-    memcpy (a->seq + a->n, b->seq, b->n * sizeof (guint32));
-    memcpy (a->ack + a->n, b->ack, b->n * sizeof (guint32));
-    memcpy (a->length + a->n, b->length, b->n * sizeof (guint32));
-    memcpy (a->flags + a->n, b->flags, b->n);
-    memcpy (a->proto + a->n, b->proto, b->n);
-    memcpy (a->fclass + a->n, b->fclass, b->n);
     a->n = n;
     self->packets = *a;
     self->packets_cap = MAX (n, 1);
