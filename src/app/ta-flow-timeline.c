@@ -94,6 +94,7 @@ ta_flow_timeline_draw (TaFlowTimeline *self,
   g_autofree char *header = NULL, *dur = NULL, *start = NULL;
   const char *outcome;
   TaFlowLayout *l;
+  double label_end;
 
   pango_layout_set_font_description (layout, font);
   cairo_save (cr);
@@ -150,6 +151,7 @@ ta_flow_timeline_draw (TaFlowTimeline *self,
   show_text (cr, layout, outcome ? 24 : 8, 5, header);
 
   /* phases */
+  label_end = 0;
   for (guint s = 0; s < l->n_spans; s++)
     {
       TaPhaseSpan *span = &l->spans[s];
@@ -161,7 +163,16 @@ ta_flow_timeline_draw (TaFlowTimeline *self,
       ta_draw_set_source_hex (cr, phase_colors[span->phase], 1);
       cairo_rectangle (cr, span->x0, l->lane_y[0] - 8, span->x1 - span->x0, 3);
       cairo_fill (cr);
-      show_text (cr, layout, span->x0 + 2, l->lane_y[0] - 24, label);
+      {
+        int lw, lh;
+
+        pango_layout_set_markup (layout, label, -1);
+        pango_layout_get_pixel_size (layout, &lw, &lh);
+        /* keep the label inside the drawing, and clear of the previous one */
+        show_text (cr, layout, CLAMP (span->x0 + 2, label_end, MAX (width - lw - 4, label_end)),
+                   l->lane_y[0] - 24, label);
+        label_end = MAX (label_end, MIN (span->x0 + 2, width - lw - 4) + lw + 8);
+      }
     }
 
   /* lanes */
