@@ -35,6 +35,7 @@ struct _TaFlowOverview
   gint64          w1;
   TaClassBin     *bins;
   guint           n_bins;
+  guint32         scale_max;   /* bar height scale: clips rare spikes */
   DragMode        drag;
   gint64          drag_w0;
   gint64          drag_w1;
@@ -63,6 +64,16 @@ get_scale (TaFlowOverview *self)
   return (TaTimeScale) { self->t0, self->t1, 0, gtk_widget_get_width (GTK_WIDGET (self)) };
 }
 
+static gint
+compare_u32 (gconstpointer a,
+             gconstpointer b,
+             gpointer      data)
+{
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
 static void
 ensure_bins (TaFlowOverview *self,
              guint           n)
@@ -75,6 +86,19 @@ ensure_bins (TaFlowOverview *self,
   self->bins = ta_class_bins_from_packets (ta_subset_folder_get_packets (self->folder),
                                            self->t0, self->t1, n);
   self->n_bins = n;
+
+  /* one burst would flatten everything else: scale to the 98th percentile
+   * of the non-empty bins and let the few above it touch the top */
+  {
+    g_autofree guint32 *totals = g_new (guint32, n);
+    guint k = 0;
+
+    for (guint i = 0; i < n; i++)
+      if (self->bins[i].total > 0)
+        totals[k++] = self->bins[i].total;
+    g_qsort_with_data (totals, k, sizeof (guint32), compare_u32, NULL);
+    self->scale_max = k > 0 ? MAX (totals[MIN (k - 1, k * 98 / 100)] * 11 / 10, 1) : 0;
+  }
 }
 
 static void
@@ -108,7 +132,8 @@ ta_flow_overview_snapshot (GtkWidget   *widget,
     return;
 
   ensure_bins (self, MAX ((guint) (w / BIN_PX), 1));
-  bars = ta_bars_from_bins (self->bins, self->n_bins, self->t0, self->t1, w, plot_h - 2, 0);
+  bars = ta_bars_from_bins (self->bins, self->n_bins, self->t0, self->t1, w, plot_h - 2,
+                            self->scale_max);
   for (guint i = 0; i < bars->len; i++)
     {
       TaBar *b = &g_array_index (bars, TaBar, i);

@@ -771,6 +771,7 @@ on_released (GtkGestureClick *gesture,
 {
   TaIpBarsHit hit;
 
+  gtk_widget_grab_focus (GTK_WIDGET (self));
   if (self->renderer == NULL || self->dragged)
     return;
   if (ta_ip_bars_renderer_hit (self->renderer, x, y, &hit, NULL))
@@ -852,6 +853,50 @@ on_query_tooltip (GtkWidget  *widget,
   return TRUE;
 }
 
+static gboolean
+on_key_pressed (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                TaIpBars              *self)
+{
+  TaTimeScale s;
+  gint64 mid, half;
+  const TaPacketColumns *p;
+
+  if (self->renderer == NULL)
+    return FALSE;
+  ta_ip_bars_renderer_get_scale (self->renderer, &s);
+  mid = s.t0 + (s.t1 - s.t0) / 2;
+  half = (s.t1 - s.t0) / 2;
+  switch (keyval)
+    {
+    case GDK_KEY_plus:
+    case GDK_KEY_equal:
+    case GDK_KEY_KP_Add:
+      if (half > 10)
+        set_window_internal (self, mid - half / 2, mid + half / 2, TRUE);
+      return TRUE;
+    case GDK_KEY_minus:
+    case GDK_KEY_KP_Subtract:
+      set_window_internal (self, mid - half * 2, mid + half * 2, TRUE);
+      return TRUE;
+    case GDK_KEY_Left:
+    case GDK_KEY_Right:
+      set_window_internal (self, s.t0 + (keyval == GDK_KEY_Left ? -half / 4 : half / 4),
+                           s.t1 + (keyval == GDK_KEY_Left ? -half / 4 : half / 4), TRUE);
+      return TRUE;
+    case GDK_KEY_Home:
+    case GDK_KEY_0:
+      p = ta_subset_folder_get_packets (self->folder);
+      if (p->n > 0)
+        set_window_internal (self, p->ts[0], p->ts[p->n - 1] + 1, TRUE);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 static void
 ta_ip_bars_dispose (GObject *object)
 {
@@ -908,6 +953,10 @@ ta_ip_bars_init (TaIpBars *self)
 
   controller = gtk_event_controller_motion_new ();
   g_signal_connect (controller, "motion", G_CALLBACK (on_motion), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  controller = gtk_event_controller_key_new ();
+  g_signal_connect (controller, "key-pressed", G_CALLBACK (on_key_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
