@@ -799,14 +799,13 @@ on_overview_window (TaFlowPanel *self)
 static void
 on_bars_window (TaFlowPanel *self)
 {
-  gint64 r0, r1;
+  gint64 b0, b1;
 
-  ta_ip_bars_get_window (self->ip_bars, &self->win0, &self->win1);
-  ta_flow_overview_get_range (self->overview, &r0, &r1);
-  /* keep the diagram inside the data: the overview clamps, the bars follow */
-  ta_flow_overview_set_window (self->overview, self->win0, self->win1);
+  ta_ip_bars_get_window (self->ip_bars, &b0, &b1);
+  /* the overview keeps the window inside the data; the diagram follows */
+  ta_flow_overview_set_window (self->overview, b0, b1);
   ta_flow_overview_get_window (self->overview, &self->win0, &self->win1);
-  if (self->win0 != r0 || self->win1 != r1)
+  if (self->win0 != b0 || self->win1 != b1)
     ta_ip_bars_set_window (self->ip_bars, self->win0, self->win1);
   if (gtk_check_button_get_active (self->window_check))
     on_flow_filter_changed (self);
