@@ -405,9 +405,19 @@ load_json (GFile         *dir,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
   g_autofree char *contents = NULL;
+  g_autofree char *path = g_file_get_path (file);
   gsize len;
 
-  if (!g_file_load_contents (file, cancellable, &contents, &len, NULL, &local_error))
+  if (path != NULL && !g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      if (!required)
+        return NULL;
+      g_set_error (error, TA_ERROR, TA_ERROR_IO, _("%s: cannot read: %s"), rel,
+                   g_strerror (ENOENT));
+      return NULL;
+    }
+  if (path != NULL ? !g_file_get_contents (path, &contents, &len, &local_error)
+                   : !g_file_load_contents (file, cancellable, &contents, &len, NULL, &local_error))
     {
       if (!required && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
         return NULL;
@@ -1283,8 +1293,12 @@ flows_job_run (gpointer data)
   g_autofree Scan *sc = g_new0 (Scan, 1);
   gsize len;
   guint cap = 1024, n = 0;
+  g_autofree char *path = g_file_get_path (file);
 
-  if (!g_file_load_contents (file, job->cancellable, &contents, &len, NULL, &local_error))
+  /* g_file_get_contents() reads a local file in one go; load_contents()
+   * grows its buffer and copies as it reads */
+  if (path != NULL ? !g_file_get_contents (path, &contents, &len, &local_error)
+                   : !g_file_load_contents (file, job->cancellable, &contents, &len, NULL, &local_error))
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_propagate_error (&job->error, g_steal_pointer (&local_error));
