@@ -10,6 +10,7 @@
 #include "ta-attack-data.h"
 #include "ta-error.h"
 #include "ta-import-dialog.h"
+#include "ta-flow-panel.h"
 #include "ta-ip-map.h"
 #include "ta-timearcs-render.h"
 #include "ta-window.h"
@@ -27,6 +28,7 @@ struct _TaWindow
   GtkBox               *flows_slot;
   GtkWidget            *flows_placeholder;
   GtkLabel             *flows_message;
+  TaFlowPanel          *flow_panel;
   TaTimeArcsView       *view;
   GtkListBox           *legend_list;
   GtkLabel             *legend_title;
@@ -138,6 +140,8 @@ ta_window_open_folder (TaWindow *self,
   g_return_if_fail (G_IS_FILE (folder));
 
   flows_slot_changed (self);
+  if (self->flow_panel != NULL)
+    ta_flow_panel_open (self->flow_panel, folder);
   path = g_file_get_path (folder);
   if (gtk_widget_get_visible (self->flows_placeholder))
     {
@@ -1156,4 +1160,10 @@ ta_window_init (TaWindow *self)
 
   on_model_state_changed (self);
   rebuild_recent (self);
+
+  /* the flow panel (issue 8) fills the Flows page */
+  self->flow_panel = TA_FLOW_PANEL (ta_flow_panel_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->flow_panel), TRUE);
+  gtk_box_append (self->flows_slot, GTK_WIDGET (self->flow_panel));
+  flows_slot_changed (self);
 }
