@@ -645,7 +645,15 @@ test_resolve (void)
     g_assert_true (g_str_has_suffix (files[0], "/b_middle.csv"));
     g_assert_true (g_str_has_suffix (files[1], "/d_middle2.csv"));
     g_assert_true (g_str_has_suffix (files[2], "/e_unknown.csv"));
-    notes_txt = g_strjoinv ("\n", (char **) notes->pdata);
+    {
+      GString *all = g_string_new (NULL);
+
+      for (guint i = 0; i < notes->len; i++)
+        g_string_append_printf (all, "%s\n", (char *) g_ptr_array_index (notes, i));
+      notes_txt = g_string_free (all, FALSE);
+    }
+    g_assert_nonnull (strstr (notes_txt, "a_early.csv: skipped"));
+    g_assert_nonnull (strstr (notes_txt, "e_unknown.csv: used, its time span is unknown"));
     g_clear_pointer (&files, g_strfreev);
 
     /* no time range: every data file of the folder */
