@@ -956,3 +956,66 @@ ta_command_resolve_data_files (const char * const *data_paths,
   g_ptr_array_add (out, NULL);
   return (GStrv) g_ptr_array_steal (out, NULL);
 }
+
+TaExtractSpec *
+ta_extract_spec_new_for_selection (const TaSelectionInfo   *selection,
+                                   const TaExtractSettings *settings,
+                                   GHashTable              *reserved,
+                                   GPtrArray               *notes,
+                                   GError                 **error)
+{
+  g_autoptr(TaExtractSpec) spec = ta_extract_spec_new ();
+  g_autofree char *name = NULL;
+  gint64 start_us = 0, end_us = 0;
+  gboolean use_ids;
+
+  g_return_val_if_fail (selection != NULL && settings != NULL, NULL);
+
+  if (selection->has_time_range &&
+      !ta_minutes_to_us_range (selection->first_minute, selection->last_minute,
+                               &start_us, &end_us, error))
+    return NULL;
+
+  if (settings->output_parent == NULL || settings->output_parent[0] == '\0')
+    {
+      g_set_error_literal (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT,
+                           _("No output folder: set where subsets go"));
+      return NULL;
+    }
+
+  spec->data_files = ta_command_resolve_data_files (settings->data_paths,
+                                                    selection->attack_files,
+                                                    selection->has_time_range,
+                                                    start_us, end_us, notes, error);
+  if (spec->data_files == NULL)
+    return NULL;
+
+  if (settings->ip_map != NULL && settings->ip_map[0] != '\0')
+    spec->ip_map = g_canonicalize_filename (settings->ip_map, NULL);
+
+  use_ids = spec->ip_map != NULL || selection->ip_names == NULL;
+  if (selection->n_ips > 0)
+    {
+      spec->filter_ips = g_new0 (char *, selection->n_ips + 1);
+      for (guint i = 0; i < selection->n_ips; i++)
+        spec->filter_ips[i] = use_ids || selection->ip_names[i] == NULL
+                                ? g_strdup_printf ("%" G_GINT64_FORMAT, selection->ip_ids[i])
+                                : g_strdup (selection->ip_names[i]);
+    }
+
+  spec->has_time_range = selection->has_time_range;
+  spec->first_minute = selection->first_minute;
+  spec->last_minute = selection->last_minute;
+
+  if (selection->attack_types != NULL && selection->attack_types[0] != NULL)
+    spec->attack_context = g_strjoinv (", ", (char **) selection->attack_types);
+
+  name = ta_command_folder_name (selection->attack_types, selection->has_time_range,
+                                 selection->first_minute, selection->last_minute);
+  {
+    g_autofree char *parent = g_canonicalize_filename (settings->output_parent, NULL);
+    spec->output_dir = ta_command_unique_path (parent, name, reserved);
+  }
+
+  return g_steal_pointer (&spec);
+}

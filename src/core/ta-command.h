@@ -136,6 +136,38 @@ GStrv          ta_command_resolve_data_files   (const char * const  *data_paths,
                                                 GPtrArray           *notes,
                                                 GError             **error);
 
+/* A selection of the TimeArcs view, without GTK */
+typedef struct
+{
+  const gint64       *ip_ids;
+  guint               n_ips;
+  const char * const *ip_names;      /* n_ips entries, or NULL */
+  gboolean            has_time_range;
+  gint64              first_minute;
+  gint64              last_minute;
+  const char * const *attack_types;  /* NULL-terminated, may be NULL */
+  const char * const *attack_files;  /* the attack CSVs on display, for the convention */
+} TaSelectionInfo;
+
+/* Where data lives and where subsets go (the app's GSettings) */
+typedef struct
+{
+  const char * const *data_paths;    /* files and/or folders */
+  const char         *ip_map;        /* may be NULL or "" */
+  const char         *output_parent; /* folder that receives subset folders */
+} TaExtractSettings;
+
+/* The spec for a selection: data files resolved (see
+ * ta_command_resolve_data_files()), output folder = @output_parent / a unique
+ * ta_command_folder_name(), IPs as IP-map ids when an IP map is set (as the
+ * original does) or as dotted names otherwise, attack context = the attack
+ * types joined by ", ". @reserved as for ta_command_unique_path(). */
+TaExtractSpec *ta_extract_spec_new_for_selection (const TaSelectionInfo   *selection,
+                                                  const TaExtractSettings *settings,
+                                                  GHashTable              *reserved,
+                                                  GPtrArray               *notes,
+                                                  GError                 **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TaExtractSpec, ta_extract_spec_free)
 
 G_END_DECLS
