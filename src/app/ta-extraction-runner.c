@@ -112,9 +112,9 @@ progress_cb (TaJobQueue          *queue,
   else
     gtk_progress_bar_pulse (self->progress_bar);
 
-  text = g_strdup_printf (_("%" G_GUINT64_FORMAT " rows · %.0f rows/s · %" G_GUINT64_FORMAT
-                            " kept · ETA %s"),
-                          p->sample.rows, p->rows_per_s, p->sample.packets_kept, eta);
+  text = g_strdup_printf (_("%llu rows · %.0f rows/s · %llu kept · ETA %s"),
+                          (unsigned long long) p->sample.rows, p->rows_per_s,
+                          (unsigned long long) p->sample.packets_kept, eta);
   gtk_progress_bar_set_text (self->progress_bar, text);
 }
 

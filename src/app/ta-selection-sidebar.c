@@ -417,11 +417,11 @@ update_from_selection (TaSelectionSidebar *self)
           g_autofree char *a = format_minute (first, "%Y-%m-%d %H:%M");
           g_autofree char *b = format_minute (last + 1, "%H:%M");
           g_autofree char *t = g_strdup_printf (_("%s – %s"), a, b);
-          g_autofree char *m = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                             "%" G_GINT64_FORMAT "–%" G_GINT64_FORMAT " (%" G_GINT64_FORMAT " minute)",
-                                                             "%" G_GINT64_FORMAT "–%" G_GINT64_FORMAT " (%" G_GINT64_FORMAT " minutes)",
-                                                             (gulong) (last - first + 1)),
-                                                first, last, last - first + 1);
+          g_autofree char *m = g_strdup_printf (ngettext ("%lld–%lld (%lld minute)",
+                                                          "%lld–%lld (%lld minutes)",
+                                                          (unsigned long) MIN (last - first + 1, 1000000)),
+                                                (long long) first, (long long) last,
+                                                (long long) (last - first + 1));
           gtk_label_set_label (self->time_label, t);
           gtk_label_set_label (self->minutes_label, m);
         }

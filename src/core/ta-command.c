@@ -98,18 +98,16 @@ ta_minutes_to_us_range (gint64   first_minute,
   if (first_minute > last_minute)
     {
       g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT,
-                   _("The time range starts at minute %" G_GINT64_FORMAT
-                     " after it ends at minute %" G_GINT64_FORMAT),
-                   first_minute, last_minute);
+                   _("The time range starts at minute %lld after it ends at minute %lld"),
+                   (long long) first_minute, (long long) last_minute);
       return FALSE;
     }
   /* end = (last + 1) × 60 000 000 must fit: last + 1 ≤ max_minute */
   if (first_minute < min_minute || last_minute >= max_minute)
     {
       g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT,
-                   _("The time range %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT
-                     " (minutes) does not fit in microseconds"),
-                   first_minute, last_minute);
+                   _("The time range %lld–%lld (minutes) does not fit in microseconds"),
+                   (long long) first_minute, (long long) last_minute);
       return FALSE;
     }
 

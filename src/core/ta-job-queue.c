@@ -516,9 +516,8 @@ ta_folder_manifest_summary (const char  *folder,
     gint64 ips = json_object_get_int_member_with_default (obj, "unique_ips", 0);
 
     g_string_append_printf (out,
-                            _("%" G_GINT64_FORMAT " packets (%" G_GINT64_FORMAT " TCP), %"
-                              G_GINT64_FORMAT " flows, %" G_GINT64_FORMAT " addresses"),
-                            packets, tcp, flows, ips);
+                            _("%lld packets (%lld TCP), %lld flows, %lld addresses"),
+                            (long long) packets, (long long) tcp, (long long) flows, (long long) ips);
   }
 
   if (json_object_has_member (obj, "time_range") &&
