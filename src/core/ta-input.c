@@ -61,8 +61,8 @@ read_fd (TaInput  *self,
       if (errno == EINTR)
         continue;
       g_set_error (error, TA_ERROR, TA_ERROR_IO,
-                   _("%s: read error at byte %" G_GUINT64_FORMAT ": %s"),
-                   self->path, self->file_pos, g_strerror (errno));
+                   _("%s: read error at byte %llu: %s"),
+                   self->path, (unsigned long long) self->file_pos, g_strerror (errno));
       return -1;
     }
 }
@@ -205,10 +205,10 @@ fill (TaInput  *self,
               if (!self->member_done)
                 {
                   g_set_error (error, TA_ERROR, TA_ERROR_CORRUPT,
-                               _("%s: gzip stream is truncated at byte %" G_GUINT64_FORMAT
-                                 " (decompressed offset %" G_GUINT64_FORMAT ")"),
-                               self->path, self->file_pos,
-                               self->offset + (self->end - self->start));
+                               _("%s: gzip stream is truncated at byte %llu"
+                                 " (decompressed offset %llu)"),
+                               self->path, (unsigned long long) self->file_pos,
+                               (unsigned long long) (self->offset + (self->end - self->start)));
                   return FALSE;
                 }
               self->eof = TRUE;
@@ -256,8 +256,8 @@ fill (TaInput  *self,
           guint64 at = self->file_pos - self->zs.avail_in;
 
           g_set_error (error, TA_ERROR, TA_ERROR_CORRUPT,
-                       _("%s: corrupt gzip data near byte %" G_GUINT64_FORMAT ": %s"),
-                       self->path, at, self->zs.msg ? self->zs.msg : zError (zr));
+                       _("%s: corrupt gzip data near byte %llu: %s"),
+                       self->path, (unsigned long long) at, self->zs.msg ? self->zs.msg : zError (zr));
           return FALSE;
         }
 

@@ -9,6 +9,7 @@
 
 #include "ta-addr-table.h"
 #include "ta-ip-map.h"
+#include "ta-packet-filter.h"
 #include "ta-packet.h"
 #include "ta-read-stats.h"
 
@@ -52,6 +53,14 @@ gboolean        ta_packet_reader_has_label_column  (TaPacketReader       *self);
 guint64         ta_packet_reader_get_file_position (TaPacketReader       *self);
 guint64         ta_packet_reader_get_file_size     (TaPacketReader       *self);
 void            ta_packet_reader_free              (TaPacketReader       *self);
+/* Rows failing @filter are skipped (CSV: after parsing only the timestamp
+ * and addresses) and counted in it; with a time end set, reading stops at
+ * the first row past it while the file has been in time order so far.
+ * @filter must outlive the reader. */
+void            ta_packet_reader_set_filter        (TaPacketReader       *self,
+                                                    TaPacketFilter       *filter);
+/* Whether reading stopped early because the rows passed the time end */
+gboolean        ta_packet_reader_get_stopped_early (TaPacketReader       *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TaPacketReader, ta_packet_reader_free)
 

@@ -1,0 +1,964 @@
+/* ta-attack-data.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "ta-attack-data.h"
+#include "ta-error.h"
+
+#define MAX_FILE_SIZE (((gsize) 1) << 31)
+
+struct _TaAttackData
+{
+  GArray    *records;   /* TaAttackRecord */
+  GPtrArray *files;
+  gboolean   all_grouped;
+};
+
+TaAttackData *
+ta_attack_data_new (void)
+{
+  TaAttackData *self = g_new0 (TaAttackData, 1);
+
+  self->records = g_array_new (FALSE, FALSE, sizeof (TaAttackRecord));
+  self->files = g_ptr_array_new_with_free_func (g_free);
+  self->all_grouped = TRUE;
+  return self;
+}
+
+void
+ta_attack_data_free (TaAttackData *self)
+{
+  if (self == NULL)
+    return;
+  g_array_unref (self->records);
+  g_ptr_array_unref (self->files);
+  g_free (self);
+}
+
+enum {
+  COL_TIMESTAMP,
+  COL_LENGTH,
+  COL_SRC,
+  COL_DST,
+  COL_PROTOCOL,
+  COL_ATTACK,
+  COL_GROUP,
+  COL_COUNT,
+  N_COLS
+};
+
+static const char * const col_names[N_COLS] = {
+  "timestamp", "length", "src_ip", "dst_ip", "protocol", "attack", "attack_group", "count",
+};
+
+static const gboolean col_required[N_COLS] = {
+  TRUE, FALSE, TRUE, TRUE, FALSE, TRUE, FALSE, TRUE,
+};
+
+/* Integers, also written as `66.0`; nothing else */
+static gboolean
+parse_integer (const char *s,
+               gsize       len,
+               gint64     *out)
+{
+  char buf[64];
+  char *end = NULL;
+  gint64 v;
+  double d;
+
+  while (len > 0 && (s[0] == ' ' || s[0] == '"'))
+    s++, len--;
+  while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '"'))
+    len--;
+  if (len == 0 || len >= sizeof buf)
+    return FALSE;
+  memcpy (buf, s, len);
+  buf[len] = 0;
+
+  errno = 0;
+  v = g_ascii_strtoll (buf, &end, 10);
+  if (errno == 0 && end != buf && *end == 0)
+    {
+      *out = v;
+      return TRUE;
+    }
+  errno = 0;
+  d = g_ascii_strtod (buf, &end);
+  if (errno != 0 || end == buf || *end != 0 || !isfinite (d) || d != floor (d) ||
+      fabs (d) > 9.0e15)
+    return FALSE;
+  *out = (gint64) d;
+  return TRUE;
+}
+
+static char *
+field_preview (const char *s,
+               gsize       len)
+{
+  if (len > 40)
+    return g_strdup_printf ("%.*s…", 40, s);
+  return g_strndup (s, len);
+}
+
+gboolean
+ta_attack_data_load_data (TaAttackData  *self,
+                          const char    *name,
+                          const char    *text,
+                          gsize          len,
+                          GError       **error)
+{
+  int col_of_field[64];
+  int field_of_col[N_COLS];
+  guint n_header = 0;
+  guint line_no = 0;
+  guint start_len;
+  guint file_index;
+  const char *p = text;
+  const char *end = text + len;
+  gboolean have_header = FALSE;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  if (self->files->len >= G_MAXUINT16)
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT,
+                   _("%s: too many attack files"), name);
+      return FALSE;
+    }
+  if (len > 0 && memchr (text, 0, MIN (len, 4096)) != NULL)
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                   _("%s: not a text file"), name);
+      return FALSE;
+    }
+
+  start_len = self->records->len;
+  file_index = self->files->len;
+  for (guint i = 0; i < N_COLS; i++)
+    field_of_col[i] = -1;
+
+  while (p < end)
+    {
+      const char *nl = memchr (p, '\n', end - p);
+      const char *le = nl ? nl : end;
+      const char *q;
+      guint field = 0;
+      gint64 values[N_COLS] = { 0 };
+      gboolean seen[N_COLS] = { FALSE };
+      TaAttackRecord rec;
+
+      line_no++;
+      if (le > p && le[-1] == '\r')
+        le--;
+      if (le == p)
+        {
+          p = nl ? nl + 1 : end;
+          continue;
+        }
+
+      if (!have_header)
+        {
+          /* header: columns found by name */
+          q = p;
+          while (q <= le)
+            {
+              const char *c = memchr (q, ',', le - q);
+              const char *fe = c ? c : le;
+              g_autofree char *fname = NULL;
+
+              if (n_header >= G_N_ELEMENTS (col_of_field))
+                {
+                  g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                               _("%s:%u: too many columns in the header"), name, line_no);
+                  goto fail;
+                }
+              fname = g_strstrip (g_strndup (q, fe - q));
+              if (fname[0] == '"')
+                {
+                  memmove (fname, fname + 1, strlen (fname));
+                  if (fname[0] && fname[strlen (fname) - 1] == '"')
+                    fname[strlen (fname) - 1] = 0;
+                }
+              col_of_field[n_header] = -1;
+              for (guint i = 0; i < N_COLS; i++)
+                if (g_ascii_strcasecmp (fname, col_names[i]) == 0 && field_of_col[i] < 0)
+                  {
+                    col_of_field[n_header] = i;
+                    field_of_col[i] = n_header;
+                  }
+              n_header++;
+              if (!c)
+                break;
+              q = c + 1;
+            }
+          for (guint i = 0; i < N_COLS; i++)
+            if (col_required[i] && field_of_col[i] < 0)
+              {
+                g_set_error (error, TA_ERROR, TA_ERROR_MISSING_COLUMN,
+                             _("%s:%u: not an attack CSV: the header has no “%s” column"),
+                             name, line_no, col_names[i]);
+                goto fail;
+              }
+          have_header = TRUE;
+          p = nl ? nl + 1 : end;
+          continue;
+        }
+
+      q = p;
+      while (q <= le)
+        {
+          const char *c = memchr (q, ',', le - q);
+          const char *fe = c ? c : le;
+
+          if (field < n_header && col_of_field[field] >= 0)
+            {
+              int col = col_of_field[field];
+              gsize flen = fe - q;
+
+              if (flen == 0 || (flen == 2 && q[0] == '"' && q[1] == '"'))
+                {
+                  if (col_required[col])
+                    {
+                      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                                   _("%s:%u: empty “%s” value"), name, line_no, col_names[col]);
+                      goto fail;
+                    }
+                }
+              else if (!parse_integer (q, flen, &values[col]))
+                {
+                  g_autofree char *prev = field_preview (q, flen);
+
+                  g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                               _("%s:%u: “%s” is not a valid %s value"),
+                               name, line_no, prev, col_names[col]);
+                  goto fail;
+                }
+              else
+                seen[col] = TRUE;
+            }
+          field++;
+          if (!c)
+            break;
+          q = c + 1;
+        }
+
+      if (field != n_header)
+        {
+          g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                       _("%s:%u: expected %u fields, found %u"),
+                       name, line_no, n_header, field);
+          goto fail;
+        }
+
+      if (values[COL_TIMESTAMP] < 0 || values[COL_TIMESTAMP] > G_GINT64_CONSTANT (1) << 40)
+        {
+          g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                       _("%s:%u: timestamp %lld is not in minutes since the epoch"),
+                       name, line_no, (long long) values[COL_TIMESTAMP]);
+          goto fail;
+        }
+      if (values[COL_SRC] < 0 || values[COL_DST] < 0)
+        {
+          g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                       _("%s:%u: IP ids must not be negative"), name, line_no);
+          goto fail;
+        }
+      if (values[COL_COUNT] < 0)
+        {
+          g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                       _("%s:%u: negative packet count"), name, line_no);
+          goto fail;
+        }
+      if (values[COL_ATTACK] < G_MININT32 + 1 || values[COL_ATTACK] > G_MAXINT32 ||
+          values[COL_GROUP] < G_MININT32 + 1 || values[COL_GROUP] > G_MAXINT32)
+        {
+          g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                       _("%s:%u: attack code out of range"), name, line_no);
+          goto fail;
+        }
+
+      rec.minute = values[COL_TIMESTAMP];
+      rec.src_id = values[COL_SRC];
+      rec.dst_id = values[COL_DST];
+      rec.count = (guint64) values[COL_COUNT];
+      rec.attack = (gint32) values[COL_ATTACK];
+      rec.group = (field_of_col[COL_GROUP] >= 0 && seen[COL_GROUP])
+                  ? (gint32) values[COL_GROUP] : TA_ATTACK_NO_GROUP;
+      rec.length = (guint32) CLAMP (values[COL_LENGTH], 0, G_MAXUINT32);
+      rec.protocol = (guint16) CLAMP (values[COL_PROTOCOL], 0, G_MAXUINT16);
+      rec.line = line_no;
+      rec.file_index = file_index;
+      g_array_append_val (self->records, rec);
+
+      p = nl ? nl + 1 : end;
+    }
+
+  if (!have_header)
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                   _("%s:1: the file is empty"), name);
+      goto fail;
+    }
+
+  if (field_of_col[COL_GROUP] < 0)
+    self->all_grouped = FALSE;
+  g_ptr_array_add (self->files, g_strdup (name));
+  return TRUE;
+
+fail:
+  g_array_set_size (self->records, start_len);
+  return FALSE;
+}
+
+gboolean
+ta_attack_data_load_file (TaAttackData  *self,
+                          const char    *path,
+                          GError       **error)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) local_error = NULL;
+  GStatBuf st;
+  gsize len = 0;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (g_stat (path, &st) == 0 && (gsize) st.st_size > MAX_FILE_SIZE)
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                   _("%s: file too large for an attack CSV"), path);
+      return FALSE;
+    }
+  if (!g_file_get_contents (path, &contents, &len, &local_error))
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_IO, "%s", local_error->message);
+      return FALSE;
+    }
+  return ta_attack_data_load_data (self, path, contents, len, error);
+}
+
+const TaAttackRecord *
+ta_attack_data_get_records (TaAttackData *self,
+                            guint        *n_records)
+{
+  if (n_records)
+    *n_records = self->records->len;
+  return (const TaAttackRecord *)(gpointer)self->records->data;
+}
+
+guint
+ta_attack_data_get_n_files (TaAttackData *self)
+{
+  return self->files->len;
+}
+
+const char *
+ta_attack_data_get_file (TaAttackData *self,
+                         guint         index)
+{
+  g_return_val_if_fail (index < self->files->len, NULL);
+  return g_ptr_array_index (self->files, index);
+}
+
+gboolean
+ta_attack_data_has_groups (TaAttackData *self)
+{
+  return self->files->len > 0 && self->all_grouped;
+}
+
+gboolean
+ta_attack_data_get_time_range (TaAttackData *self,
+                               gint64       *first_minute,
+                               gint64       *last_minute)
+{
+  gint64 lo = G_MAXINT64, hi = G_MININT64;
+
+  for (guint i = 0; i < self->records->len; i++)
+    {
+      const TaAttackRecord *r = &g_array_index (self->records, TaAttackRecord, i);
+
+      lo = MIN (lo, r->minute);
+      hi = MAX (hi, r->minute);
+    }
+  if (self->records->len == 0)
+    return FALSE;
+  if (first_minute)
+    *first_minute = lo;
+  if (last_minute)
+    *last_minute = hi;
+  return TRUE;
+}
+
+guint64
+ta_attack_data_get_total_packets (TaAttackData *self)
+{
+  guint64 total = 0;
+
+  for (guint i = 0; i < self->records->len; i++)
+    total += g_array_index (self->records, TaAttackRecord, i).count;
+  return total;
+}
+
+/* Label maps */
+
+struct _TaLabelMap
+{
+  char       *name;
+  GHashTable *by_code;   /* gint64* -> char* */
+  GHashTable *by_label;  /* char* -> gint64* */
+};
+
+void
+ta_label_map_free (TaLabelMap *self)
+{
+  if (self == NULL)
+    return;
+  g_hash_table_unref (self->by_code);
+  g_hash_table_unref (self->by_label);
+  g_free (self->name);
+  g_free (self);
+}
+
+TaLabelMap *
+ta_label_map_new_from_data (const char  *name,
+                            const char  *json,
+                            gssize       len,
+                            GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(TaLabelMap) self = NULL;
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *node;
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, json, len, &local_error))
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT, "%s:%s", name, local_error->message);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                   _("%s: expected a JSON object of label → code"), name);
+      return NULL;
+    }
+
+  self = g_new0 (TaLabelMap, 1);
+  self->name = g_strdup (name);
+  self->by_code = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->by_label = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  json_object_iter_init (&iter, json_node_get_object (root));
+  while (json_object_iter_next (&iter, &member, &node))
+    {
+      gint64 *code;
+      char *label;
+      double d;
+
+      if (!JSON_NODE_HOLDS_VALUE (node) ||
+          (json_node_get_value_type (node) != G_TYPE_INT64 &&
+           json_node_get_value_type (node) != G_TYPE_DOUBLE))
+        {
+          g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                       _("%s: the code of “%s” is not a number"), name, member);
+          return NULL;
+        }
+      d = json_node_get_double (node);
+      if (d != floor (d) || fabs (d) > 1e9)
+        {
+          g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                       _("%s: the code of “%s” is not an integer"), name, member);
+          return NULL;
+        }
+      code = g_new (gint64, 1);
+      *code = (gint64) d;
+      label = g_strdup (member);
+      /* Keep the first label for a code; a later one is still found by name */
+      g_hash_table_replace (self->by_label, g_strdup (label), g_memdup2 (code, sizeof *code));
+      if (g_hash_table_contains (self->by_code, code))
+        {
+          g_free (code);
+          g_free (label);
+          continue;
+        }
+      g_hash_table_insert (self->by_code, code, label);
+    }
+
+  return g_steal_pointer (&self);
+}
+
+TaLabelMap *
+ta_label_map_load (const char  *path,
+                   GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize len;
+
+  if (!g_file_get_contents (path, &contents, &len, &local_error))
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_IO, "%s", local_error->message);
+      return NULL;
+    }
+  return ta_label_map_new_from_data (path, contents, len, error);
+}
+
+const char *
+ta_label_map_lookup_code (TaLabelMap *self,
+                          gint64      code)
+{
+  if (self == NULL)
+    return NULL;
+  return g_hash_table_lookup (self->by_code, &code);
+}
+
+gboolean
+ta_label_map_lookup_label (TaLabelMap *self,
+                           const char *label,
+                           gint64     *code)
+{
+  gint64 *c;
+
+  if (self == NULL || (c = g_hash_table_lookup (self->by_label, label)) == NULL)
+    return FALSE;
+  if (code)
+    *code = *c;
+  return TRUE;
+}
+
+guint
+ta_label_map_get_size (TaLabelMap *self)
+{
+  return self ? g_hash_table_size (self->by_label) : 0;
+}
+
+const char *
+ta_label_map_get_name (TaLabelMap *self)
+{
+  return self ? self->name : NULL;
+}
+
+/* Colours */
+
+struct _TaColorMap
+{
+  GHashTable *colors;   /* char* -> GUINT_TO_POINTER (0x1RRGGBB) */
+};
+
+TaColorMap *
+ta_color_map_new (void)
+{
+  TaColorMap *self = g_new0 (TaColorMap, 1);
+
+  self->colors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  return self;
+}
+
+void
+ta_color_map_free (TaColorMap *self)
+{
+  if (self == NULL)
+    return;
+  g_hash_table_unref (self->colors);
+  g_free (self);
+}
+
+static gboolean
+parse_hex_color (const char *s,
+                 guint32    *out)
+{
+  guint32 v = 0;
+
+  if (s == NULL)
+    return FALSE;
+  while (*s == ' ')
+    s++;
+  if (*s != '#')
+    return FALSE;
+  s++;
+  for (guint i = 0; i < 6; i++)
+    {
+      if (!g_ascii_isxdigit (s[i]))
+        return FALSE;
+      v = (v << 4) | g_ascii_xdigit_value (s[i]);
+    }
+  *out = v;
+  return TRUE;
+}
+
+TaColorMap *
+ta_color_map_load (const char  *path,
+                   GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(TaColorMap) self = NULL;
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *node;
+  JsonNode *root;
+
+  if (!json_parser_load_from_file (parser, path, &local_error))
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT, "%s:%s", path, local_error->message);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                   _("%s: expected a JSON object of label → colour"), path);
+      return NULL;
+    }
+  self = ta_color_map_new ();
+  json_object_iter_init (&iter, json_node_get_object (root));
+  while (json_object_iter_next (&iter, &member, &node))
+    {
+      guint32 rgb;
+
+      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING ||
+          !parse_hex_color (json_node_get_string (node), &rgb))
+        {
+          g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                       _("%s: the colour of “%s” is not #RRGGBB"), path, member);
+          return NULL;
+        }
+      g_hash_table_replace (self->colors, g_strdup (member), GUINT_TO_POINTER (rgb | 0x1000000));
+    }
+  return g_steal_pointer (&self);
+}
+
+/* Tableau-like palette, readable on light and dark backgrounds */
+static const guint32 palette[] = {
+  0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f,
+  0xbcbd22, 0x17becf, 0x393b79, 0xad494a, 0x637939, 0x8c6d31, 0x843c39, 0x7b4173,
+  0x3182bd, 0xe6550d, 0x31a354, 0x756bb1,
+};
+
+guint32
+ta_palette_color (const char *label)
+{
+  guint32 h = 2166136261u;
+
+  /* FNV-1a: stable across runs and platforms, unlike g_str_hash's contract */
+  for (const guchar *s = (const guchar *) label; s && *s; s++)
+    h = (h ^ *s) * 16777619u;
+  return palette[h % G_N_ELEMENTS (palette)];
+}
+
+guint32
+ta_color_map_lookup (TaColorMap *self,
+                     const char *label)
+{
+  gpointer v;
+
+  if (self != NULL && label != NULL && (v = g_hash_table_lookup (self->colors, label)))
+    return GPOINTER_TO_UINT (v) & 0xffffff;
+  return ta_palette_color (label);
+}
+
+gboolean
+ta_color_map_contains (TaColorMap *self,
+                       const char *label)
+{
+  return self != NULL && label != NULL && g_hash_table_contains (self->colors, label);
+}
+
+/* Companion files */
+
+static char *
+attack_prefix (const char *attack_csv)
+{
+  g_autofree char *base = g_path_get_basename (attack_csv);
+  static const char * const suffixes[] = { "_grouped_attacks.csv", "_attacks.csv", ".csv" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    if (g_str_has_suffix (base, suffixes[i]) && strlen (base) > strlen (suffixes[i]))
+      return g_strndup (base, strlen (base) - strlen (suffixes[i]));
+  return NULL;
+}
+
+static char *
+sibling_if_exists (const char *attack_csv,
+                   const char *name)
+{
+  g_autofree char *dir = g_path_get_dirname (attack_csv);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return g_steal_pointer (&path);
+  return NULL;
+}
+
+char *
+ta_attack_find_event_mapping (const char *attack_csv)
+{
+  g_autofree char *prefix = attack_prefix (attack_csv);
+  char *path = NULL;
+
+  if (prefix != NULL)
+    {
+      g_autofree char *name = g_strdup_printf ("event_type_mapping_%s.json", prefix);
+
+      if ((path = sibling_if_exists (attack_csv, name)))
+        return path;
+    }
+  return sibling_if_exists (attack_csv, "event_type_mapping.json");
+}
+
+char *
+ta_attack_find_group_mapping (const char *attack_csv)
+{
+  g_autofree char *prefix = attack_prefix (attack_csv);
+  char *path = NULL;
+
+  if (prefix != NULL)
+    {
+      g_autofree char *name = g_strdup_printf ("attack_group_mapping_%s.json", prefix);
+
+      if ((path = sibling_if_exists (attack_csv, name)))
+        return path;
+    }
+  return sibling_if_exists (attack_csv, "attack_group_mapping.json");
+}
+
+char *
+ta_attack_find_ip_map (const char *attack_csv)
+{
+  g_autofree char *prefix = attack_prefix (attack_csv);
+  char *path = NULL;
+
+  if (prefix != NULL)
+    {
+      g_autofree char *a = g_strdup_printf ("ip_map_%s.json", prefix);
+      g_autofree char *b = g_strdup_printf ("%s_ip_map.json", prefix);
+
+      if ((path = sibling_if_exists (attack_csv, a)) || (path = sibling_if_exists (attack_csv, b)))
+        return path;
+    }
+  return sibling_if_exists (attack_csv, "ip_map.json");
+}
+
+char *
+ta_attack_find_colors (const char *attack_csv,
+                       gboolean    groups)
+{
+  return sibling_if_exists (attack_csv, groups ? "attack_group_color_mapping.json"
+                                               : "color_mapping.json");
+}
+
+char *
+ta_attack_find_ground_truth (const char *attack_csv)
+{
+  char *path;
+
+  if ((path = sibling_if_exists (attack_csv, "GroundTruth_UTC_naive.csv")))
+    return path;
+  return sibling_if_exists (attack_csv, "ground_truth.csv");
+}
+
+/* Mapping check */
+
+typedef enum
+{
+  KIND_ANY = 0,
+  KIND_DDOS = 1 << 0,
+  KIND_SPAM = 1 << 1,
+  KIND_C2 = 1 << 2,
+  KIND_POST_PHISHING = 1 << 3,
+  KIND_OTHER = 1 << 4,
+} Kind;
+
+/* Which groups a label's name allows (KIND_ANY: the name does not tell) */
+static guint
+label_allowed_kinds (const char *label)
+{
+  g_autofree char *l = g_ascii_strdown (label, -1);
+
+  if (strstr (l, "ddos"))
+    return KIND_DDOS;
+  if (g_str_has_prefix (l, "spam"))
+    return KIND_SPAM;
+  if (g_str_has_prefix (l, "post-phishing c2"))
+    return KIND_POST_PHISHING | KIND_C2;
+  if (g_str_has_prefix (l, "c2 "))
+    return KIND_C2;
+  if (g_str_has_prefix (l, "failed attack") || g_str_has_prefix (l, "scan "))
+    return KIND_OTHER;
+  return KIND_ANY;
+}
+
+static guint
+group_kind (const char *group)
+{
+  g_autofree char *g = g_ascii_strdown (group, -1);
+
+  if (strstr (g, "ddos"))
+    return KIND_DDOS;
+  if (strstr (g, "spam"))
+    return KIND_SPAM;
+  if (strstr (g, "post-phishing"))
+    return KIND_POST_PHISHING;
+  if (strstr (g, "c2"))
+    return KIND_C2;
+  if (strstr (g, "other"))
+    return KIND_OTHER;
+  return KIND_ANY;
+}
+
+gboolean
+ta_attack_data_check_mapping (TaAttackData  *self,
+                              TaLabelMap    *types,
+                              TaLabelMap    *groups,
+                              GError       **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+  const TaAttackRecord *first = NULL;
+  const char *first_label = NULL;
+  const char *first_group = NULL;
+  guint n_bad = 0;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (types == NULL || groups == NULL)
+    return TRUE;
+
+  for (guint i = 0; i < self->records->len; i++)
+    {
+      const TaAttackRecord *r = &g_array_index (self->records, TaAttackRecord, i);
+      const char *label, *group;
+      guint allowed, gk;
+      gpointer key;
+
+      if (r->group == TA_ATTACK_NO_GROUP)
+        continue;
+      key = GINT_TO_POINTER ((r->attack & 0xffff) << 16 | (r->group & 0xffff));
+      if (g_hash_table_contains (seen, key))
+        continue;
+      g_hash_table_add (seen, key);
+
+      label = ta_label_map_lookup_code (types, r->attack);
+      group = ta_label_map_lookup_code (groups, r->group);
+      if (label == NULL || group == NULL)
+        continue;
+      if (r->attack < 0 || r->group < 0)
+        continue;  /* normal */
+      allowed = label_allowed_kinds (label);
+      gk = group_kind (group);
+      if (gk == KIND_ANY)
+        continue;
+      if ((allowed != KIND_ANY && !(allowed & gk)) ||
+          (gk == KIND_DDOS && allowed != KIND_DDOS))
+        {
+          if (first == NULL)
+            {
+              first = r;
+              first_label = label;
+              first_group = group;
+            }
+          n_bad++;
+        }
+    }
+
+  if (n_bad > 0)
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "%s:%u: wrong mapping: %s calls code %d “%s”, but the file puts it in group “%s” (%u contradiction)",
+                                "%s:%u: wrong mapping: %s calls code %d “%s”, but the file puts it in group “%s” (%u contradictions)",
+                                n_bad),
+                   ta_attack_data_get_file (self, first->file_index), first->line,
+                   ta_label_map_get_name (types), first->attack, first_label, first_group, n_bad);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Totals */
+
+char *
+ta_attack_record_label (const TaAttackRecord *rec,
+                        TaLabelMap           *types,
+                        TaLabelMap           *groups,
+                        gboolean              by_group)
+{
+  const char *label;
+
+  if (by_group && rec->group != TA_ATTACK_NO_GROUP)
+    {
+      if ((label = ta_label_map_lookup_code (groups, rec->group)))
+        return g_strdup (label);
+      return g_strdup_printf (_("group %d"), rec->group);
+    }
+  if ((label = ta_label_map_lookup_code (types, rec->attack)))
+    return g_strdup (label);
+  if (rec->attack == -1)
+    return g_strdup ("normal");
+  return g_strdup_printf (_("code %d"), rec->attack);
+}
+
+static int
+compare_totals (gconstpointer a,
+                gconstpointer b)
+{
+  const TaLabelTotal *x = a, *y = b;
+
+  if (x->packets != y->packets)
+    return x->packets > y->packets ? -1 : 1;
+  return strcmp (x->label, y->label);
+}
+
+GArray *
+ta_attack_data_label_totals (TaAttackData *self,
+                             TaLabelMap   *types,
+                             TaLabelMap   *groups,
+                             gboolean      by_group)
+{
+  g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
+  GArray *totals = g_array_new (FALSE, TRUE, sizeof (TaLabelTotal));
+
+  for (guint i = 0; i < self->records->len; i++)
+    {
+      const TaAttackRecord *r = &g_array_index (self->records, TaAttackRecord, i);
+      g_autofree char *label = ta_attack_record_label (r, types, groups, by_group);
+      gpointer idx;
+      TaLabelTotal *t;
+
+      if (!g_hash_table_lookup_extended (index, label, NULL, &idx))
+        {
+          TaLabelTotal nt = { g_strdup (label), 0, 0 };
+
+          g_array_append_val (totals, nt);
+          idx = GUINT_TO_POINTER (totals->len - 1);
+          g_hash_table_insert (index, g_array_index (totals, TaLabelTotal, totals->len - 1).label, idx);
+        }
+      t = &g_array_index (totals, TaLabelTotal, GPOINTER_TO_UINT (idx));
+      t->packets += r->count;
+      t->records++;
+    }
+  g_array_sort (totals, compare_totals);
+  return totals;
+}
+
+void
+ta_label_totals_free (GArray *totals)
+{
+  if (totals == NULL)
+    return;
+  for (guint i = 0; i < totals->len; i++)
+    g_free (g_array_index (totals, TaLabelTotal, i).label);
+  g_array_unref (totals);
+}

@@ -1,0 +1,945 @@
+/* ta-csv-reader.c
+ *
+ * One line at a time is found with memchr in the TaInput window and split
+ * into fields lazily: the timestamp and address fields first, so a row
+ * rejected by the filter costs little more than finding its end. Integer
+ * fields are parsed by hand ("66.0" accepted); only unusual spellings
+ * (exponents, signs) go through g_ascii_strtod on a small stack copy.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "ta-csv-reader.h"
+#include "ta-error.h"
+
+#define MAX_LINE       (1024 * 1024)  /* longer lines are malformed and skipped */
+#define MAX_HEADER     (64 * 1024)
+#define READ_AHEAD     (256 * 1024)
+#define ID_CACHE_MAX   (1u << 24)     /* ids above this are looked up each time */
+#define CACHE_UNMAPPED 0x80000000u    /* id_cache value flag: not in the IP map */
+
+typedef enum
+{
+  COL_TIMESTAMP,
+  COL_LENGTH,
+  COL_PROTOCOL,
+  COL_SRC_PORT,
+  COL_DST_PORT,
+  COL_SRC_IP,
+  COL_DST_IP,
+  COL_FLAGS,
+  COL_SEQ,
+  COL_ACK,
+  COL_ATTACK,  /* optional */
+  N_COLS
+} Column;
+
+static const char * const column_names[N_COLS] = {
+  "timestamp", "length", "protocol", "src_port", "dst_port", "src_ip",
+  "dst_ip", "flags", "seq_num", "ack_num", "attack",
+};
+
+typedef struct
+{
+  const char *p;
+  guint32     len;
+  guint32     quoted : 1;   /* had "" escapes inside quotes */
+} Field;
+
+struct _TaCsvReader
+{
+  TaInput        *input;
+  TaReaderConfig  config;
+  const char     *path;          /* owned by input */
+  TaPacketFilter *filter;        /* borrowed, may be NULL */
+
+  int             col_pos[N_COLS];   /* column index, -1 when absent */
+  guint           n_fields;          /* fields needed: 1 + largest col_pos */
+  guint           filter_fields;     /* fields needed for the filter check */
+  Field          *fields;            /* n_fields */
+
+  /* window: win[pos..len) is not parsed yet */
+  const guint8   *win;
+  gsize           win_len;
+  gsize           pos;
+  guint64         line;              /* number of the last line taken */
+  guint           eof : 1;
+  guint           skipping : 1;      /* inside an over-long line */
+  guint           ordered : 1;
+  guint           stopped_early : 1;
+  guint           warned_unmapped : 1;
+
+  gint64          last_ts;
+
+  /* numeric id -> TaAddrTable index + 1 (| CACHE_UNMAPPED); 0 = unknown */
+  guint32        *id_cache;
+  gsize           id_cache_len;
+  guint64         unmapped_rows;
+  guint           unmapped_ids;
+};
+
+/* ---- numbers ---------------------------------------------------------- */
+
+typedef enum
+{
+  NUM_OK,
+  NUM_EMPTY,
+  NUM_BAD,
+} NumResult;
+
+/* The slow path: g_ascii_strtod on a NUL-terminated copy */
+static gboolean
+slow_double (const char *p,
+             gsize       len,
+             double     *out)
+{
+  char buf[64];
+  char *end;
+  double v;
+
+  while (len > 0 && g_ascii_isspace (*p))
+    p++, len--;
+  while (len > 0 && g_ascii_isspace (p[len - 1]))
+    len--;
+  if (len == 0 || len >= sizeof buf)
+    return FALSE;
+  memcpy (buf, p, len);
+  buf[len] = '\0';
+  v = g_ascii_strtod (buf, &end);
+  if (end != buf + len || !isfinite (v))
+    return FALSE;
+  *out = v;
+  return TRUE;
+}
+
+/* Unsigned integer, optionally written with a zero fraction ("66.0") */
+static inline NumResult
+parse_uint (const char *p,
+            gsize       len,
+            guint64     max,
+            guint64    *out)
+{
+  const char *end = p + len;
+  guint64 v = 0;
+  double d;
+
+  if (len == 0)
+    return NUM_EMPTY;
+  if (len <= 19 && (guint8) (*p - '0') < 10)
+    {
+      while (p < end && (guint8) (*p - '0') < 10)
+        v = v * 10 + (guint8) (*p++ - '0');
+      if (p < end && *p == '.')
+        {
+          p++;
+          while (p < end && *p == '0')
+            p++;
+        }
+      if (p == end)
+        {
+          if (v > max)
+            return NUM_BAD;
+          *out = v;
+          return NUM_OK;
+        }
+      p = end - len;
+    }
+  if (!slow_double (p, len, &d))
+    {
+      /* only blanks: treat as empty */
+      for (gsize i = 0; i < len; i++)
+        if (!g_ascii_isspace (p[i]))
+          return NUM_BAD;
+      return NUM_EMPTY;
+    }
+  if (d < 0 || d > (double) max || d != floor (d))
+    return NUM_BAD;
+  *out = (guint64) d;
+  return NUM_OK;
+}
+
+/* A timestamp in s, ms or µs (by magnitude) as µs */
+static inline gboolean
+parse_timestamp (const char *p,
+                 gsize       len,
+                 gint64     *out,
+                 guint      *unit)
+{
+  const char *end = p + len;
+  const char *start = p;
+  gint64 ip = 0;
+  double d, ad;
+
+  if (len > 0 && len <= 30 && (guint8) (*p - '0') < 10)
+    {
+      const char *digits = p;
+
+      while (p < end && (guint8) (*p - '0') < 10)
+        ip = ip * 10 + (*p++ - '0');
+      if (p - digits <= 18)
+        {
+          const char *frac = NULL;
+          gsize nfrac = 0;
+
+          if (p < end && *p == '.')
+            {
+              frac = ++p;
+              while (p < end && (guint8) (*p - '0') < 10)
+                p++;
+              nfrac = p - frac;
+            }
+          if (p == end)
+            {
+              guint scale_digits;
+              gint64 f = 0;
+
+              if (ip < G_GINT64_CONSTANT (100000000000))
+                {
+                  *unit = TA_TS_UNIT_S;
+                  scale_digits = 6;
+                  ip *= 1000000;
+                }
+              else if (ip < G_GINT64_CONSTANT (100000000000000))
+                {
+                  *unit = TA_TS_UNIT_MS;
+                  scale_digits = 3;
+                  ip *= 1000;
+                }
+              else
+                {
+                  *unit = TA_TS_UNIT_US;
+                  scale_digits = 0;
+                }
+              for (guint i = 0; i < scale_digits; i++)
+                f = f * 10 + (i < nfrac ? frac[i] - '0' : 0);
+              *out = ip + f;
+              return TRUE;
+            }
+        }
+      p = start;
+    }
+
+  if (!slow_double (p, len, &d))
+    return FALSE;
+  ad = fabs (d);
+  if (ad < 1e11)
+    {
+      *unit = TA_TS_UNIT_S;
+      d *= 1e6;
+    }
+  else if (ad < 1e14)
+    {
+      *unit = TA_TS_UNIT_MS;
+      d *= 1e3;
+    }
+  else
+    *unit = TA_TS_UNIT_US;
+  if (!(fabs (d) < 9.2e18))
+    return FALSE;
+  *out = (gint64) d;
+  return TRUE;
+}
+
+/* ---- addresses -------------------------------------------------------- */
+
+static guint32
+resolve_id (TaCsvReader *self,
+            guint64      id,
+            gboolean    *unmapped)
+{
+  const char *name = NULL;
+  char buf[24];
+  gsize n;
+
+  if (self->config.ip_map != NULL && id <= G_MAXINT64)
+    name = ta_ip_map_lookup_id (self->config.ip_map, (gint64) id);
+  if (name != NULL)
+    {
+      *unmapped = FALSE;
+      return ta_addr_table_intern_text (self->config.addrs, name, -1);
+    }
+  *unmapped = TRUE;
+  n = g_snprintf (buf, sizeof buf, "%" G_GUINT64_FORMAT, id);
+  return ta_addr_table_intern_text (self->config.addrs, buf, n);
+}
+
+static inline guint32
+lookup_id (TaCsvReader *self,
+           guint64      id)
+{
+  guint32 v;
+  gboolean unmapped;
+  guint32 index;
+
+  if (G_LIKELY (id < self->id_cache_len))
+    {
+      v = self->id_cache[id];
+      if (G_LIKELY (v != 0))
+        {
+          if (G_UNLIKELY (v & CACHE_UNMAPPED))
+            self->unmapped_rows++;
+          return (v & ~CACHE_UNMAPPED) - 1;
+        }
+    }
+
+  index = resolve_id (self, id, &unmapped);
+  if (unmapped)
+    {
+      self->unmapped_rows++;
+      self->unmapped_ids++;
+    }
+  if (id < ID_CACHE_MAX)
+    {
+      if (id >= self->id_cache_len)
+        {
+          gsize n = MAX (self->id_cache_len, 1024);
+
+          while (n <= id)
+            n *= 2;
+          n = MIN (n, ID_CACHE_MAX);
+          self->id_cache = g_renew (guint32, self->id_cache, n);
+          memset (self->id_cache + self->id_cache_len, 0,
+                  (n - self->id_cache_len) * sizeof (guint32));
+          self->id_cache_len = n;
+        }
+      self->id_cache[id] = (index + 1) | (unmapped ? CACHE_UNMAPPED : 0);
+    }
+  else if (unmapped)
+    self->unmapped_ids--;  /* huge ids are not cached: count rows only */
+  return index;
+}
+
+/* An id ("12", "12.0"), dotted IPv4 or IPv6 text. FALSE when none of them. */
+static inline gboolean
+parse_addr (TaCsvReader *self,
+            const Field *f,
+            guint32     *out)
+{
+  const char *p = f->p;
+  const char *end = p + f->len;
+  guint64 id = 0;
+  guint32 v4;
+
+  if (f->len == 0)
+    return FALSE;
+
+  if ((guint8) (*p - '0') < 10 && f->len <= 19)
+    {
+      while (p < end && (guint8) (*p - '0') < 10)
+        id = id * 10 + (*p++ - '0');
+      if (p == end)
+        {
+          *out = lookup_id (self, id);
+          return TRUE;
+        }
+      if (*p == '.')
+        {
+          const char *q = p + 1;
+
+          while (q < end && *q == '0')
+            q++;
+          if (q == end)
+            {
+              *out = lookup_id (self, id);
+              return TRUE;
+            }
+        }
+    }
+
+  if (ta_parse_ipv4 (f->p, f->len, &v4))
+    {
+      *out = ta_addr_table_intern_ipv4 (self->config.addrs, v4);
+      return TRUE;
+    }
+  if (memchr (f->p, ':', f->len) != NULL && f->len < INET6_ADDRSTRLEN)
+    {
+      char buf[INET6_ADDRSTRLEN];
+      guint8 v6[16];
+
+      memcpy (buf, f->p, f->len);
+      buf[f->len] = '\0';
+      if (inet_pton (AF_INET6, buf, v6) == 1)
+        {
+          *out = ta_addr_table_intern_ipv6 (self->config.addrs, v6);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* ---- header ----------------------------------------------------------- */
+
+static void
+trim (const char **p,
+      gsize       *len)
+{
+  while (*len > 0 && g_ascii_isspace (**p))
+    (*p)++, (*len)--;
+  while (*len > 0 && g_ascii_isspace ((*p)[*len - 1]))
+    (*len)--;
+  if (*len >= 2 && **p == '"' && (*p)[*len - 1] == '"')
+    {
+      (*p)++;
+      *len -= 2;
+    }
+}
+
+static gboolean
+parse_header (TaCsvReader  *self,
+              const char   *line,
+              gsize         len,
+              GError      **error)
+{
+  const char *end = line + len;
+  const char *p = line;
+  guint index = 0;
+  guint found = 0;
+  g_autoptr(GString) missing = NULL;
+
+  for (guint c = 0; c < N_COLS; c++)
+    self->col_pos[c] = -1;
+
+  for (;;)
+    {
+      const char *comma = memchr (p, ',', end - p);
+      const char *name = p;
+      gsize n = (comma ? comma : end) - p;
+
+      trim (&name, &n);
+      for (guint c = 0; c < N_COLS; c++)
+        if (self->col_pos[c] < 0 && n == strlen (column_names[c]) &&
+            g_ascii_strncasecmp (name, column_names[c], n) == 0)
+          {
+            self->col_pos[c] = index;
+            found++;
+            break;
+          }
+      index++;
+      if (comma == NULL)
+        break;
+      p = comma + 1;
+    }
+
+  if (found == 0)
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                   _("%s: not a capture or packet CSV"), self->path);
+      return FALSE;
+    }
+
+  for (guint c = 0; c < COL_ATTACK; c++)
+    if (self->col_pos[c] < 0)
+      {
+        if (missing == NULL)
+          missing = g_string_new (NULL);
+        else
+          g_string_append (missing, ", ");
+        g_string_append (missing, column_names[c]);
+      }
+  if (missing != NULL)
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_MISSING_COLUMN,
+                   _("%s: missing required column: %s"), self->path, missing->str);
+      return FALSE;
+    }
+
+  self->n_fields = 0;
+  for (guint c = 0; c < N_COLS; c++)
+    self->n_fields = MAX (self->n_fields, (guint) self->col_pos[c] + 1);
+  self->filter_fields = 1 + MAX (self->col_pos[COL_TIMESTAMP],
+                                 MAX (self->col_pos[COL_SRC_IP], self->col_pos[COL_DST_IP]));
+  self->fields = g_new0 (Field, self->n_fields);
+  return TRUE;
+}
+
+/* ---- lines ------------------------------------------------------------ */
+
+/* Makes more of the stream visible; returns FALSE on a read error */
+static gboolean
+refill (TaCsvReader  *self,
+        GError      **error)
+{
+  gsize rest = self->win_len - self->pos;
+  gsize avail;
+  const guint8 *w;
+
+  ta_input_consume (self->input, self->pos);
+  w = ta_input_peek (self->input, rest + READ_AHEAD, &avail, error);
+  if (w == NULL)
+    return FALSE;
+  if (avail == rest)
+    self->eof = TRUE;
+  self->win = w;
+  self->win_len = avail;
+  self->pos = 0;
+  return TRUE;
+}
+
+/* The next line without its end of line; FALSE at the end of the stream or
+ * on error. Over-long lines are counted as malformed and skipped. */
+static gboolean
+next_line (TaCsvReader  *self,
+           const char  **line,
+           gsize        *len,
+           GError      **error)
+{
+  for (;;)
+    {
+      const guint8 *start = self->win + self->pos;
+      gsize rest = self->win_len - self->pos;
+      const guint8 *nl = memchr (start, '\n', rest);
+
+      if (nl != NULL)
+        {
+          gsize n = nl - start;
+
+          self->pos += n + 1;
+          if (self->skipping)
+            {
+              self->skipping = FALSE;
+              continue;
+            }
+          self->line++;
+          if (n > 0 && start[n - 1] == '\r')
+            n--;
+          *line = (const char *) start;
+          *len = n;
+          return TRUE;
+        }
+
+      if (self->eof)
+        {
+          self->pos = self->win_len;
+          if (rest == 0 || self->skipping)
+            return FALSE;
+          self->line++;
+          if (start[rest - 1] == '\r')
+            rest--;
+          *line = (const char *) start;
+          *len = rest;
+          return TRUE;
+        }
+
+      if (rest > MAX_LINE && !self->skipping)
+        {
+          self->line++;
+          self->config.stats->rows++;
+          ta_read_stats_add_malformed (self->config.stats,
+                                       _("%s:%" G_GUINT64_FORMAT ": line longer than %d bytes"),
+                                       self->path, self->line, MAX_LINE);
+          self->skipping = TRUE;
+        }
+      if (self->skipping)
+        self->pos = self->win_len;  /* drop what we have of the long line */
+      if (!refill (self, error))
+        return FALSE;
+    }
+}
+
+/* Splits fields [*k, upto) from *cursor; FALSE if the line has fewer or a
+ * quote is broken (*problem says which). */
+static inline gboolean
+split_fields (TaCsvReader  *self,
+              const char  **cursor,
+              const char   *end,
+              guint        *k,
+              guint         upto,
+              const char  **problem)
+{
+  const char *p = *cursor;
+  guint i = *k;
+
+  for (; i < upto; i++)
+    {
+      Field *f = &self->fields[i];
+
+      if (p == NULL)
+        {
+          *problem = "few";
+          return FALSE;
+        }
+      if (G_UNLIKELY (p < end && *p == '"'))
+        {
+          const char *q = p + 1;
+
+          f->quoted = FALSE;
+          for (;;)
+            {
+              q = memchr (q, '"', end - q);
+              if (q == NULL)
+                {
+                  *problem = "quote";
+                  return FALSE;
+                }
+              if (q + 1 < end && q[1] == '"')
+                {
+                  f->quoted = TRUE;
+                  q += 2;
+                  continue;
+                }
+              break;
+            }
+          f->p = p + 1;
+          f->len = q - p - 1;
+          q++;
+          if (q == end)
+            p = NULL;
+          else if (*q == ',')
+            p = q + 1;
+          else
+            {
+              *problem = "quote";
+              return FALSE;
+            }
+        }
+      else
+        {
+          const char *c = p;
+
+          while (c < end && *c != ',')
+            c++;
+          f->p = p;
+          f->len = c - p;
+          f->quoted = FALSE;
+          p = c < end ? c + 1 : NULL;
+        }
+    }
+  *cursor = p;
+  *k = i;
+  return TRUE;
+}
+
+/* ---- rows ------------------------------------------------------------- */
+
+typedef enum
+{
+  ROW_OK,
+  ROW_REJECTED,
+  ROW_MALFORMED,
+  ROW_STOP,
+} RowResult;
+
+#define MALFORMED(...) G_STMT_START {                                          \
+    ta_read_stats_add_malformed (self->config.stats, __VA_ARGS__);             \
+    return ROW_MALFORMED;                                                      \
+  } G_STMT_END
+
+static inline const Field *
+field (TaCsvReader *self,
+       Column       c)
+{
+  return &self->fields[self->col_pos[c]];
+}
+
+static gint32
+parse_label (TaCsvReader *self,
+             const Field *f)
+{
+  const char *p = f->p;
+  gsize len = f->len;
+  gboolean neg = FALSE;
+  guint64 v;
+  char buf[256];
+
+  trim (&p, &len);
+  if (len == 0)
+    return TA_LABEL_NONE;
+  if (*p == '-')
+    {
+      neg = TRUE;
+      p++;
+      len--;
+    }
+  if (len > 0 && (guint8) (*p - '0') < 10 && parse_uint (p, len, G_MAXINT32, &v) == NUM_OK)
+    return neg ? -(gint32) v : (gint32) v;
+  if (neg)
+    {
+      p--;
+      len++;
+    }
+  if (self->config.label_func == NULL)
+    return TA_LABEL_NONE;
+  if (f->quoted)
+    {
+      /* undo "" escapes */
+      gsize n = 0;
+
+      for (gsize i = 0; i < len && n < sizeof buf - 1; i++)
+        {
+          buf[n++] = p[i];
+          if (p[i] == '"' && i + 1 < len && p[i + 1] == '"')
+            i++;
+        }
+      buf[n] = '\0';
+      return self->config.label_func (buf, n, self->config.label_data);
+    }
+  return self->config.label_func (p, len, self->config.label_data);
+}
+
+static RowResult
+parse_row (TaCsvReader *self,
+           const char  *line,
+           gsize        len,
+           TaPacket    *pkt)
+{
+  const char *end = line + len;
+  const char *cursor = line;
+  const char *problem = NULL;
+  TaPacketFilter *filter = self->filter;
+  guint k = 0;
+  guint unit = 0;
+  guint64 v;
+  NumResult r;
+
+  if (!split_fields (self, &cursor, end, &k, self->filter_fields, &problem))
+    goto split_failed;
+
+  if (!parse_timestamp (field (self, COL_TIMESTAMP)->p, field (self, COL_TIMESTAMP)->len,
+                        &pkt->ts, &unit))
+    MALFORMED (_("%s:%" G_GUINT64_FORMAT ": timestamp is not a finite number"),
+               self->path, self->line);
+  self->config.stats->ts_units |= unit;
+
+  if (filter != NULL)
+    {
+      if (filter->has_time_end && pkt->ts > filter->time_end_us && self->ordered)
+        {
+          self->stopped_early = TRUE;
+          filter->rejected_time++;
+          return ROW_STOP;
+        }
+      if (pkt->ts < self->last_ts)
+        self->ordered = FALSE;
+      self->last_ts = pkt->ts;
+      if (!ta_packet_filter_time_ok (filter, pkt->ts))
+        {
+          filter->rejected_time++;
+          return ROW_REJECTED;
+        }
+    }
+
+  if (!parse_addr (self, field (self, COL_SRC_IP), &pkt->src))
+    MALFORMED (_("%s:%" G_GUINT64_FORMAT ": src_ip is not an address or id"),
+               self->path, self->line);
+  if (!parse_addr (self, field (self, COL_DST_IP), &pkt->dst))
+    MALFORMED (_("%s:%" G_GUINT64_FORMAT ": dst_ip is not an address or id"),
+               self->path, self->line);
+
+  if (filter != NULL && !ta_packet_filter_addrs_ok (filter, pkt->src, pkt->dst))
+    {
+      filter->rejected_addr++;
+      return ROW_REJECTED;
+    }
+
+  if (!split_fields (self, &cursor, end, &k, self->n_fields, &problem))
+    goto split_failed;
+
+  pkt->pflags = 0;
+  pkt->payload = 0;
+  pkt->reserved = 0;
+
+  r = parse_uint (field (self, COL_LENGTH)->p, field (self, COL_LENGTH)->len, G_MAXUINT32, &v);
+  if (r == NUM_BAD)
+    MALFORMED (_("%s:%" G_GUINT64_FORMAT ": length is not a number"), self->path, self->line);
+  pkt->length = r == NUM_OK ? v : 0;
+
+  r = parse_uint (field (self, COL_PROTOCOL)->p, field (self, COL_PROTOCOL)->len, 255, &v);
+  if (r == NUM_BAD)
+    MALFORMED (_("%s:%" G_GUINT64_FORMAT ": protocol is not a number from 0 to 255"),
+               self->path, self->line);
+  pkt->proto = r == NUM_OK ? v : 0;
+
+  r = parse_uint (field (self, COL_SRC_PORT)->p, field (self, COL_SRC_PORT)->len, 65535, &v);
+  if (r == NUM_BAD)
+    MALFORMED (_("%s:%" G_GUINT64_FORMAT ": src_port is not a port number"),
+               self->path, self->line);
+  pkt->sport = r == NUM_OK ? v : 0;
+  if (r == NUM_OK)
+    pkt->pflags |= TA_PKT_HAS_PORTS;
+
+  r = parse_uint (field (self, COL_DST_PORT)->p, field (self, COL_DST_PORT)->len, 65535, &v);
+  if (r == NUM_BAD)
+    MALFORMED (_("%s:%" G_GUINT64_FORMAT ": dst_port is not a port number"),
+               self->path, self->line);
+  pkt->dport = r == NUM_OK ? v : 0;
+  if (r != NUM_OK)
+    pkt->pflags &= ~TA_PKT_HAS_PORTS;
+
+  /* Like the original, flags that are empty or not a number give the
+   * flag class INVALID; the value is 0. */
+  r = parse_uint (field (self, COL_FLAGS)->p, field (self, COL_FLAGS)->len, 255, &v);
+  if (r == NUM_OK)
+    pkt->flags = v;
+  else
+    {
+      pkt->flags = 0;
+      pkt->pflags |= TA_PKT_FLAGS_INVALID;
+    }
+
+  r = parse_uint (field (self, COL_SEQ)->p, field (self, COL_SEQ)->len, G_MAXUINT32, &v);
+  if (r == NUM_BAD)
+    MALFORMED (_("%s:%" G_GUINT64_FORMAT ": seq_num is not a 32-bit number"),
+               self->path, self->line);
+  pkt->seq = r == NUM_OK ? v : 0;
+
+  r = parse_uint (field (self, COL_ACK)->p, field (self, COL_ACK)->len, G_MAXUINT32, &v);
+  if (r == NUM_BAD)
+    MALFORMED (_("%s:%" G_GUINT64_FORMAT ": ack_num is not a 32-bit number"),
+               self->path, self->line);
+  pkt->ack = r == NUM_OK ? v : 0;
+
+  pkt->label = self->col_pos[COL_ATTACK] >= 0
+    ? parse_label (self, field (self, COL_ATTACK))
+    : TA_LABEL_NONE;
+
+  return ROW_OK;
+
+split_failed:
+  if (g_strcmp0 (problem, "quote") == 0)
+    MALFORMED (_("%s:%" G_GUINT64_FORMAT ": broken quoted field"), self->path, self->line);
+  MALFORMED (_("%s:%" G_GUINT64_FORMAT ": too few fields (need %u)"),
+             self->path, self->line, k < self->filter_fields ? self->filter_fields : self->n_fields);
+}
+
+#undef MALFORMED
+
+/* ---- public ----------------------------------------------------------- */
+
+TaCsvReader *
+ta_csv_reader_new (TaInput              *input,
+                   const TaReaderConfig *config,
+                   GError              **error)
+{
+  g_autoptr(TaCsvReader) self = NULL;
+  const char *line;
+  gsize len;
+  gsize avail;
+  const guint8 *w;
+  const guint8 *nl;
+
+  g_return_val_if_fail (input != NULL, NULL);
+  g_return_val_if_fail (config != NULL && config->addrs != NULL && config->stats != NULL, NULL);
+
+  self = g_new0 (TaCsvReader, 1);
+  self->input = input;
+  self->config = *config;
+  self->path = ta_input_get_path (input);
+  self->ordered = TRUE;
+  self->last_ts = G_MININT64;
+
+  /* the header: must be a text line within the first 64 KiB */
+  w = ta_input_peek (input, MAX_HEADER, &avail, error);
+  if (w == NULL)
+    return NULL;
+  if (avail >= 3 && w[0] == 0xef && w[1] == 0xbb && w[2] == 0xbf)
+    {
+      ta_input_consume (input, 3);
+      w = ta_input_peek (input, MAX_HEADER, &avail, error);
+      if (w == NULL)
+        return NULL;
+    }
+  nl = memchr (w, '\n', avail);
+  if ((nl == NULL && avail >= MAX_HEADER) || avail == 0 ||
+      memchr (w, '\0', nl ? (gsize) (nl - w) : avail) != NULL)
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                   _("%s: not a capture or packet CSV"), self->path);
+      return NULL;
+    }
+  self->win = w;
+  self->win_len = avail;
+  self->eof = nl == NULL;  /* a header-only file without a newline */
+  if (!next_line (self, &line, &len, error))
+    return NULL;
+  if (!parse_header (self, line, len, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+gboolean
+ta_csv_reader_next (TaCsvReader  *self,
+                    TaPacket     *pkt,
+                    GError      **error)
+{
+  const char *line;
+  gsize len;
+
+  if (self->stopped_early)
+    return FALSE;
+
+  while (next_line (self, &line, &len, error))
+    {
+      if (len == 0)
+        continue;
+      self->config.stats->rows++;
+      switch (parse_row (self, line, len, pkt))
+        {
+        case ROW_OK:
+          self->config.stats->packets++;
+          return TRUE;
+        case ROW_STOP:
+          return FALSE;
+        case ROW_REJECTED:
+        case ROW_MALFORMED:
+        default:
+          break;
+        }
+    }
+  if (error != NULL && *error != NULL)
+    return FALSE;
+
+  if (self->unmapped_rows > 0 && !self->warned_unmapped)
+    {
+      self->warned_unmapped = TRUE;
+      ta_read_stats_add_warning (self->config.stats,
+                                 g_dngettext (GETTEXT_PACKAGE,
+                                              "%s: %" G_GUINT64_FORMAT " rows use %u id missing from the IP map; it is written as its decimal text",
+                                              "%s: %" G_GUINT64_FORMAT " rows use %u ids missing from the IP map; they are written as their decimal text",
+                                              self->unmapped_ids),
+                                 self->path, self->unmapped_rows, self->unmapped_ids);
+    }
+  return FALSE;
+}
+
+void
+ta_csv_reader_set_filter (TaCsvReader    *self,
+                          TaPacketFilter *filter)
+{
+  self->filter = filter;
+}
+
+gboolean
+ta_csv_reader_get_stopped_early (TaCsvReader *self)
+{
+  return self->stopped_early;
+}
+
+gboolean
+ta_csv_reader_has_label_column (TaCsvReader *self)
+{
+  return self->col_pos[COL_ATTACK] >= 0;
+}
+
+TaInput *
+ta_csv_reader_get_input (TaCsvReader *self)
+{
+  return self->input;
+}
+
+void
+ta_csv_reader_free (TaCsvReader *self)
+{
+  if (self == NULL)
+    return;
+  ta_input_free (self->input);
+  g_free (self->fields);
+  g_free (self->id_cache);
+  g_free (self);
+}

@@ -1,0 +1,749 @@
+/* ta-flow-tracker.c — streaming TCP flow tracking
+ *
+ * Open flows live in an open-addressing hash (linear probing, backward-shift
+ * deletion) keyed by the numerically ordered ends, and on a list ordered by
+ * last activity, so the timeout sweep before each packet is O(1) amortised.
+ * Their packets are kept in fixed-size blocks from a pooled free list.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "ta-flow-tracker.h"
+
+#define BLOCK_PKTS 7
+#define SLAB_BLOCKS 256
+
+typedef struct _Block Block;
+struct _Block
+{
+  Block   *next;
+  TaPacket p[BLOCK_PKTS];
+};
+
+typedef struct _Flow Flow;
+struct _Flow
+{
+  guint32  a, b;          /* ends, numerically ordered (a, pa) <= (b, pb) */
+  guint16  pa, pb;
+  guint32  hash;
+  guint64  id;
+  gint64   last_ts;
+  Flow    *prev, *next;   /* activity list */
+  Block   *head, *tail;
+  guint    n;
+  gboolean sorted;
+  /* finished-close detection (arrival order) */
+  guint8   fin_dirs;      /* bit d: end d sent a FIN */
+  guint8   last_fin_dir;
+  guint32  fin_seq[2];
+};
+
+struct _TaFlowTracker
+{
+  TaAddrTable        *addrs;
+  gint64              timeout_us;
+  TaFlowCompleteFunc  func;
+  gpointer            user_data;
+
+  Flow              **slots;
+  guint               n_slots;      /* power of two */
+  guint               n_open;
+  guint64             n_flows;
+
+  Flow               *lru_head, *lru_tail;
+  gint64              clock;
+  gboolean            have_clock;
+
+  Block              *free_blocks;
+  GPtrArray          *slabs;
+
+  /* completion scratch */
+  TaPacket           *scratch;
+  guint8             *scratch_phases;
+  guint               scratch_cap;
+};
+
+/* ---------------------------------------------------------------- names */
+
+const char *
+ta_flow_state_name (TaFlowState state)
+{
+  static const char * const names[] = {
+    "new", "establishing", "established", "data_transfer", "closing",
+    "closed", "aborted", "invalid", "ongoing",
+  };
+  g_return_val_if_fail ((guint) state < G_N_ELEMENTS (names), "new");
+  return names[state];
+}
+
+const char *
+ta_close_type_name (TaCloseType type)
+{
+  static const char * const names[] = {
+    NULL, "graceful", "abortive", "invalid", "open",
+  };
+  g_return_val_if_fail ((guint) type < G_N_ELEMENTS (names), NULL);
+  return names[type];
+}
+
+const char *
+ta_invalid_reason_name (TaInvalidReason reason)
+{
+  static const char * const names[] = {
+    NULL, "invalid_synack", "invalid_ack", "rst_during_handshake",
+    "incomplete_no_syn", "incomplete_no_synack", "incomplete_no_ack",
+  };
+  g_return_val_if_fail ((guint) reason < G_N_ELEMENTS (names), NULL);
+  return names[reason];
+}
+
+const char *
+ta_flow_phase_name (TaFlowPhase phase)
+{
+  static const char * const names[] = {
+    NULL, "syn", "syn_ack", "ack", "data", "ack_data", "fin", "rst",
+    "ack_close",
+  };
+  g_return_val_if_fail ((guint) phase < G_N_ELEMENTS (names), NULL);
+  return names[phase];
+}
+
+/* These strings are data of the file format, not user interface text: they
+ * are not translated. */
+const char *
+ta_flow_phase_description (TaFlowPhase phase)
+{
+  static const char * const names[] = {
+    NULL, "Connection Request", "Connection Acceptance",
+    "Connection Established", "Data Transfer", "Data Acknowledgment",
+    "Close Request", "Connection Aborted", "Close Acknowledgment",
+  };
+  g_return_val_if_fail ((guint) phase < G_N_ELEMENTS (names), NULL);
+  return names[phase];
+}
+
+TaPhaseGroup
+ta_flow_phase_group (TaFlowPhase phase)
+{
+  switch (phase)
+    {
+    case TA_PHASE_SYN:
+    case TA_PHASE_SYN_ACK:
+    case TA_PHASE_ACK:
+      return TA_PHASE_GROUP_ESTABLISHMENT;
+    case TA_PHASE_DATA:
+    case TA_PHASE_ACK_DATA:
+      return TA_PHASE_GROUP_DATA_TRANSFER;
+    case TA_PHASE_FIN:
+    case TA_PHASE_RST:
+    case TA_PHASE_ACK_CLOSE:
+      return TA_PHASE_GROUP_CLOSING;
+    case TA_PHASE_NONE:
+    default:
+      return TA_PHASE_GROUP_NONE;
+    }
+}
+
+/* ---------------------------------------------------------- classification */
+
+guint32
+ta_packet_payload_estimate (const TaPacket *pkt,
+                            guint           family)
+{
+  guint32 headers;
+
+  if (pkt->pflags & TA_PKT_HAS_PAYLOAD)
+    return pkt->payload;
+  /* Ethernet 14 + IP + TCP 20 + timestamp option 12 */
+  headers = 14 + (family == 6 ? 40 : 20) + 20 + 12;
+  return pkt->length > headers ? pkt->length - headers : 0;
+}
+
+void
+ta_flow_classify (TaFlow         *f,
+                  const TaPacket *packets,
+                  guint           n,
+                  guint8         *phases,
+                  TaAddrTable    *addrs)
+{
+  f->packets = packets;
+  f->phases = phases;
+  f->n_packets = n;
+  f->state = TA_FLOW_STATE_NEW;
+  f->close_type = TA_CLOSE_NONE;
+  f->invalid_reason = TA_INVALID_NONE;
+  f->establishment_complete = FALSE;
+  f->data_transfer_started = FALSE;
+  f->closing_started = FALSE;
+  f->ongoing = FALSE;
+  f->has_initiator = FALSE;
+  f->initiator = f->responder = TA_ADDR_NONE;
+  f->initiator_port = f->responder_port = 0;
+  f->has_expected_seq = f->has_expected_ack = FALSE;
+  f->expected_seq = f->expected_ack = 0;
+  f->syn_index = f->synack_index = f->invalid_index = -1;
+  f->n_establishment = f->n_data_transfer = f->n_closing = 0;
+  f->total_bytes = 0;
+  f->start_time = n ? packets[0].ts : 0;
+  f->end_time = n ? packets[n - 1].ts : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const TaPacket *p = &packets[i];
+      guint fl = p->flags;
+      gboolean syn = (fl & TA_TCP_SYN) != 0;
+      gboolean ack = (fl & TA_TCP_ACK) != 0;
+      gboolean fin = (fl & TA_TCP_FIN) != 0;
+      gboolean rst = (fl & TA_TCP_RST) != 0;
+      gboolean psh = (fl & TA_TCP_PSH) != 0;
+      TaFlowPhase phase = TA_PHASE_NONE;
+
+      f->total_bytes += p->length;
+      phases[i] = TA_PHASE_NONE;
+      if (f->state == TA_FLOW_STATE_INVALID)
+        continue;
+
+      if (syn && !ack && !rst)
+        {
+          if (!f->has_initiator)
+            {
+              f->has_initiator = TRUE;
+              f->initiator = p->src;
+              f->responder = p->dst;
+              f->initiator_port = p->sport;
+              f->responder_port = p->dport;
+              f->state = TA_FLOW_STATE_ESTABLISHING;
+              f->syn_index = i;
+              f->has_expected_ack = TRUE;
+              f->expected_ack = p->seq + 1;
+              phase = TA_PHASE_SYN;
+            }
+        }
+      else if (syn && ack && !rst)
+        {
+          if (f->state == TA_FLOW_STATE_ESTABLISHING && f->syn_index >= 0)
+            {
+              if (p->ack == f->expected_ack)
+                {
+                  f->synack_index = i;
+                  f->has_expected_seq = TRUE;
+                  f->expected_seq = p->seq + 1;
+                  phase = TA_PHASE_SYN_ACK;
+                }
+              else
+                {
+                  f->state = TA_FLOW_STATE_INVALID;
+                  f->invalid_reason = TA_INVALID_SYNACK;
+                  f->invalid_index = i;
+                  f->close_type = TA_CLOSE_INVALID;
+                }
+            }
+          else if (f->synack_index < 0)
+            {
+              f->synack_index = i;
+              phase = TA_PHASE_SYN_ACK;
+            }
+        }
+      else if (ack && !syn && !fin && !rst && !psh
+               && f->state == TA_FLOW_STATE_ESTABLISHING)
+        {
+          if (f->synack_index >= 0 && f->has_expected_seq)
+            {
+              if (p->ack == f->expected_seq && p->seq == f->expected_ack)
+                {
+                  phase = TA_PHASE_ACK;
+                  f->establishment_complete = TRUE;
+                  f->state = TA_FLOW_STATE_ESTABLISHED;
+                }
+              else
+                {
+                  f->state = TA_FLOW_STATE_INVALID;
+                  f->invalid_reason = TA_INVALID_ACK;
+                  f->invalid_index = i;
+                  f->close_type = TA_CLOSE_INVALID;
+                }
+            }
+          else if (!f->establishment_complete)
+            {
+              phase = TA_PHASE_ACK;
+              f->establishment_complete = TRUE;
+              f->state = TA_FLOW_STATE_ESTABLISHED;
+            }
+        }
+      else if (ack && !syn && !fin && !rst && f->establishment_complete
+               && ta_packet_payload_estimate (p, ta_addr_table_get_family (addrs, p->src)) > 0)
+        {
+          if (!f->data_transfer_started)
+            {
+              f->data_transfer_started = TRUE;
+              f->state = TA_FLOW_STATE_DATA_TRANSFER;
+            }
+          phase = TA_PHASE_DATA;
+        }
+      else if (fin && !rst)
+        {
+          if (!f->closing_started)
+            {
+              f->closing_started = TRUE;
+              f->state = TA_FLOW_STATE_CLOSING;
+              f->close_type = TA_CLOSE_GRACEFUL;
+            }
+          phase = TA_PHASE_FIN;
+        }
+      else if (rst)
+        {
+          if (f->state == TA_FLOW_STATE_ESTABLISHING)
+            {
+              f->invalid_reason = TA_INVALID_RST_DURING_HANDSHAKE;
+              f->state = TA_FLOW_STATE_INVALID;
+              f->close_type = TA_CLOSE_INVALID;
+            }
+          else
+            {
+              f->state = TA_FLOW_STATE_ABORTED;
+              f->close_type = TA_CLOSE_ABORTIVE;
+            }
+          f->invalid_index = i;
+          phase = TA_PHASE_RST;
+        }
+      else if (ack && !syn && !fin && !rst && f->establishment_complete)
+        {
+          if (f->closing_started)
+            phase = TA_PHASE_ACK_CLOSE;
+          else
+            {
+              if (!f->data_transfer_started)
+                {
+                  f->data_transfer_started = TRUE;
+                  f->state = TA_FLOW_STATE_DATA_TRANSFER;
+                }
+              phase = TA_PHASE_ACK_DATA;
+            }
+        }
+
+      phases[i] = phase;
+      switch (ta_flow_phase_group (phase))
+        {
+        case TA_PHASE_GROUP_ESTABLISHMENT: f->n_establishment++; break;
+        case TA_PHASE_GROUP_DATA_TRANSFER: f->n_data_transfer++; break;
+        case TA_PHASE_GROUP_CLOSING: f->n_closing++; break;
+        case TA_PHASE_GROUP_NONE:
+        default: break;
+        }
+    }
+
+  if (f->state == TA_FLOW_STATE_ESTABLISHING)
+    {
+      f->state = TA_FLOW_STATE_INVALID;
+      f->close_type = TA_CLOSE_INVALID;
+      if (f->syn_index < 0)
+        f->invalid_reason = TA_INVALID_INCOMPLETE_NO_SYN;
+      else if (f->synack_index < 0)
+        f->invalid_reason = TA_INVALID_INCOMPLETE_NO_SYNACK;
+      else
+        f->invalid_reason = TA_INVALID_INCOMPLETE_NO_ACK;
+    }
+  else if (f->state == TA_FLOW_STATE_CLOSING)
+    f->state = TA_FLOW_STATE_CLOSED;
+
+  if (f->state != TA_FLOW_STATE_INVALID && f->state != TA_FLOW_STATE_CLOSED
+      && f->state != TA_FLOW_STATE_ABORTED && f->close_type == TA_CLOSE_NONE
+      && (f->establishment_complete || f->data_transfer_started))
+    {
+      f->state = TA_FLOW_STATE_ONGOING;
+      f->ongoing = TRUE;
+      f->close_type = TA_CLOSE_OPEN;
+    }
+}
+
+/* ------------------------------------------------------------------ arena */
+
+static Block *
+block_get (TaFlowTracker *self)
+{
+  Block *b;
+
+  if (self->free_blocks == NULL)
+    {
+      Block *slab = g_new (Block, SLAB_BLOCKS);
+
+      g_ptr_array_add (self->slabs, slab);
+      for (guint i = 0; i < SLAB_BLOCKS; i++)
+        {
+          slab[i].next = self->free_blocks;
+          self->free_blocks = &slab[i];
+        }
+    }
+  b = self->free_blocks;
+  self->free_blocks = b->next;
+  b->next = NULL;
+  return b;
+}
+
+static void
+flow_append (TaFlowTracker  *self,
+             Flow           *flow,
+             const TaPacket *pkt)
+{
+  guint slot = flow->n % BLOCK_PKTS;
+
+  if (slot == 0)
+    {
+      Block *b = block_get (self);
+
+      if (flow->tail)
+        flow->tail->next = b;
+      else
+        flow->head = b;
+      flow->tail = b;
+    }
+  if (flow->n > 0 && pkt->ts < flow->last_ts)
+    flow->sorted = FALSE;
+  flow->tail->p[slot] = *pkt;
+  flow->n++;
+}
+
+/* ------------------------------------------------------------------- hash */
+
+static inline guint32
+end_hash (guint32 a, guint16 pa, guint32 b, guint16 pb)
+{
+  guint64 x = ((guint64) a << 32) ^ ((guint64) pa << 16) ^ pb;
+  guint64 y = (guint64) b * 0x9E3779B97F4A7C15ull;
+
+  x ^= y;
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ull;
+  x ^= x >> 33;
+  return (guint32) x;
+}
+
+static void
+table_grow (TaFlowTracker *self)
+{
+  guint old_n = self->n_slots;
+  Flow **old = self->slots;
+
+  self->n_slots = old_n * 2;
+  self->slots = g_new0 (Flow *, self->n_slots);
+  for (guint i = 0; i < old_n; i++)
+    if (old[i])
+      {
+        guint mask = self->n_slots - 1;
+        guint j = old[i]->hash & mask;
+
+        while (self->slots[j])
+          j = (j + 1) & mask;
+        self->slots[j] = old[i];
+      }
+  g_free (old);
+}
+
+static void
+table_remove (TaFlowTracker *self,
+              Flow          *flow)
+{
+  guint mask = self->n_slots - 1;
+  guint i = flow->hash & mask;
+  guint j;
+
+  while (self->slots[i] != flow)
+    i = (i + 1) & mask;
+  /* backward-shift deletion */
+  j = i;
+  for (;;)
+    {
+      guint k;
+
+      self->slots[i] = NULL;
+      for (;;)
+        {
+          j = (j + 1) & mask;
+          if (self->slots[j] == NULL)
+            return;
+          k = self->slots[j]->hash & mask;
+          /* can slots[j] move to i? yes if k is cyclically outside (i, j] */
+          if (i <= j ? (k <= i || k > j) : (k <= i && k > j))
+            break;
+        }
+      self->slots[i] = self->slots[j];
+      i = j;
+    }
+}
+
+/* ---------------------------------------------------------------- tracker */
+
+TaFlowTracker *
+ta_flow_tracker_new (TaAddrTable        *addrs,
+                     gint64              timeout_us,
+                     TaFlowCompleteFunc  func,
+                     gpointer            user_data)
+{
+  TaFlowTracker *self = g_new0 (TaFlowTracker, 1);
+
+  self->addrs = addrs;
+  self->timeout_us = timeout_us > 0 ? timeout_us : 300 * G_USEC_PER_SEC;
+  self->func = func;
+  self->user_data = user_data;
+  self->n_slots = 1024;
+  self->slots = g_new0 (Flow *, self->n_slots);
+  self->slabs = g_ptr_array_new_with_free_func (g_free);
+  return self;
+}
+
+static void
+lru_unlink (TaFlowTracker *self,
+            Flow          *flow)
+{
+  if (flow->prev)
+    flow->prev->next = flow->next;
+  else
+    self->lru_head = flow->next;
+  if (flow->next)
+    flow->next->prev = flow->prev;
+  else
+    self->lru_tail = flow->prev;
+  flow->prev = flow->next = NULL;
+}
+
+static void
+lru_append (TaFlowTracker *self,
+            Flow          *flow)
+{
+  flow->prev = self->lru_tail;
+  flow->next = NULL;
+  if (self->lru_tail)
+    self->lru_tail->next = flow;
+  else
+    self->lru_head = flow;
+  self->lru_tail = flow;
+}
+
+static char *
+make_key (TaFlowTracker *self,
+          Flow          *flow)
+{
+  g_autofree char *ea = g_strdup_printf ("%s:%u",
+                                         ta_addr_table_get_name (self->addrs, flow->a),
+                                         (guint) flow->pa);
+  g_autofree char *eb = g_strdup_printf ("%s:%u",
+                                         ta_addr_table_get_name (self->addrs, flow->b),
+                                         (guint) flow->pb);
+
+  if (strcmp (ea, eb) <= 0)
+    return g_strconcat (ea, "-", eb, NULL);
+  return g_strconcat (eb, "-", ea, NULL);
+}
+
+static gint
+packet_ts_cmp (gconstpointer a,
+               gconstpointer b,
+               gpointer      user_data)
+{
+  const TaPacket *pa = a;
+  const TaPacket *pb = b;
+
+  return pa->ts < pb->ts ? -1 : pa->ts > pb->ts;
+}
+
+static void
+flow_complete (TaFlowTracker *self,
+               Flow          *flow,
+               TaFlowEnd      end)
+{
+  TaFlow f;
+  g_autofree char *key = NULL;
+  guint k = 0;
+  Block *b;
+
+  table_remove (self, flow);
+  lru_unlink (self, flow);
+  self->n_open--;
+
+  if (flow->n > self->scratch_cap)
+    {
+      self->scratch_cap = MAX (flow->n, self->scratch_cap * 2);
+      self->scratch = g_renew (TaPacket, self->scratch, self->scratch_cap);
+      self->scratch_phases = g_renew (guint8, self->scratch_phases, self->scratch_cap);
+    }
+  b = flow->head;
+  while (b)
+    {
+      Block *next = b->next;
+      guint take = MIN ((guint) BLOCK_PKTS, flow->n - k);
+
+      memcpy (&self->scratch[k], b->p, take * sizeof (TaPacket));
+      k += take;
+      b->next = self->free_blocks;
+      self->free_blocks = b;
+      b = next;
+    }
+  if (!flow->sorted)
+    g_qsort_with_data (self->scratch, flow->n, sizeof (TaPacket),
+                       packet_ts_cmp, NULL); /* stable (merge sort) */
+
+  key = make_key (self, flow);
+  memset (&f, 0, sizeof f);
+  f.id = flow->id;
+  f.key = key;
+  f.end = end;
+  ta_flow_classify (&f, self->scratch, flow->n, self->scratch_phases, self->addrs);
+  g_free (flow);
+
+  if (self->func)
+    self->func (&f, self->user_data);
+}
+
+static void
+expire (TaFlowTracker *self)
+{
+  while (self->lru_head
+         && self->clock - self->lru_head->last_ts >= self->timeout_us)
+    flow_complete (self, self->lru_head, TA_FLOW_END_TIMEOUT);
+}
+
+gboolean
+ta_flow_tracker_add (TaFlowTracker  *self,
+                     const TaPacket *pkt)
+{
+  guint32 a, b, hash;
+  guint16 pa, pb;
+  guint mask, i;
+  Flow *flow;
+  guint dir;
+
+  if (pkt->proto != 6 || pkt->sport == 0 || pkt->dport == 0
+      || pkt->src == TA_ADDR_NONE || pkt->dst == TA_ADDR_NONE)
+    return FALSE;
+
+  if (!self->have_clock || pkt->ts > self->clock)
+    {
+      self->clock = pkt->ts;
+      self->have_clock = TRUE;
+      expire (self);
+    }
+
+  if (pkt->src < pkt->dst || (pkt->src == pkt->dst && pkt->sport <= pkt->dport))
+    {
+      a = pkt->src; pa = pkt->sport; b = pkt->dst; pb = pkt->dport;
+    }
+  else
+    {
+      a = pkt->dst; pa = pkt->dport; b = pkt->src; pb = pkt->sport;
+    }
+  hash = end_hash (a, pa, b, pb);
+  mask = self->n_slots - 1;
+  i = hash & mask;
+  while ((flow = self->slots[i]) != NULL)
+    {
+      if (flow->hash == hash && flow->a == a && flow->b == b
+          && flow->pa == pa && flow->pb == pb)
+        break;
+      i = (i + 1) & mask;
+    }
+
+  if (flow == NULL)
+    {
+      flow = g_new0 (Flow, 1);
+      flow->a = a; flow->pa = pa; flow->b = b; flow->pb = pb;
+      flow->hash = hash;
+      flow->id = ++self->n_flows;
+      flow->sorted = TRUE;
+      flow->last_ts = pkt->ts;
+      self->slots[i] = flow;
+      self->n_open++;
+      lru_append (self, flow);
+      if (self->n_open * 2 > self->n_slots)
+        table_grow (self);
+    }
+  else
+    {
+      lru_unlink (self, flow);
+      lru_append (self, flow);
+    }
+
+  flow_append (self, flow, pkt);
+  if (pkt->ts > flow->last_ts)
+    flow->last_ts = pkt->ts;
+
+  if (pkt->flags & TA_TCP_RST)
+    {
+      flow_complete (self, flow, TA_FLOW_END_RST);
+      return TRUE;
+    }
+
+  dir = (pkt->src == a && pkt->sport == pa) ? 0 : 1;
+  if (pkt->flags & TA_TCP_FIN)
+    {
+      flow->fin_dirs |= 1u << dir;
+      flow->fin_seq[dir] = pkt->seq;
+      flow->last_fin_dir = dir;
+    }
+  else if (flow->fin_dirs == 3 && (pkt->flags & TA_TCP_ACK)
+           && dir != flow->last_fin_dir
+           && (gint32) (pkt->ack - (flow->fin_seq[flow->last_fin_dir] + 1)) >= 0)
+    flow_complete (self, flow, TA_FLOW_END_CLOSE);
+
+  return TRUE;
+}
+
+static gint
+flow_id_cmp (gconstpointer a,
+             gconstpointer b)
+{
+  const Flow *fa = *(Flow * const *) a;
+  const Flow *fb = *(Flow * const *) b;
+
+  return fa->id < fb->id ? -1 : fa->id > fb->id;
+}
+
+void
+ta_flow_tracker_finish (TaFlowTracker *self)
+{
+  g_autoptr(GPtrArray) open = g_ptr_array_sized_new (self->n_open);
+
+  for (Flow *f = self->lru_head; f; f = f->next)
+    g_ptr_array_add (open, f);
+  g_ptr_array_sort (open, flow_id_cmp);
+  for (guint i = 0; i < open->len; i++)
+    flow_complete (self, open->pdata[i], TA_FLOW_END_INPUT);
+}
+
+void
+ta_flow_tracker_free (TaFlowTracker *self)
+{
+  Flow *f;
+
+  if (self == NULL)
+    return;
+  f = self->lru_head;
+  while (f)
+    {
+      Flow *next = f->next;
+
+      g_free (f);
+      f = next;
+    }
+  g_free (self->slots);
+  g_ptr_array_unref (self->slabs);
+  g_free (self->scratch);
+  g_free (self->scratch_phases);
+  g_free (self);
+}
+
+guint
+ta_flow_tracker_get_n_open (TaFlowTracker *self)
+{
+  return self->n_open;
+}
+
+guint64
+ta_flow_tracker_get_n_flows (TaFlowTracker *self)
+{
+  return self->n_flows;
+}

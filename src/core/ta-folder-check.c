@@ -1,0 +1,507 @@
+/* ta-folder-check.c — validate a v2.0 subset folder
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+
+#include "ta-error.h"
+#include "ta-folder-check.h"
+
+#define MAX_LISTED 20
+
+typedef struct
+{
+  const char *folder;
+  GPtrArray  *problems;
+  gboolean    io_error;
+} Check;
+
+G_GNUC_PRINTF (2, 3) static void
+problem (Check      *c,
+         const char *fmt,
+         ...)
+{
+  va_list ap;
+
+  va_start (ap, fmt);
+  g_ptr_array_add (c->problems, g_strdup_vprintf (fmt, ap));
+  va_end (ap);
+}
+
+static JsonNode *
+load_json (Check      *c,
+           const char *rel)
+{
+  g_autofree char *path = g_build_filename (c->folder, rel, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) err = NULL;
+
+  if (!json_parser_load_from_mapped_file (parser, path, &err))
+    {
+      problem (c, _("%s: %s"), rel, err->message);
+      return NULL;
+    }
+  return json_node_ref (json_parser_get_root (parser));
+}
+
+static gboolean
+is_int (JsonNode *n)
+{
+  return n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_INT64;
+}
+
+static gboolean
+is_number (JsonNode *n)
+{
+  return n && JSON_NODE_HOLDS_VALUE (n)
+         && (json_node_get_value_type (n) == G_TYPE_INT64
+             || json_node_get_value_type (n) == G_TYPE_DOUBLE);
+}
+
+static gboolean
+is_string (JsonNode *n)
+{
+  return n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING;
+}
+
+static gboolean
+is_bool (JsonNode *n)
+{
+  return n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_BOOLEAN;
+}
+
+static gboolean
+is_null (JsonNode *n)
+{
+  return n && JSON_NODE_HOLDS_NULL (n);
+}
+
+/* Checks a member's type; returns its integer value (or 0) */
+static gint64
+need_int (Check      *c,
+          const char *where,
+          JsonObject *o,
+          const char *name)
+{
+  JsonNode *n = json_object_get_member (o, name);
+
+  if (!is_int (n))
+    {
+      problem (c, _("%s: “%s” missing or not an integer"), where, name);
+      return 0;
+    }
+  return json_node_get_int (n);
+}
+
+static void
+need_string (Check      *c,
+             const char *where,
+             JsonObject *o,
+             const char *name,
+             gboolean    nullable)
+{
+  JsonNode *n = json_object_get_member (o, name);
+
+  if (!is_string (n) && !(nullable && is_null (n)))
+    problem (c, nullable ? _("%s: “%s” missing or not a string or null")
+                         : _("%s: “%s” missing or not a string"), where, name);
+}
+
+static void
+need_type (Check      *c,
+           const char *where,
+           JsonObject *o,
+           const char *name,
+           gboolean  (*test) (JsonNode *),
+           gboolean    nullable,
+           const char *what)
+{
+  JsonNode *n = json_object_get_member (o, name);
+
+  if (!(n && test (n)) && !(nullable && is_null (n)))
+    problem (c, _("%s: “%s” missing or not %s"), where, name, what);
+}
+
+static gboolean
+is_array (JsonNode *n)
+{
+  return n && JSON_NODE_HOLDS_ARRAY (n);
+}
+
+static gboolean
+is_object (JsonNode *n)
+{
+  return n && JSON_NODE_HOLDS_OBJECT (n);
+}
+
+static gint64
+count_csv_rows (Check *c)
+{
+  g_autofree char *path = g_build_filename (c->folder, "packets.csv", NULL);
+  FILE *fp = fopen (path, "rb");
+  char buf[1 << 16];
+  gint64 lines = 0;
+  gsize n;
+  gboolean last_nl = TRUE;
+
+  if (fp == NULL)
+    {
+      problem (c, _("packets.csv: cannot be opened"));
+      return -1;
+    }
+  if (fgets (buf, sizeof buf, fp) == NULL
+      || strstr (buf, "timestamp") == NULL || strstr (buf, "src_ip") == NULL
+      || strstr (buf, "dst_ip") == NULL || strstr (buf, "flags") == NULL)
+    problem (c, _("packets.csv: missing or wrong header row"));
+  while ((n = fread (buf, 1, sizeof buf, fp)) > 0)
+    {
+      for (gsize i = 0; i < n; i++)
+        if (buf[i] == '\n')
+          lines++;
+      last_nl = buf[n - 1] == '\n';
+    }
+  fclose (fp);
+  if (!last_nl)
+    lines++;
+  return lines;
+}
+
+static const char * const index_fields_str[] = { "id", "key", "state", "chunk_file", NULL };
+static const char * const index_fields_nullable_str[] = {
+  "initiator", "responder", "closeType", "invalidReason", NULL
+};
+static const char * const index_fields_int[] = {
+  "startTime", "endTime", "totalPackets", "totalBytes", "chunk_index", NULL
+};
+static const char * const index_fields_bool[] = {
+  "establishmentComplete", "dataTransferStarted", "closingStarted", NULL
+};
+
+static void
+check_flows (Check              *c,
+             TaFolderCheckFlags  flags,
+             gint64              total_flows,
+             gint64              total_chunks)
+{
+  g_autoptr(JsonNode) index = load_json (c, "flows/flows_index.json");
+  g_autoptr(JsonNode) chunk = NULL;
+  g_autofree char *chunk_name = NULL;
+  g_autoptr(GHashTable) chunk_sizes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *flows_dir = g_build_filename (c->folder, "flows", NULL);
+  g_autoptr(GDir) dir = NULL;
+  JsonArray *arr;
+  gint64 n_chunk_files = 0, sum_chunk_flows = 0;
+  const char *name;
+
+  if (index == NULL)
+    return;
+  if (!is_array (index))
+    {
+      problem (c, _("flows/flows_index.json: not an array"));
+      return;
+    }
+  arr = json_node_get_array (index);
+  if ((gint64) json_array_get_length (arr) != total_flows)
+    problem (c, _("manifest total_flows is %" G_GINT64_FORMAT " but flows_index.json has %u entries"),
+             total_flows, json_array_get_length (arr));
+
+  dir = g_dir_open (flows_dir, 0, NULL);
+  while (dir && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, "chunk_") && g_str_has_suffix (name, ".json"))
+      {
+        g_autofree char *rel = g_build_filename ("flows", name, NULL);
+        g_autoptr(JsonNode) node = load_json (c, rel);
+
+        n_chunk_files++;
+        if (node && !is_array (node))
+          problem (c, _("%s: not an array"), rel);
+        else if (node)
+          {
+            guint len = json_array_get_length (json_node_get_array (node));
+
+            sum_chunk_flows += len;
+            g_hash_table_insert (chunk_sizes, g_strdup (name), GUINT_TO_POINTER (len));
+          }
+      }
+  if (n_chunk_files != total_chunks)
+    problem (c, _("manifest total_chunks is %" G_GINT64_FORMAT " but flows/ has %" G_GINT64_FORMAT " chunk files"),
+             total_chunks, n_chunk_files);
+  if (sum_chunk_flows != total_flows)
+    problem (c, _("manifest total_flows is %" G_GINT64_FORMAT " but the chunk files hold %" G_GINT64_FORMAT " flows"),
+             total_flows, sum_chunk_flows);
+
+  for (guint i = 0; i < json_array_get_length (arr) && c->problems->len < 4 * MAX_LISTED; i++)
+    {
+      JsonNode *en = json_array_get_element (arr, i);
+      JsonObject *e;
+      g_autofree char *where = g_strdup_printf ("flows_index.json[%u]", i);
+      const char *cf, *id;
+      gint64 ci, total;
+      JsonArray *carr;
+      JsonObject *flow;
+      JsonNode *pk;
+      guint before = c->problems->len;
+
+      if (!is_object (en))
+        {
+          problem (c, _("%s: not an object"), where);
+          continue;
+        }
+      e = json_node_get_object (en);
+      for (guint j = 0; index_fields_str[j]; j++)
+        need_string (c, where, e, index_fields_str[j], FALSE);
+      for (guint j = 0; index_fields_nullable_str[j]; j++)
+        need_string (c, where, e, index_fields_nullable_str[j], TRUE);
+      for (guint j = 0; index_fields_int[j]; j++)
+        need_int (c, where, e, index_fields_int[j]);
+      for (guint j = 0; index_fields_bool[j]; j++)
+        need_type (c, where, e, index_fields_bool[j], is_bool, FALSE, _("a boolean"));
+      if (c->problems->len != before)
+        continue;
+
+      cf = json_object_get_string_member (e, "chunk_file");
+      id = json_object_get_string_member (e, "id");
+      ci = json_object_get_int_member (e, "chunk_index");
+      total = json_object_get_int_member (e, "totalPackets");
+      if (strchr (cf, '/') || strstr (cf, ".."))
+        {
+          problem (c, _("%s: bad chunk_file “%s”"), where, cf);
+          continue;
+        }
+      if (chunk_name == NULL || strcmp (chunk_name, cf) != 0)
+        {
+          g_autofree char *rel = g_build_filename ("flows", cf, NULL);
+
+          g_clear_pointer (&chunk, json_node_unref);
+          g_free (chunk_name);
+          chunk_name = g_strdup (cf);
+          if (!g_hash_table_contains (chunk_sizes, cf))
+            {
+              problem (c, _("%s (%s): chunk file “%s” missing"), where, id, cf);
+              continue;
+            }
+          chunk = load_json (c, rel);
+        }
+      if (chunk == NULL || !is_array (chunk))
+        continue;
+      carr = json_node_get_array (chunk);
+      if (ci < 0 || ci >= json_array_get_length (carr))
+        {
+          problem (c, _("%s (%s): chunk_index %" G_GINT64_FORMAT " outside %s (%u flows)"),
+                   where, id, ci, cf, json_array_get_length (carr));
+          continue;
+        }
+      if (!is_object (json_array_get_element (carr, ci)))
+        {
+          problem (c, _("%s (%s): %s[%" G_GINT64_FORMAT "] is not an object"), where, id, cf, ci);
+          continue;
+        }
+      flow = json_array_get_object_element (carr, ci);
+      if (!is_string (json_object_get_member (flow, "id"))
+          || strcmp (json_object_get_string_member (flow, "id"), id) != 0)
+        {
+          problem (c, _("%s (%s): %s[%" G_GINT64_FORMAT "] holds another flow"), where, id, cf, ci);
+          continue;
+        }
+      pk = json_object_get_member (flow, "packets");
+      if (!is_array (pk))
+        problem (c, _("%s[%" G_GINT64_FORMAT "] (%s): “packets” missing or not an array"), cf, ci, id);
+      else if ((gint64) json_array_get_length (json_node_get_array (pk)) != total)
+        problem (c, _("%s[%" G_GINT64_FORMAT "] (%s): %u packets listed but totalPackets is %" G_GINT64_FORMAT),
+                 cf, ci, id, json_array_get_length (json_node_get_array (pk)), total);
+      if (!is_object (json_object_get_member (flow, "phases")))
+        problem (c, _("%s[%" G_GINT64_FORMAT "] (%s): “phases” missing or not an object"), cf, ci, id);
+      if ((flags & TA_FOLDER_CHECK_STRICT)
+          && (!is_int (json_object_get_member (flow, "totalPackets"))
+              || json_object_get_int_member (flow, "totalPackets") != total))
+        problem (c, _("%s[%" G_GINT64_FORMAT "] (%s): totalPackets differs from the index"), cf, ci, id);
+    }
+}
+
+gboolean
+ta_folder_check (const char          *folder,
+                 TaFolderCheckFlags   flags,
+                 GError             **error)
+{
+  Check c = { folder, g_ptr_array_new_with_free_func (g_free), FALSE };
+  g_autoptr(GPtrArray) problems = c.problems;
+  g_autoptr(JsonNode) manifest = NULL;
+  g_autoptr(JsonNode) uniq = NULL;
+  g_autoptr(JsonNode) fstats = NULL;
+  g_autoptr(JsonNode) ipstats = NULL;
+  g_autoptr(JsonNode) bins = NULL;
+  JsonObject *m = NULL;
+  gint64 total_packets = 0, tcp_packets = 0, unique_ips = 0, total_flows = 0, total_chunks = 0;
+  gint64 rows;
+  g_autoptr(GString) msg = NULL;
+
+  if (!g_file_test (folder, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_IO, _("“%s” is not a folder"), folder);
+      return FALSE;
+    }
+
+  manifest = load_json (&c, "manifest.json");
+  if (manifest && !is_object (manifest))
+    problem (&c, _("manifest.json: not an object"));
+  else if (manifest)
+    {
+      JsonNode *n;
+
+      m = json_node_get_object (manifest);
+      need_string (&c, "manifest.json", m, "version", FALSE);
+      need_string (&c, "manifest.json", m, "format", FALSE);
+      need_string (&c, "manifest.json", m, "created", FALSE);
+      if (is_string (json_object_get_member (m, "version"))
+          && strcmp (json_object_get_string_member (m, "version"), "2.0") != 0)
+        problem (&c, _("manifest.json: version is not “2.0”"));
+      total_packets = need_int (&c, "manifest.json", m, "total_packets");
+      tcp_packets = need_int (&c, "manifest.json", m, "tcp_packets");
+      unique_ips = need_int (&c, "manifest.json", m, "unique_ips");
+      total_flows = need_int (&c, "manifest.json", m, "total_flows");
+      need_int (&c, "manifest.json", m, "flows_per_chunk");
+      total_chunks = need_int (&c, "manifest.json", m, "total_chunks");
+      n = json_object_get_member (m, "time_range");
+      if (!is_object (n))
+        problem (&c, _("manifest.json: “time_range” missing or not an object"));
+      else
+        {
+          JsonObject *tr = json_node_get_object (n);
+
+          need_int (&c, "manifest.json time_range", tr, "start");
+          need_int (&c, "manifest.json time_range", tr, "end");
+          need_int (&c, "manifest.json time_range", tr, "duration");
+        }
+      n = json_object_get_member (m, "structure");
+      if (!is_object (n))
+        problem (&c, _("manifest.json: “structure” missing or not an object"));
+      else
+        {
+          static const char * const keys[] = {
+            "packets", "flows_index", "flow_chunks", "time_bins", "ip_stats",
+            "flag_stats", "unique_ips",
+          };
+
+          for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+            need_string (&c, "manifest.json structure", json_node_get_object (n), keys[i], FALSE);
+        }
+      if (!is_array (json_object_get_member (m, "source_files"))
+          && (flags & TA_FOLDER_CHECK_STRICT || !is_string (json_object_get_member (m, "source_file"))))
+        problem (&c, _("manifest.json: “source_files” missing or not a list"));
+      if (flags & TA_FOLDER_CHECK_STRICT)
+        {
+          n = json_object_get_member (m, "attack_context");
+          if (!is_null (n) && !is_object (n))
+            problem (&c, _("manifest.json: “attack_context” missing or not an object or null"));
+          else if (is_object (n))
+            {
+              need_string (&c, "manifest.json attack_context", json_node_get_object (n), "type", FALSE);
+              need_string (&c, "manifest.json attack_context", json_node_get_object (n), "source", FALSE);
+            }
+          n = json_object_get_member (m, "filter_applied");
+          if (!is_object (n))
+            problem (&c, _("manifest.json: “filter_applied” missing or not an object"));
+          else
+            {
+              JsonObject *fa = json_node_get_object (n);
+
+              need_type (&c, "manifest.json filter_applied", fa, "ips", is_array, TRUE, _("a list or null"));
+              need_type (&c, "manifest.json filter_applied", fa, "time_start_us", is_int, TRUE, _("an integer or null"));
+              need_type (&c, "manifest.json filter_applied", fa, "time_end_us", is_int, TRUE, _("an integer or null"));
+              need_type (&c, "manifest.json filter_applied", fa, "time_start_minutes", is_number, TRUE, _("a number or null"));
+              need_type (&c, "manifest.json filter_applied", fa, "time_end_minutes", is_number, TRUE, _("a number or null"));
+            }
+        }
+    }
+
+  rows = count_csv_rows (&c);
+  if (m && rows >= 0 && rows != total_packets)
+    problem (&c, _("manifest total_packets is %" G_GINT64_FORMAT " but packets.csv has %" G_GINT64_FORMAT " rows"),
+             total_packets, rows);
+
+  uniq = load_json (&c, "ips/unique_ips.json");
+  if (uniq && !is_array (uniq))
+    problem (&c, _("ips/unique_ips.json: not an array"));
+  else if (uniq && m && (gint64) json_array_get_length (json_node_get_array (uniq)) != unique_ips)
+    problem (&c, _("manifest unique_ips is %" G_GINT64_FORMAT " but unique_ips.json lists %u"),
+             unique_ips, json_array_get_length (json_node_get_array (uniq)));
+
+  fstats = load_json (&c, "ips/flag_stats.json");
+  if (fstats && !is_object (fstats))
+    problem (&c, _("ips/flag_stats.json: not an object"));
+  else if (fstats && m)
+    {
+      g_autoptr(GList) members = json_object_get_values (json_node_get_object (fstats));
+      gint64 sum = 0;
+
+      for (GList *l = members; l; l = l->next)
+        sum += is_int (l->data) ? json_node_get_int (l->data) : 0;
+      if (sum != tcp_packets)
+        problem (&c, _("manifest tcp_packets is %" G_GINT64_FORMAT " but flag_stats.json counts %" G_GINT64_FORMAT),
+                 tcp_packets, sum);
+    }
+
+  ipstats = load_json (&c, "ips/ip_stats.json");
+  if (ipstats && !is_object (ipstats))
+    problem (&c, _("ips/ip_stats.json: not an object"));
+  else if (ipstats && uniq && is_array (uniq) && (flags & TA_FOLDER_CHECK_STRICT))
+    {
+      JsonObject *o = json_node_get_object (ipstats);
+      JsonArray *u = json_node_get_array (uniq);
+
+      if (json_object_get_size (o) != json_array_get_length (u))
+        problem (&c, _("ip_stats.json has %u addresses, unique_ips.json %u"),
+                 json_object_get_size (o), json_array_get_length (u));
+      for (guint i = 0; i < json_array_get_length (u); i++)
+        {
+          const char *ip = json_array_get_string_element (u, i);
+
+          if (ip == NULL || !json_object_has_member (o, ip))
+            {
+              problem (&c, _("unique_ips.json: “%s” has no ip_stats entry"), ip ? ip : "?");
+              break;
+            }
+        }
+    }
+
+  bins = load_json (&c, "indices/bins.json");
+  if (bins && !is_array (bins))
+    problem (&c, _("indices/bins.json: not an array"));
+  else if (bins && m && (flags & TA_FOLDER_CHECK_STRICT))
+    {
+      JsonArray *b = json_node_get_array (bins);
+      gint64 sum = 0;
+
+      for (guint i = 0; i < json_array_get_length (b); i++)
+        {
+          JsonNode *e = json_array_get_element (b, i);
+
+          if (is_object (e))
+            sum += need_int (&c, "indices/bins.json", json_node_get_object (e), "count");
+        }
+      if (sum != total_packets)
+        problem (&c, _("bins.json counts %" G_GINT64_FORMAT " packets, manifest total_packets is %" G_GINT64_FORMAT),
+                 sum, total_packets);
+    }
+
+  if (m)
+    check_flows (&c, flags, total_flows, total_chunks);
+
+  if (problems->len == 0)
+    return TRUE;
+
+  msg = g_string_new (NULL);
+  g_string_append_printf (msg, _("“%s” is not a valid subset folder:"), folder);
+  for (guint i = 0; i < problems->len && i < MAX_LISTED; i++)
+    g_string_append_printf (msg, "\n  %s", (const char *) problems->pdata[i]);
+  if (problems->len > MAX_LISTED)
+    g_string_append_printf (msg, _("\n  … and %u more problems"), problems->len - MAX_LISTED);
+  g_set_error_literal (error, TA_ERROR, TA_ERROR_FORMAT, msg->str);
+  return FALSE;
+}
