@@ -189,9 +189,8 @@ ta_extract_spec_join_ips (const TaExtractSpec *spec)
   return g_strjoinv (",", spec->filter_ips);
 }
 
-/* A path that starts with "-" would read as an option: make it "./-…" */
-static char *
-safe_path_arg (const char *path)
+char *
+ta_command_path_arg (const char *path)
 {
   if (path[0] == '-')
     return g_strconcat ("./", path, NULL);
@@ -235,16 +234,16 @@ ta_extract_spec_build_argv (const TaExtractSpec *spec,
   /* --data F [F …] */
   g_ptr_array_add (argv, g_strdup ("--data"));
   for (guint i = 0; spec->data_files[i] != NULL; i++)
-    g_ptr_array_add (argv, safe_path_arg (spec->data_files[i]));
+    g_ptr_array_add (argv, ta_command_path_arg (spec->data_files[i]));
 
   if (spec->ip_map != NULL && spec->ip_map[0] != '\0')
     {
       g_ptr_array_add (argv, g_strdup ("--ip-map"));
-      g_ptr_array_add (argv, safe_path_arg (spec->ip_map));
+      g_ptr_array_add (argv, ta_command_path_arg (spec->ip_map));
     }
 
   g_ptr_array_add (argv, g_strdup ("--output-dir"));
-  g_ptr_array_add (argv, safe_path_arg (spec->output_dir));
+  g_ptr_array_add (argv, ta_command_path_arg (spec->output_dir));
 
   ips = ta_extract_spec_join_ips (spec);
   if (ips != NULL)

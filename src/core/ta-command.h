@@ -68,6 +68,10 @@ char          *ta_extract_spec_build_shell_line (const TaExtractSpec *spec,
                                                  gboolean             multiline,
                                                  GError             **error);
 
+/* A path as it goes on the command line and into the job: one that starts
+ * with "-" becomes "./-…" so it is never taken for an option */
+char          *ta_command_path_arg             (const char          *path);
+
 /* Minutes [first, last] → [first × 60 000 000, (last + 1) × 60 000 000] µs.
  * Fails on first > last and when a value does not fit in gint64. */
 gboolean       ta_minutes_to_us_range          (gint64               first_minute,

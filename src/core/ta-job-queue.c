@@ -549,8 +549,127 @@ ta_folder_manifest_summary (const char  *folder,
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
+TaExtractOptions *
+ta_extract_spec_to_options (const TaExtractSpec *spec,
+                            GError             **error)
+{
+  g_autoptr(TaExtractOptions) options = NULL;
+  guint n;
+
+  if (!ta_extract_spec_validate (spec, error))
+    return NULL;
+
+  options = ta_extract_options_new ();
+
+  n = g_strv_length (spec->data_files);
+  options->data_files = g_new0 (char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    options->data_files[i] = ta_command_path_arg (spec->data_files[i]);
+
+  if (spec->ip_map != NULL && spec->ip_map[0] != '\0')
+    options->ip_map_path = ta_command_path_arg (spec->ip_map);
+  options->output_dir = ta_command_path_arg (spec->output_dir);
+
+  /* as the CLI reads --filter-ips: split at commas, blanks stripped */
+  if (spec->filter_ips != NULL && spec->filter_ips[0] != NULL)
+    {
+      g_autofree char *joined = ta_extract_spec_join_ips (spec);
+
+      options->filter_ips = g_strsplit (joined, ",", -1);
+      for (guint i = 0; options->filter_ips[i] != NULL; i++)
+        g_strstrip (options->filter_ips[i]);
+    }
+
+  if (spec->has_time_range)
+    {
+      if (!ta_extract_spec_get_time_us (spec, &options->time_start_us, &options->time_end_us, error))
+        return NULL;
+      options->has_time_start = TRUE;
+      options->has_time_end = TRUE;
+    }
+
+  if (spec->attack_context != NULL && spec->attack_context[0] != '\0')
+    options->attack_context = g_strdup (spec->attack_context);
+
+  return g_steal_pointer (&options);
+}
+
+typedef struct
+{
+  TaJobSampleFunc func;
+  gpointer        data;
+} SampleRelay;
+
+static void
+relay_progress (const TaExtractProgress *progress,
+                gpointer                 user_data)
+{
+  SampleRelay *relay = user_data;
+  TaJobSample sample = {
+    .rows = progress->rows_read,
+    .packets_kept = progress->rows_kept,
+    .bytes_done = progress->bytes_done,
+    .bytes_total = progress->bytes_total,
+  };
+
+  relay->func (&sample, relay->data);
+}
+
+static void
+extract_backend_run_async (const TaExtractSpec *spec,
+                           GCancellable        *cancellable,
+                           TaJobSampleFunc      sample_func,
+                           gpointer             sample_data,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr(TaExtractOptions) options = NULL;
+  g_autoptr(TaExtractJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  SampleRelay *relay;
+
+  options = ta_extract_spec_to_options (spec, &error);
+  if (options == NULL)
+    {
+      g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+      g_task_set_source_tag (task, extract_backend_run_async);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  job = ta_extract_job_new (options);
+  relay = g_new0 (SampleRelay, 1);
+  relay->func = sample_func;
+  relay->data = sample_data;
+  ta_extract_job_set_progress_func (job, relay_progress, relay, g_free);
+  /* the GTask keeps the job alive until the callback has run */
+  ta_extract_job_run_async (job, cancellable, callback, user_data);
+}
+
+static char *
+extract_backend_run_finish (GAsyncResult  *result,
+                            GError       **error)
+{
+  g_autoptr(GObject) source = g_async_result_get_source_object (result);
+  TaExtractJob *job;
+
+  if (source == NULL || !TA_IS_EXTRACT_JOB (source))
+    return g_task_propagate_pointer (G_TASK (result), error);
+
+  job = TA_EXTRACT_JOB (source);
+  if (!ta_extract_job_run_finish (job, result, error))
+    return NULL;
+  return g_strdup (ta_extract_job_get_options (job)->output_dir);
+}
+
+static const TaJobBackend extract_backend = {
+  extract_backend_run_async,
+  extract_backend_run_finish,
+};
+
 const TaJobBackend *
 ta_job_backend_default (void)
 {
-  return NULL;
+  return &extract_backend;
 }

@@ -15,6 +15,7 @@
 #include <gio/gio.h>
 
 #include "ta-command.h"
+#include "ta-extract-job.h"
 
 G_BEGIN_DECLS
 
@@ -61,7 +62,12 @@ typedef struct
                         GError             **error);
 } TaJobBackend;
 
-/* The extraction job as a backend (NULL when this build has none) */
+/* The options of the in-process extraction job for @spec: the same values
+ * `timearcs-cli extract` gets from ta_extract_spec_build_argv() */
+TaExtractOptions *ta_extract_spec_to_options (const TaExtractSpec *spec,
+                                              GError             **error);
+
+/* The extraction job (ta-extract-job.h) as a backend */
 const TaJobBackend *ta_job_backend_default (void);
 
 #define TA_TYPE_JOB_QUEUE (ta_job_queue_get_type ())
