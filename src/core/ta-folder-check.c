@@ -198,6 +198,8 @@ check_flows (Check              *c,
   JsonArray *arr;
   gint64 n_chunk_files = 0, sum_chunk_flows = 0;
   const char *name;
+  GHashTableIter it;
+  gpointer k, v;
 
   if (index == NULL)
     return;
@@ -211,30 +213,17 @@ check_flows (Check              *c,
     problem (c, _("manifest total_flows is %" G_GINT64_FORMAT " but flows_index.json has %u entries"),
              total_flows, json_array_get_length (arr));
 
+  /* chunk file -> number of flows (-1 until parsed) */
   dir = g_dir_open (flows_dir, 0, NULL);
   while (dir && (name = g_dir_read_name (dir)) != NULL)
     if (g_str_has_prefix (name, "chunk_") && g_str_has_suffix (name, ".json"))
       {
-        g_autofree char *rel = g_build_filename ("flows", name, NULL);
-        g_autoptr(JsonNode) node = load_json (c, rel);
-
         n_chunk_files++;
-        if (node && !is_array (node))
-          problem (c, _("%s: not an array"), rel);
-        else if (node)
-          {
-            guint len = json_array_get_length (json_node_get_array (node));
-
-            sum_chunk_flows += len;
-            g_hash_table_insert (chunk_sizes, g_strdup (name), GUINT_TO_POINTER (len));
-          }
+        g_hash_table_insert (chunk_sizes, g_strdup (name), GINT_TO_POINTER (-1));
       }
   if (n_chunk_files != total_chunks)
     problem (c, _("manifest total_chunks is %" G_GINT64_FORMAT " but flows/ has %" G_GINT64_FORMAT " chunk files"),
              total_chunks, n_chunk_files);
-  if (sum_chunk_flows != total_flows)
-    problem (c, _("manifest total_flows is %" G_GINT64_FORMAT " but the chunk files hold %" G_GINT64_FORMAT " flows"),
-             total_flows, sum_chunk_flows);
 
   for (guint i = 0; i < json_array_get_length (arr) && c->problems->len < 4 * MAX_LISTED; i++)
     {
@@ -287,6 +276,11 @@ check_flows (Check              *c,
               continue;
             }
           chunk = load_json (c, rel);
+          if (chunk && !is_array (chunk))
+            problem (c, _("%s: not an array"), rel);
+          else if (chunk && GPOINTER_TO_INT (g_hash_table_lookup (chunk_sizes, cf)) < 0)
+            g_hash_table_insert (chunk_sizes, g_strdup (cf),
+                                 GINT_TO_POINTER (json_array_get_length (json_node_get_array (chunk))));
         }
       if (chunk == NULL || !is_array (chunk))
         continue;
@@ -322,6 +316,28 @@ check_flows (Check              *c,
               || json_object_get_int_member (flow, "totalPackets") != total))
         problem (c, _("%s[%" G_GINT64_FORMAT "] (%s): totalPackets differs from the index"), cf, ci, id);
     }
+
+  /* chunks no entry pointed to */
+  g_clear_pointer (&chunk, json_node_unref);
+  g_hash_table_iter_init (&it, chunk_sizes);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    {
+      if (GPOINTER_TO_INT (v) < 0)
+        {
+          g_autofree char *rel = g_build_filename ("flows", (char *) k, NULL);
+          g_autoptr(JsonNode) node = load_json (c, rel);
+
+          if (node && is_array (node))
+            sum_chunk_flows += json_array_get_length (json_node_get_array (node));
+          else if (node)
+            problem (c, _("%s: not an array"), rel);
+        }
+      else
+        sum_chunk_flows += GPOINTER_TO_INT (v);
+    }
+  if (sum_chunk_flows != total_flows)
+    problem (c, _("manifest total_flows is %" G_GINT64_FORMAT " but the chunk files hold %" G_GINT64_FORMAT " flows"),
+             total_flows, sum_chunk_flows);
 }
 
 gboolean

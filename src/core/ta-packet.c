@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "ta-error.h"
 #include "ta-packet.h"
 
@@ -63,4 +65,36 @@ ta_flag_type_name (guint    flags,
     return "INVALID";
   g_once (&once, build_flag_names, NULL);
   return flag_names[flags & 0xff];
+}
+
+const char *
+ta_flag_class_canonical (const char *name)
+{
+  static const struct { const char *name; guint bit; } bits[] = {
+    { "FIN", TA_TCP_FIN }, { "SYN", TA_TCP_SYN }, { "RST", TA_TCP_RST },
+    { "PSH", TA_TCP_PSH }, { "ACK", TA_TCP_ACK }, { "URG", TA_TCP_URG },
+    { "ECE", TA_TCP_ECE }, { "CWR", TA_TCP_CWR },
+  };
+  const char *p = name;
+  guint mask = 0;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  while (*p)
+    {
+      gsize len = strcspn (p, "+");
+      guint i;
+
+      for (i = 0; i < G_N_ELEMENTS (bits); i++)
+        if (len == 3 && strncmp (p, bits[i].name, 3) == 0)
+          break;
+      if (i == G_N_ELEMENTS (bits))
+        return name;
+      mask |= bits[i].bit;
+      p += len;
+      if (*p == '+')
+        p++;
+    }
+  if (mask == 0)
+    return name;
+  return ta_flag_type_name (mask, FALSE);
 }

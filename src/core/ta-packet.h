@@ -49,5 +49,9 @@ typedef struct
 
 const char *ta_flag_type_name (guint flags,
                                gboolean invalid);
+/* The canonical name of a flag class written in any order, e.g.
+ * flag_colors.json's "ACK+RST" -> "RST+ACK" (the same class, 0x14);
+ * text that is not a '+'-list of flag names is returned as it is. */
+const char *ta_flag_class_canonical (const char *name);
 
 G_END_DECLS
