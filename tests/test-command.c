@@ -762,6 +762,43 @@ test_resolve_generated (void)
   rm_rf (dir);
 }
 
+static void
+test_debug_selection (void)
+{
+  TaDebugSelection sel;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ta_debug_selection_parse ("ips=15314, 3438;minutes=20954244-20954250;"
+                                           "attacks=ddos,scan;packets=120;data=/a.csv,/b;"
+                                           "ipmap=/m.json;out=/o", &sel, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (sel.ip_ids->len, ==, 2);
+  g_assert_cmpint (g_array_index (sel.ip_ids, gint64, 1), ==, 3438);
+  g_assert_true (sel.has_time_range);
+  g_assert_cmpint (sel.first_minute, ==, 20954244);
+  g_assert_cmpint (sel.last_minute, ==, 20954250);
+  g_assert_cmpstr (sel.attack_types[1], ==, "scan");
+  g_assert_cmpuint (sel.packets, ==, 120);
+  g_assert_cmpstr (sel.data_paths[1], ==, "/b");
+  g_assert_cmpstr (sel.ip_map, ==, "/m.json");
+  g_assert_cmpstr (sel.output_dir, ==, "/o");
+  ta_debug_selection_clear (&sel);
+
+  g_assert_true (ta_debug_selection_parse ("minutes=5", &sel, &error));
+  g_assert_true (sel.has_time_range && sel.first_minute == 5 && sel.last_minute == 5);
+  ta_debug_selection_clear (&sel);
+
+  g_assert_false (ta_debug_selection_parse ("minutes=9-5", &sel, &error));
+  g_assert_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (ta_debug_selection_parse ("ips=x", &sel, &error));
+  g_clear_error (&error);
+  g_assert_false (ta_debug_selection_parse ("colour=red", &sel, &error));
+  g_clear_error (&error);
+  g_assert_false (ta_debug_selection_parse ("noequals", &sel, &error));
+  g_clear_error (&error);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -778,6 +815,7 @@ main (int    argc,
   g_test_add_func ("/command/probe/span", test_probe_span);
   g_test_add_func ("/command/resolve/basic", test_resolve);
   g_test_add_func ("/command/resolve/generated", test_resolve_generated);
+  g_test_add_func ("/command/debug-selection", test_debug_selection);
 
   return g_test_run ();
 }

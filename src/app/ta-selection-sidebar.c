@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ta-ip-map.h"
 #include "ta-selection-sidebar.h"
 
 struct _TaSelectionSidebar
@@ -21,6 +22,7 @@ struct _TaSelectionSidebar
 
   TaExtractSpec      *spec;
   char               *problem;
+  TaDebugSelection   *debug;        /* $TA_DEBUG_SELECTION, applied once */
 
   /* template */
   GtkLabel           *empty_label;
@@ -537,8 +539,49 @@ ta_selection_sidebar_finalize (GObject *object)
   g_free (self->output_dir);
   g_clear_pointer (&self->spec, ta_extract_spec_free);
   g_free (self->problem);
+  if (self->debug != NULL)
+    {
+      ta_debug_selection_clear (self->debug);
+      g_free (self->debug);
+    }
 
   G_OBJECT_CLASS (ta_selection_sidebar_parent_class)->finalize (object);
+}
+
+/* $TA_DEBUG_SELECTION (see ta_debug_selection_parse()): a selection for
+ * screenshots and debugging, names looked up in its IP map */
+static void
+apply_debug_selection (TaSelectionSidebar *self)
+{
+  g_autoptr(TaIpMap) map = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  TaDebugSelection *d = self->debug;
+
+  if (d == NULL || self->selection == NULL)
+    return;
+
+  if (self->ip_map != NULL && self->ip_map[0] != '\0')
+    map = ta_ip_map_load (self->ip_map, NULL);
+  for (guint i = 0; i < d->ip_ids->len; i++)
+    {
+      gint64 id = g_array_index (d->ip_ids, gint64, i);
+      const char *name = map != NULL ? ta_ip_map_lookup_id (map, id) : NULL;
+
+      g_ptr_array_add (names, name != NULL ? g_strdup (name) : g_strdup_printf ("%lld", (long long) id));
+    }
+  g_ptr_array_add (names, NULL);
+
+  ta_selection_set (self->selection,
+                    (const gint64 *) d->ip_ids->data,
+                    (const char * const *) names->pdata,
+                    d->ip_ids->len,
+                    d->has_time_range ? d->first_minute : -1,
+                    d->has_time_range ? d->last_minute : -1,
+                    (const char * const *) d->attack_types,
+                    d->packets, 0);
+
+  ta_debug_selection_clear (d);
+  g_clear_pointer (&self->debug, g_free);
 }
 
 static void
@@ -553,6 +596,7 @@ set_selection (TaSelectionSidebar *self,
   if (selection != NULL)
     g_signal_connect_swapped (selection, "changed", G_CALLBACK (update_from_selection), self);
   update_from_selection (self);
+  apply_debug_selection (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTION]);
 }
 
@@ -662,6 +706,37 @@ ta_selection_sidebar_init (TaSelectionSidebar *self)
     {
       g_free (self->output_dir);
       self->output_dir = default_output_dir ();
+    }
+
+  if (g_getenv ("TA_DEBUG_SELECTION") != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      self->debug = g_new0 (TaDebugSelection, 1);
+      if (!ta_debug_selection_parse (g_getenv ("TA_DEBUG_SELECTION"), self->debug, &error))
+        {
+          g_warning ("TA_DEBUG_SELECTION: %s", error->message);
+          g_clear_pointer (&self->debug, g_free);
+        }
+      else
+        {
+          /* its settings stay in memory, never written to GSettings */
+          if (self->debug->data_paths != NULL)
+            {
+              g_strfreev (self->data_paths);
+              self->data_paths = g_strdupv (self->debug->data_paths);
+            }
+          if (self->debug->ip_map != NULL)
+            {
+              g_free (self->ip_map);
+              self->ip_map = g_strdup (self->debug->ip_map);
+            }
+          if (self->debug->output_dir != NULL)
+            {
+              g_free (self->output_dir);
+              self->output_dir = g_strdup (self->debug->output_dir);
+            }
+        }
     }
 
   g_signal_connect_swapped (self->clear_button, "clicked", G_CALLBACK (clear_clicked_cb), self);

@@ -1016,3 +1016,111 @@ ta_extract_spec_new_for_selection (const TaSelectionInfo   *selection,
 
   return g_steal_pointer (&spec);
 }
+
+void
+ta_debug_selection_clear (TaDebugSelection *sel)
+{
+  g_clear_pointer (&sel->ip_ids, g_array_unref);
+  g_clear_pointer (&sel->attack_types, g_strfreev);
+  g_clear_pointer (&sel->data_paths, g_strfreev);
+  g_clear_pointer (&sel->ip_map, g_free);
+  g_clear_pointer (&sel->output_dir, g_free);
+  memset (sel, 0, sizeof *sel);
+}
+
+static gboolean
+parse_int64 (const char *text,
+             gint64     *out)
+{
+  return g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, out, NULL);
+}
+
+gboolean
+ta_debug_selection_parse (const char       *text,
+                          TaDebugSelection *out,
+                          GError          **error)
+{
+  g_auto(GStrv) parts = g_strsplit (text != NULL ? text : "", ";", -1);
+
+  memset (out, 0, sizeof *out);
+  out->ip_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      char *part = g_strstrip (parts[i]);
+      char *eq = strchr (part, '=');
+      const char *key, *value;
+
+      if (part[0] == '\0')
+        continue;
+      if (eq == NULL)
+        goto bad;
+      *eq = '\0';
+      key = g_strstrip (part);
+      value = g_strstrip (eq + 1);
+
+      if (strcmp (key, "ips") == 0)
+        {
+          g_auto(GStrv) ids = g_strsplit (value, ",", -1);
+
+          for (guint k = 0; ids[k] != NULL; k++)
+            {
+              gint64 id;
+
+              if (!parse_int64 (g_strstrip (ids[k]), &id) || id < 0)
+                goto bad;
+              g_array_append_val (out->ip_ids, id);
+            }
+        }
+      else if (strcmp (key, "minutes") == 0)
+        {
+          g_auto(GStrv) ab = g_strsplit (value, "-", 2);
+
+          if (!parse_int64 (ab[0], &out->first_minute))
+            goto bad;
+          if (ab[1] == NULL)
+            out->last_minute = out->first_minute;
+          else if (!parse_int64 (ab[1], &out->last_minute))
+            goto bad;
+          if (out->last_minute < out->first_minute)
+            goto bad;
+          out->has_time_range = TRUE;
+        }
+      else if (strcmp (key, "attacks") == 0)
+        {
+          g_strfreev (out->attack_types);
+          out->attack_types = g_strsplit (value, ",", -1);
+        }
+      else if (strcmp (key, "packets") == 0)
+        {
+          if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &out->packets, NULL))
+            goto bad;
+        }
+      else if (strcmp (key, "data") == 0)
+        {
+          g_strfreev (out->data_paths);
+          out->data_paths = g_strsplit (value, ",", -1);
+        }
+      else if (strcmp (key, "ipmap") == 0)
+        {
+          g_free (out->ip_map);
+          out->ip_map = g_strdup (value);
+        }
+      else if (strcmp (key, "out") == 0)
+        {
+          g_free (out->output_dir);
+          out->output_dir = g_strdup (value);
+        }
+      else
+        goto bad;
+      continue;
+
+    bad:
+      g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT,
+                   _("Cannot read “%s” in the debug selection"), parts[i]);
+      ta_debug_selection_clear (out);
+      return FALSE;
+    }
+
+  return TRUE;
+}

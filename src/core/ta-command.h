@@ -172,6 +172,28 @@ TaExtractSpec *ta_extract_spec_new_for_selection (const TaSelectionInfo   *selec
                                                   GPtrArray               *notes,
                                                   GError                 **error);
 
+/* A selection and settings written as text, for screenshots and debugging
+ * (the app reads it from $TA_DEBUG_SELECTION):
+ *   "ips=15314,3438;minutes=20954244-20954250;attacks=ddos;packets=120;
+ *    data=/path/a.csv,/path/folder;ipmap=/path/ip_map.json;out=/path"
+ * Every key is optional; unknown keys are an error. */
+typedef struct
+{
+  GArray  *ip_ids;        /* gint64 */
+  gboolean has_time_range;
+  gint64   first_minute;
+  gint64   last_minute;
+  char   **attack_types;
+  guint64  packets;
+  char   **data_paths;
+  char    *ip_map;
+  char    *output_dir;
+} TaDebugSelection;
+
+gboolean       ta_debug_selection_parse        (const char          *text,
+                                                TaDebugSelection    *out,
+                                                GError             **error);
+void           ta_debug_selection_clear        (TaDebugSelection    *sel);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TaExtractSpec, ta_extract_spec_free)
 
 G_END_DECLS
