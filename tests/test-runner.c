@@ -20,6 +20,7 @@ static char *tmp_root;
 static char *data_csv;
 static char *ip_map;
 static GThread *main_thread;
+static const char *sel_label = "ddos";
 
 #define T0_US G_GINT64_CONSTANT (1257254400000000)  /* 2009-11-03 13:20 UTC */
 #define T0_MINUTE (T0_US / TA_US_PER_MINUTE)
@@ -72,7 +73,7 @@ spec_for_selection (const char *output_parent,
 {
   const gint64 ids[] = { 1, 2, 3 };
   const char *names[] = { "a", "b", "c" };
-  const char *types[] = { "ddos", NULL };
+  const char *types[] = { sel_label, NULL };
   const char *paths[] = { data_csv, NULL };
   TaSelectionInfo sel = {
     .ip_ids = ids, .n_ips = G_N_ELEMENTS (ids), .ip_names = names,
@@ -404,6 +405,68 @@ test_gui_equals_cli (void)
   recorder_free (r);
 }
 
+/* A hostile attack label: the GUI job and the copied shell line, run by
+ * /bin/sh, give the same folder, and nothing else runs */
+static void
+test_hostile_label_shell (void)
+{
+  g_autofree char *gui_parent = new_dir ("hostile-gui");
+  g_autofree char *cli_parent = new_dir ("hostile-cli $(touch PWNED)");
+  g_autofree char *pwned = g_build_filename (tmp_root, "PWNED", NULL);
+  g_autoptr(TaJobQueue) queue = ta_job_queue_new ();
+  g_autoptr(TaExtractSpec) spec = NULL;
+  g_autoptr(TaExtractSpec) cli_spec = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *err = NULL;
+  const char *cli = g_getenv ("TA_CLI");
+  const char *sh_argv[] = { "/bin/sh", "-c", NULL, NULL };
+  Recorder *r;
+  int status = -1;
+
+  if (cli == NULL)
+    {
+      g_test_skip ("TA_CLI not set");
+      return;
+    }
+
+  sel_label = "it's \"x\" $(touch PWNED) `touch PWNED`;\ntouch PWNED";
+  spec = spec_for_selection (gui_parent, 0, 1, NULL);
+  sel_label = "ddos";
+
+  r = recorder_new (queue);
+  ta_job_queue_add (queue, spec);
+  recorder_run (r, 1);
+  g_assert_cmpuint (g_hash_table_size (r->errors), ==, 0);
+
+  cli_spec = ta_extract_spec_copy (spec);
+  base = g_path_get_basename (spec->output_dir);
+  g_free (cli_spec->output_dir);
+  cli_spec->output_dir = g_build_filename (cli_parent, base, NULL);
+  line = ta_extract_spec_build_shell_line (cli_spec, cli, TRUE, &error);
+  g_assert_no_error (error);
+  sh_argv[2] = line;
+  g_spawn_sync (tmp_root, (char **) sh_argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("sh -c failed: %s", err);
+
+  assert_same_folder (spec->output_dir, cli_spec->output_dir, "");
+  g_assert_false (g_file_test (pwned, G_FILE_TEST_EXISTS));
+  {
+    g_autofree char *manifest_path = g_build_filename (spec->output_dir, "manifest.json", NULL);
+    g_autoptr(JsonNode) manifest = load_json (manifest_path);
+    JsonObject *ac = json_object_get_object_member (json_node_get_object (manifest), "attack_context");
+
+    g_assert_cmpstr (json_object_get_string_member (ac, "type"), ==,
+                     "it's \"x\" $(touch PWNED) `touch PWNED`;\ntouch PWNED");
+  }
+
+  recorder_free (r);
+}
+
 /* Cancelled at start, cancelled while running, dropped while queued: no
  * folder and no temporary folder left behind */
 static void
@@ -655,6 +718,7 @@ main (int    argc,
       g_assert_true (g_spawn_check_wait_status (status, NULL));
 
       g_test_add_func ("/runner/gui-equals-cli", test_gui_equals_cli);
+      g_test_add_func ("/runner/hostile-label-shell", test_hostile_label_shell);
       g_test_add_func ("/runner/cancel", test_cancel);
       g_test_add_func ("/runner/queue-order", test_queue_order);
       g_test_add_func ("/runner/error", test_error);
