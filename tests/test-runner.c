@@ -675,7 +675,21 @@ test_progress_main_context (void)
   r = recorder_new (queue);
   ta_job_queue_add (queue, spec);
   ta_job_queue_add (queue, spec);
-  recorder_run (r, 2);
+  ta_job_queue_add (queue, spec);
+  ta_job_queue_add (queue, spec);
+  recorder_run (r, 1);                       /* job 1 done … */
+  while (!ta_job_queue_get_running (queue))  /* … and 2 started */
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (ta_job_queue_get_n_pending (queue), ==, 2);
+  ta_job_queue_cancel_pending (queue);       /* drops 3 and 4, not 2 */
+  g_assert_cmpuint (ta_job_queue_get_n_pending (queue), ==, 0);
+  g_assert_true (ta_job_queue_get_running (queue));
+  recorder_run (r, 4);
+  g_assert_null (g_hash_table_lookup (r->errors, GUINT_TO_POINTER (2)));
+  g_assert_error ((GError *) g_hash_table_lookup (r->errors, GUINT_TO_POINTER (3)),
+                  G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_error ((GError *) g_hash_table_lookup (r->errors, GUINT_TO_POINTER (4)),
+                  G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (r->n_progress, >, 0);
   g_assert_cmpuint (r->n_progress_off_main, ==, 0);
   /* coalesced: never more signals than samples */

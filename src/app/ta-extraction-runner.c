@@ -20,6 +20,7 @@ struct _TaExtractionRunner
   GtkLabel    *title_label;
   GtkProgressBar *progress_bar;
   GtkLabel    *queued_label;
+  GtkButton   *drop_queued_button;
   GtkButton   *cancel_button;
   GtkLabel    *done_label;
   char        *error;
@@ -59,6 +60,7 @@ update_queued (TaExtractionRunner *self)
                                          "%u more extractions queued", n), n);
   gtk_label_set_label (self->queued_label, text != NULL ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->queued_label), n > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->drop_queued_button), n > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_box),
                           ta_job_queue_get_running (self->queue) || n > 0);
 }
@@ -168,6 +170,13 @@ cancel_clicked_cb (TaExtractionRunner *self)
 }
 
 static void
+drop_queued_cb (TaExtractionRunner *self)
+{
+  /* the waiting ones only; the running one keeps going */
+  ta_job_queue_cancel_pending (self->queue);
+}
+
+static void
 dismiss_error_cb (TaExtractionRunner *self)
 {
   ta_extraction_runner_show_error (self, NULL);
@@ -255,7 +264,15 @@ ta_extraction_runner_init (TaExtractionRunner *self)
   self->queued_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->queued_label, 0);
   gtk_widget_add_css_class (GTK_WIDGET (self->queued_label), "dim-label");
-  gtk_box_append (self->progress_box, GTK_WIDGET (self->queued_label));
+  row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->queued_label), TRUE);
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->queued_label));
+  self->drop_queued_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Drop Queued")));
+  gtk_widget_add_css_class (GTK_WIDGET (self->drop_queued_button), "flat");
+  gtk_widget_set_visible (GTK_WIDGET (self->drop_queued_button), FALSE);
+  g_signal_connect_swapped (self->drop_queued_button, "clicked", G_CALLBACK (drop_queued_cb), self);
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->drop_queued_button));
+  gtk_box_append (self->progress_box, row);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_box), FALSE);
   gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->progress_box));
 

@@ -433,12 +433,21 @@ ta_job_queue_cancel (TaJobQueue *self,
 }
 
 void
+ta_job_queue_cancel_pending (TaJobQueue *self)
+{
+  g_return_if_fail (TA_IS_JOB_QUEUE (self));
+
+  /* in order, so ::job-finished reports them as they were queued */
+  while (!g_queue_is_empty (&self->pending))
+    ta_job_queue_cancel (self, ((Job *) g_queue_peek_head (&self->pending))->id);
+}
+
+void
 ta_job_queue_cancel_all (TaJobQueue *self)
 {
   g_return_if_fail (TA_IS_JOB_QUEUE (self));
 
-  while (!g_queue_is_empty (&self->pending))
-    ta_job_queue_cancel (self, ((Job *) g_queue_peek_tail (&self->pending))->id);
+  ta_job_queue_cancel_pending (self);
   if (self->current != NULL)
     g_cancellable_cancel (self->current->cancellable);
 }

@@ -94,6 +94,9 @@ guint          ta_job_queue_add              (TaJobQueue          *self,
  * G_IO_ERROR_CANCELLED either way). FALSE when no such job. */
 gboolean       ta_job_queue_cancel           (TaJobQueue          *self,
                                               guint                id);
+/* Drops every waiting job; the running one goes on */
+void           ta_job_queue_cancel_pending   (TaJobQueue          *self);
+/* Drops the waiting jobs and cancels the running one */
 void           ta_job_queue_cancel_all       (TaJobQueue          *self);
 guint          ta_job_queue_get_n_pending    (TaJobQueue          *self);
 gboolean       ta_job_queue_get_running      (TaJobQueue          *self);
