@@ -18,6 +18,7 @@ struct _TaSelectionSidebar
   GSettings          *settings;     /* NULL without the schema */
   char              **data_paths;
   char               *ip_map;
+  char               *fallback_ip_map;  /* the attack files' IP map */
   char               *output_dir;
 
   TaExtractSpec      *spec;
@@ -164,9 +165,21 @@ update_settings_ui (TaSelectionSidebar *self)
       gtk_list_box_append (self->data_list, label);
     }
 
-  gtk_label_set_label (self->ip_map_label,
-                       self->ip_map != NULL && self->ip_map[0] != '\0' ? self->ip_map : _("None"));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->ip_map_label), self->ip_map);
+  if (self->ip_map != NULL && self->ip_map[0] != '\0')
+    {
+      gtk_label_set_label (self->ip_map_label, self->ip_map);
+    }
+  else if (self->fallback_ip_map != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("%s (the attack files’ map)"), self->fallback_ip_map);
+      gtk_label_set_label (self->ip_map_label, text);
+    }
+  else
+    {
+      gtk_label_set_label (self->ip_map_label, _("None"));
+    }
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->ip_map_label),
+                               gtk_label_get_label (self->ip_map_label));
   gtk_label_set_label (self->output_label, self->output_dir != NULL ? self->output_dir : "");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->output_label), self->output_dir);
 }
@@ -359,7 +372,8 @@ rebuild_command (TaSelectionSidebar *self)
       info.attack_files = (const char * const *) self->attack_files;
 
       settings.data_paths = (const char * const *) self->data_paths;
-      settings.ip_map = self->ip_map;
+      settings.ip_map = self->ip_map != NULL && self->ip_map[0] != '\0'
+                          ? self->ip_map : self->fallback_ip_map;
       settings.output_parent = self->output_dir;
 
       self->spec = ta_extract_spec_new_for_selection (&info, &settings,
@@ -536,6 +550,7 @@ ta_selection_sidebar_finalize (GObject *object)
   g_strfreev (self->attack_files);
   g_strfreev (self->data_paths);
   g_free (self->ip_map);
+  g_free (self->fallback_ip_map);
   g_free (self->output_dir);
   g_clear_pointer (&self->spec, ta_extract_spec_free);
   g_free (self->problem);
@@ -562,6 +577,8 @@ apply_debug_selection (TaSelectionSidebar *self)
 
   if (self->ip_map != NULL && self->ip_map[0] != '\0')
     map = ta_ip_map_load (self->ip_map, NULL);
+  else if (self->fallback_ip_map != NULL)
+    map = ta_ip_map_load (self->fallback_ip_map, NULL);
   for (guint i = 0; i < d->ip_ids->len; i++)
     {
       gint64 id = g_array_index (d->ip_ids, gint64, i);
@@ -810,4 +827,16 @@ ta_selection_sidebar_get_runner (TaSelectionSidebar *self)
   g_return_val_if_fail (TA_IS_SELECTION_SIDEBAR (self), NULL);
 
   return self->runner;
+}
+
+void
+ta_selection_sidebar_set_fallback_ip_map (TaSelectionSidebar *self,
+                                          const char         *path)
+{
+  g_return_if_fail (TA_IS_SELECTION_SIDEBAR (self));
+
+  g_free (self->fallback_ip_map);
+  self->fallback_ip_map = g_strdup (path);
+  update_settings_ui (self);
+  rebuild_command (self);
 }

@@ -33,6 +33,10 @@ void                ta_selection_sidebar_set_data_paths   (TaSelectionSidebar *s
                                                            const char * const *paths);
 void                ta_selection_sidebar_set_ip_map       (TaSelectionSidebar *self,
                                                            const char         *path);
+/* The IP map used while the ip-map setting is empty (the one the attack
+ * files on display were decoded with) */
+void                ta_selection_sidebar_set_fallback_ip_map (TaSelectionSidebar *self,
+                                                              const char         *path);
 void                ta_selection_sidebar_set_output_dir   (TaSelectionSidebar *self,
                                                            const char         *path);
 /* The spec the command and the Extract button use now (NULL when the
