@@ -288,6 +288,7 @@ struct _TaArcModel
   gint64      last_minute;
   double      seed_cost;
   double      final_cost;
+  guint64     max_count;
 };
 
 static void
@@ -390,6 +391,7 @@ ta_arc_model_new (TaAttackData *data,
 
   g_return_val_if_fail (data != NULL, NULL);
 
+  self->max_count = 1;
   self->rows = g_array_new (FALSE, TRUE, sizeof (TaArcRow));
   g_array_set_clear_func (self->rows, clear_row);
   self->arcs = g_array_new (FALSE, FALSE, sizeof (TaArc));
@@ -509,6 +511,7 @@ ta_arc_model_new (TaAttackData *data,
     {
       TaArc *a = &g_array_index (self->arcs, TaArc, i);
 
+      self->max_count = MAX (self->max_count, a->count);
       a->src_row = row_of_node[a->src_row];
       a->dst_row = row_of_node[a->dst_row];
       g_array_index (self->rows, TaArcRow, a->src_row).packets += a->count;
@@ -716,11 +719,14 @@ ta_row_hit_test (const TaViewGeom *geom,
 
 /* Aggregation */
 
+#define LOCAL_TABLE_SIZE 4096   /* power of two; 64 KiB */
+#define LOCAL_TABLE_FILL 2048
+
 typedef struct
 {
   guint32 gen;
   guint32 slot;   /* index in out */
-  gint32  x, y1, y2;
+  guint32 y1, y2;
   guint32 label;
 } Bucket;
 
@@ -728,10 +734,13 @@ struct _TaArcAggregator
 {
   GArray  *out;       /* TaDrawArc */
   Bucket  *table;
-  guint    table_size;
   guint32  gen;
   float   *row_y;
+  guint32 *row_cell;
   guint    row_y_len;
+  guint    cell;
+  guint    n_visible;
+  guint    n_rows;
 };
 
 TaArcAggregator *
@@ -740,6 +749,7 @@ ta_arc_aggregator_new (void)
   TaArcAggregator *self = g_new0 (TaArcAggregator, 1);
 
   self->out = g_array_new (FALSE, FALSE, sizeof (TaDrawArc));
+  self->table = g_new0 (Bucket, LOCAL_TABLE_SIZE);
   return self;
 }
 
@@ -751,7 +761,26 @@ ta_arc_aggregator_free (TaArcAggregator *self)
   g_array_unref (self->out);
   g_free (self->table);
   g_free (self->row_y);
+  g_free (self->row_cell);
   g_free (self);
+}
+
+guint
+ta_arc_aggregator_get_cell (TaArcAggregator *self)
+{
+  return self->cell;
+}
+
+guint
+ta_arc_aggregator_get_n_visible (TaArcAggregator *self)
+{
+  return self->n_visible;
+}
+
+guint64
+ta_arc_model_get_max_count (TaArcModel *model)
+{
+  return model->max_count;
 }
 
 static guint
@@ -773,64 +802,45 @@ first_arc_at (const TaArc *arcs,
   return lo;
 }
 
-const TaDrawArc *
-ta_arc_aggregate (TaArcAggregator  *self,
-                  TaArcModel       *model,
-                  const TaViewGeom *geom,
-                  TaLabelMode       mode,
-                  const gboolean   *hidden,
-                  guint            *n_out)
+static inline void
+next_gen (TaArcAggregator *self)
 {
-  const TaArc *arcs;
-  guint n_arcs, begin, end, n_rows;
-  guint64 max_count = 1;
-  guint mask;
-  double last_minute = G_MINDOUBLE;
-  double last_x = 0;
-
-  arcs = ta_arc_model_get_arcs (model, &n_arcs);
-  n_rows = ta_arc_model_get_n_rows (model);
-  g_array_set_size (self->out, 0);
-
-  if (n_rows > self->row_y_len)
-    {
-      g_free (self->row_y);
-      self->row_y = g_new (float, n_rows);
-      self->row_y_len = n_rows;
-    }
-  for (guint r = 0; r < n_rows; r++)
-    self->row_y[r] = (float) ta_view_geom_y_of_row (geom, r);
-
-  if (self->table_size < 2 * n_arcs || self->table == NULL)
-    {
-      guint size = 1024;
-
-      while (size < 2 * n_arcs)
-        size <<= 1;
-      g_free (self->table);
-      self->table = g_new0 (Bucket, size);
-      self->table_size = size;
-      self->gen = 0;
-    }
-  mask = self->table_size - 1;
   if (++self->gen == 0)
     {
-      memset (self->table, 0, sizeof (Bucket) * self->table_size);
+      memset (self->table, 0, sizeof (Bucket) * LOCAL_TABLE_SIZE);
       self->gen = 1;
     }
+}
 
-  for (guint i = 0; i < n_arcs; i++)
-    max_count = MAX (max_count, arcs[i].count);
+static double
+aggregate_pass (TaArcAggregator  *self,
+                const TaArc      *arcs,
+                guint             begin,
+                guint             end,
+                const TaViewGeom *geom,
+                TaLabelMode       mode,
+                const gboolean   *hidden,
+                guint             cell)
+{
+  double last_minute = -1;
+  double last_x = 0;
+  double ink = 0;
+  gint64 cur_col = G_MININT64;
+  guint col_fill = 0;
 
-  begin = first_arc_at (arcs, n_arcs, floor (geom->t0));
-  end = first_arc_at (arcs, n_arcs, ceil (geom->t1) + 1);
+  g_array_set_size (self->out, 0);
+  self->n_visible = 0;
+  for (guint r = 0; r < self->n_rows; r++)
+    self->row_cell[r] = (guint32) MAX (0, floor (self->row_y[r] - geom->y)) / cell;
 
+  next_gen (self);
   for (guint i = begin; i < end; i++)
     {
       const TaArc *a = &arcs[i];
       guint32 label = a->label[mode];
+      guint32 y1c, y2c;
+      gint64 col;
       double x;
-      gint32 xi, y1i, y2i;
       guint h;
 
       if (hidden && hidden[label])
@@ -843,11 +853,19 @@ ta_arc_aggregate (TaArcAggregator  *self,
       x = last_x;
       if (x < geom->x - 0.5 || x > geom->x + geom->width + 0.5)
         continue;
-      xi = (gint32) floor (x);
-      y1i = (gint32) floor (self->row_y[a->src_row]);
-      y2i = (gint32) floor (self->row_y[a->dst_row]);
-      h = ((guint) xi * 73856093u) ^ ((guint) y1i * 19349663u) ^ ((guint) y2i * 83492791u) ^ (label * 2654435761u);
-      for (h &= mask; ; h = (h + 1) & mask)
+      self->n_visible++;
+      col = (gint64) floor ((x - geom->x) / cell);
+      if (col != cur_col || col_fill >= LOCAL_TABLE_FILL)
+        {
+          cur_col = col;
+          col_fill = 0;
+          next_gen (self);
+        }
+      y1c = self->row_cell[a->src_row];
+      y2c = self->row_cell[a->dst_row];
+      h = (y1c * 73856093u) ^ (y2c * 19349663u) ^ (label * 2654435761u);
+      h ^= h >> 15;
+      for (h &= LOCAL_TABLE_SIZE - 1; ; h = (h + 1) & (LOCAL_TABLE_SIZE - 1))
         {
           Bucket *b = &self->table[h];
 
@@ -856,8 +874,11 @@ ta_arc_aggregate (TaArcAggregator  *self,
               TaDrawArc d;
 
               b->gen = self->gen;
-              b->x = xi; b->y1 = y1i; b->y2 = y2i; b->label = label;
+              b->y1 = y1c;
+              b->y2 = y2c;
+              b->label = label;
               b->slot = self->out->len;
+              col_fill++;
               d.x = (float) x;
               d.y1 = self->row_y[a->src_row];
               d.y2 = self->row_y[a->dst_row];
@@ -866,19 +887,72 @@ ta_arc_aggregate (TaArcAggregator  *self,
               d.count = a->count;
               d.width = 0;
               g_array_append_val (self->out, d);
+              ink += G_PI / 2 * fabs (d.y2 - d.y1) + 6;
               break;
             }
-          if (b->x == xi && b->y1 == y1i && b->y2 == y2i && b->label == label)
+          if (b->y1 == y1c && b->y2 == y2c && b->label == label)
             {
               TaDrawArc *d = &g_array_index (self->out, TaDrawArc, b->slot);
 
               if (a->count > arcs[d->arc].count)
-                d->arc = i;
+                {
+                  ink += G_PI / 2 * (fabs (self->row_y[a->src_row] - self->row_y[a->dst_row]) - fabs (d->y2 - d->y1));
+                  d->arc = i;
+                  d->x = (float) x;
+                  d->y1 = self->row_y[a->src_row];
+                  d->y2 = self->row_y[a->dst_row];
+                }
               d->count += a->count;
               break;
             }
         }
     }
+  return ink;
+}
+
+const TaDrawArc *
+ta_arc_aggregate (TaArcAggregator  *self,
+                  TaArcModel       *model,
+                  const TaViewGeom *geom,
+                  TaLabelMode       mode,
+                  const gboolean   *hidden,
+                  double            max_ink,
+                  guint            *n_out)
+{
+  const TaArc *arcs;
+  guint n_arcs, begin, end, n_rows;
+  guint64 max_count;
+  double ink = 0;
+  guint cell = 1;
+
+  arcs = ta_arc_model_get_arcs (model, &n_arcs);
+  n_rows = ta_arc_model_get_n_rows (model);
+  self->n_rows = n_rows;
+
+  if (n_rows > self->row_y_len)
+    {
+      g_free (self->row_y);
+      g_free (self->row_cell);
+      self->row_y = g_new (float, n_rows);
+      self->row_cell = g_new (guint32, n_rows);
+      self->row_y_len = n_rows;
+    }
+  for (guint r = 0; r < n_rows; r++)
+    self->row_y[r] = (float) ta_view_geom_y_of_row (geom, r);
+
+  max_count = ta_arc_model_get_max_count (model);
+  begin = first_arc_at (arcs, n_arcs, floor (geom->t0));
+  end = first_arc_at (arcs, n_arcs, ceil (geom->t1) + 1);
+
+  /* merge at 1 px; while the result needs more ink than allowed, double
+   * the cell and merge again */
+  for (cell = 1; ; cell *= 2)
+    {
+      ink = aggregate_pass (self, arcs, begin, end, geom, mode, hidden, cell);
+      if (max_ink <= 0 || ink <= max_ink || cell >= 64)
+        break;
+    }
+  self->cell = cell;
 
   for (guint i = 0; i < self->out->len; i++)
     {
@@ -925,13 +999,11 @@ ta_arc_hit_test (TaArcModel       *model,
 {
   const TaArc *arcs;
   guint n_arcs, begin, end;
-  guint64 max_count = 1;
+  guint64 max_count = ta_arc_model_get_max_count (model);
   double best = G_MAXDOUBLE;
   gint best_arc = -1;
 
   arcs = ta_arc_model_get_arcs (model, &n_arcs);
-  for (guint i = 0; i < n_arcs; i++)
-    max_count = MAX (max_count, arcs[i].count);
   begin = first_arc_at (arcs, n_arcs, floor (geom->t0));
   end = first_arc_at (arcs, n_arcs, ceil (geom->t1) + 1);
 

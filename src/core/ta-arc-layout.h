@@ -147,8 +147,17 @@ double   ta_view_geom_row_at_y    (const TaViewGeom *geom,
 double   ta_arc_width_for_count   (guint64           count,
                                    guint64           max_count);
 
-/* Draw list: visible arcs, merged when they land on the same pixels
- * (same x pixel, same start and end row pixel, same label). */
+/* Draw list: visible arcs, merged when they land on the same pixels (same
+ * x pixel, same source and destination row pixel, same label).
+ *
+ * Arcs are stored by minute and the lens is monotonic, so arcs sharing an x
+ * pixel are contiguous: merging uses a small table per x column that stays
+ * in L1 cache, one pass, no allocation in steady state.
+ *
+ * When the visible arcs would need more than `max_ink` pixels of stroke
+ * (Σ π·r), the cell grows from 1 px to 2, 4, … px in x and in both row
+ * ends, until the estimate fits: zoomed out, arcs that nearly coincide are
+ * drawn once, as wide as their summed count. 0 means no limit. */
 typedef struct
 {
   float   x;
@@ -156,7 +165,7 @@ typedef struct
   float   y2;       /* destination row */
   float   width;
   guint32 label;
-  guint32 arc;      /* a representative arc */
+  guint32 arc;      /* a representative arc (the largest merged) */
   guint64 count;
 } TaDrawArc;
 
@@ -165,14 +174,19 @@ typedef struct _TaArcAggregator TaArcAggregator;
 TaArcAggregator  *ta_arc_aggregator_new      (void);
 void              ta_arc_aggregator_free     (TaArcAggregator *self);
 /* hidden: n_labels booleans (may be NULL). The returned array is owned by
- * the aggregator and valid until the next call; buffers are reused so a
- * steady-state frame allocates nothing. */
+ * the aggregator and valid until the next call. */
 const TaDrawArc  *ta_arc_aggregate           (TaArcAggregator  *self,
                                               TaArcModel       *model,
                                               const TaViewGeom *geom,
                                               TaLabelMode       mode,
                                               const gboolean   *hidden,
+                                              double            max_ink,
                                               guint            *n_out);
+/* Cell size (px) used by the last ta_arc_aggregate() and visible arcs seen */
+guint             ta_arc_aggregator_get_cell (TaArcAggregator  *self);
+guint             ta_arc_aggregator_get_n_visible (TaArcAggregator *self);
+/* Largest arc count of the model (for widths) */
+guint64           ta_arc_model_get_max_count (TaArcModel       *model);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TaArcAggregator, ta_arc_aggregator_free)
 
