@@ -171,7 +171,8 @@ update_settings_ui (TaSelectionSidebar *self)
     }
   else if (self->fallback_ip_map != NULL)
     {
-      g_autofree char *text = g_strdup_printf (_("%s (the attack files’ map)"), self->fallback_ip_map);
+      g_autofree char *base = g_path_get_basename (self->fallback_ip_map);
+      g_autofree char *text = g_strdup_printf (_("%s (the attack files’ map)"), base);
       gtk_label_set_label (self->ip_map_label, text);
     }
   else
@@ -566,7 +567,8 @@ ta_selection_sidebar_finalize (GObject *object)
 /* $TA_DEBUG_SELECTION (see ta_debug_selection_parse()): a selection for
  * screenshots and debugging, names looked up in its IP map */
 static void
-apply_debug_selection (TaSelectionSidebar *self)
+apply_debug_selection_full (TaSelectionSidebar *self,
+                            gboolean            last)
 {
   g_autoptr(TaIpMap) map = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
@@ -597,8 +599,28 @@ apply_debug_selection (TaSelectionSidebar *self)
                     (const char * const *) d->attack_types,
                     d->packets, 0);
 
-  ta_debug_selection_clear (d);
-  g_clear_pointer (&self->debug, g_free);
+  if (last)
+    {
+      ta_debug_selection_clear (d);
+      g_clear_pointer (&self->debug, g_free);
+    }
+}
+
+/* applied at once, and again (for the last time) after the attack files
+ * are loaded, since loading them clears the view's selection */
+static void
+apply_debug_selection (TaSelectionSidebar *self)
+{
+  apply_debug_selection_full (self, FALSE);
+}
+
+static gboolean
+apply_debug_selection_idle (gpointer data)
+{
+  g_autoptr(TaSelectionSidebar) self = data;
+
+  apply_debug_selection_full (self, TRUE);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -792,6 +814,8 @@ ta_selection_sidebar_set_attack_files (TaSelectionSidebar *self,
   g_strfreev (self->attack_files);
   self->attack_files = g_strdupv ((char **) files);
   rebuild_command (self);
+  if (self->debug != NULL)
+    g_idle_add (apply_debug_selection_idle, g_object_ref (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ATTACK_FILES]);
 }
 
