@@ -36,6 +36,8 @@ struct _TaSelectionSidebar
   GtkScrolledWindow  *ip_scroller;
   GtkListBox         *ip_list;
   GtkButton          *clear_button;
+  GtkLabel           *command_hint;
+  GtkFrame           *command_frame;
   GtkTextView        *command_view;
   GtkButton          *copy_button;
   GtkButton          *extract_button;
@@ -389,7 +391,11 @@ rebuild_command (TaSelectionSidebar *self)
         }
     }
 
-  set_command_text (self, line != NULL ? line : self->problem);
+  /* the command, or why there is none */
+  set_command_text (self, line != NULL ? line : "");
+  gtk_label_set_label (self->command_hint, self->problem != NULL ? self->problem : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->command_hint), line == NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->command_frame), line != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->copy_button), line != NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->extract_button), self->spec != NULL);
 
@@ -718,6 +724,8 @@ ta_selection_sidebar_class_init (TaSelectionSidebarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TaSelectionSidebar, ip_scroller);
   gtk_widget_class_bind_template_child (widget_class, TaSelectionSidebar, ip_list);
   gtk_widget_class_bind_template_child (widget_class, TaSelectionSidebar, clear_button);
+  gtk_widget_class_bind_template_child (widget_class, TaSelectionSidebar, command_hint);
+  gtk_widget_class_bind_template_child (widget_class, TaSelectionSidebar, command_frame);
   gtk_widget_class_bind_template_child (widget_class, TaSelectionSidebar, command_view);
   gtk_widget_class_bind_template_child (widget_class, TaSelectionSidebar, copy_button);
   gtk_widget_class_bind_template_child (widget_class, TaSelectionSidebar, extract_button);
