@@ -49,6 +49,17 @@ format_duration (double s)
   return g_strdup_printf ("%u:%02u", (guint) (t / 60), (guint) (t % 60));
 }
 
+/* 1234 → "1234", 45678 → "45.7 k", 1527034 → "1.5 M" */
+static char *
+format_count (double n)
+{
+  if (n >= 1e6)
+    return g_strdup_printf ("%.1f M", n / 1e6);
+  if (n >= 1e4)
+    return g_strdup_printf ("%.1f k", n / 1e3);
+  return g_strdup_printf ("%.0f", n);
+}
+
 static void
 update_queued (TaExtractionRunner *self)
 {
@@ -107,6 +118,8 @@ progress_cb (TaJobQueue          *queue,
              TaExtractionRunner  *self)
 {
   g_autofree char *eta = format_duration (p->eta_s);
+  g_autofree char *rows = NULL;
+  g_autofree char *rate = NULL;
   g_autofree char *text = NULL;
 
   if (p->fraction >= 0)
@@ -114,9 +127,10 @@ progress_cb (TaJobQueue          *queue,
   else
     gtk_progress_bar_pulse (self->progress_bar);
 
-  text = g_strdup_printf (_("%llu rows · %.0f rows/s · %llu kept · ETA %s"),
-                          (unsigned long long) p->sample.rows, p->rows_per_s,
-                          (unsigned long long) p->sample.packets_kept, eta);
+  rows = format_count ((double) p->sample.rows);
+  rate = format_count (p->rows_per_s);
+  /* translators: "1.5 M rows · 1.2 M/s · ETA 0:02" */
+  text = g_strdup_printf (_("%s rows · %s/s · ETA %s"), rows, rate, eta);
   gtk_progress_bar_set_text (self->progress_bar, text);
 }
 
