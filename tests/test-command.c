@@ -566,10 +566,12 @@ test_probe_span (void)
       {
         g_autofree char *p = g_build_filename (pdir, name, NULL);
 
-        if (!g_str_has_suffix (name, ".pcap") && !g_str_has_suffix (name, ".pcap.gz"))
+        if (!g_str_has_suffix (name, ".pcap") && !g_str_has_suffix (name, ".pcap.gz") &&
+            !g_str_has_suffix (name, ".pcapng") && !g_str_has_suffix (name, ".pcapng.gz"))
           continue;
         g_assert_true (ta_data_file_probe_span (p, &span, &error));
         g_assert_no_error (error);
+        g_test_message ("%s: first %lld us", name, (long long) span.first_us);
         g_assert_true (span.has_first);
         /* a plausible capture time: after 1990 */
         g_assert_cmpint (span.first_us, >, G_GINT64_CONSTANT (631152000) * G_USEC_PER_SEC);

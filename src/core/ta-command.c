@@ -604,6 +604,96 @@ probe_pcap_first (const guint8 *buf,
   span->has_first = TRUE;
 }
 
+/* pcapng: the first Enhanced (or obsolete) Packet Block in the window, in
+ * the resolution of its interface (if_tsresol; default µs) */
+static void
+probe_pcapng_first (const guint8 *buf,
+                    gsize         avail,
+                    TaFileSpan   *span)
+{
+  guint8 tsresol[64];
+  guint n_if = 0;
+  gboolean swap = FALSE;
+  gsize off = 0;
+
+  while (off + 12 <= avail)
+    {
+      guint32 type, len;
+      const guint8 *body;
+      gsize body_len;
+
+      memcpy (&type, buf + off, 4);
+      if (type == 0x0a0d0d0a)
+        {
+          guint32 bom;
+
+          memcpy (&bom, buf + off + 8, 4);
+          if (bom == 0x1a2b3c4d)
+            swap = FALSE;
+          else if (bom == 0x4d3c2b1a)
+            swap = TRUE;
+          else
+            return;
+          n_if = 0;   /* a new section restarts interface numbering */
+        }
+      else if (swap)
+        type = GUINT32_SWAP_LE_BE (type);
+
+      len = rd32 (buf + off + 4, swap);
+      if (len < 12 || len % 4 != 0 || off + len > avail)
+        return;
+      body = buf + off + 8;
+      body_len = len - 12;
+
+      if (type == 1 && body_len >= 8)             /* Interface Description */
+        {
+          guint8 res = 6;
+          gsize o = 8;
+
+          while (o + 4 <= body_len)
+            {
+              guint16 code, olen;
+
+              memcpy (&code, body + o, 2);
+              memcpy (&olen, body + o + 2, 2);
+              if (swap)
+                code = GUINT16_SWAP_LE_BE (code), olen = GUINT16_SWAP_LE_BE (olen);
+              if (code == 0)
+                break;
+              if (code == 9 && olen >= 1 && o + 5 <= body_len)
+                res = body[o + 4];
+              o += 4 + ((olen + 3u) & ~3u);
+            }
+          if (n_if < G_N_ELEMENTS (tsresol))
+            tsresol[n_if] = res;
+          n_if++;
+        }
+      else if ((type == 6 && body_len >= 12) || (type == 2 && body_len >= 12))
+        {
+          guint32 iface = type == 6 ? rd32 (body, swap)
+                                    : (swap ? GUINT16_SWAP_LE_BE (*(const guint16 *) body)
+                                            : *(const guint16 *) body);
+          guint64 ts = ((guint64) rd32 (body + 4, swap) << 32) | rd32 (body + 8, swap);
+          guint8 res = iface < MIN (n_if, G_N_ELEMENTS (tsresol)) ? tsresol[iface] : 6;
+          double us;
+
+          if (res & 0x80)
+            us = (double) ts * 1e6 / ldexp (1.0, res & 0x7f);
+          else if (res <= 6)
+            us = (double) ts * pow (10, 6 - res);
+          else
+            us = (double) ts / pow (10, res - 6);
+          if (us < 9.2e18)
+            {
+              span->first_us = (gint64) us;
+              span->has_first = TRUE;
+            }
+          return;
+        }
+      off += len;
+    }
+}
+
 /* The last complete line of a plain file, from one read of its tail */
 static void
 probe_csv_last (const char *path,
@@ -679,7 +769,10 @@ ta_data_file_probe_span (const char *path,
     return TRUE;   /* unreadable or empty: nothing known */
 
   if (memcmp (buf, "\x0a\x0d\x0d\x0a", 4) == 0)
-    return TRUE;   /* pcapng: span not probed (see ta-command.h) */
+    {
+      probe_pcapng_first (buf, avail, span);
+      return TRUE;
+    }
   probe_pcap_first (buf, avail, span);
   if (span->has_first)
     return TRUE;

@@ -115,7 +115,8 @@ typedef struct
 } TaFileSpan;
 
 /* Reads the first row/record (any file, also gzip) and, for a plain CSV,
- * the last complete line (one read of the file's last 64 KiB). Fails only
+ * the last complete line (one read of the file's last 64 KiB); for pcapng
+ * the first packet block within the first 64 KiB. Fails only
  * when the file cannot be opened; a span it cannot tell is left unset. */
 gboolean       ta_data_file_probe_span         (const char          *path,
                                                 TaFileSpan          *span,
