@@ -122,6 +122,40 @@ test_wrong_mapping (void)
 }
 
 static void
+test_apply_groups (void)
+{
+  g_autofree char *csv = shared_path ("90min_day1_attacks.csv");
+  g_autofree char *right = shared_path ("event_type_mapping_90min_day1.json");
+  g_autofree char *sibling = NULL;
+  g_autofree char *gpath = NULL;
+  g_autoptr(TaAttackData) data = ta_attack_data_new ();
+  g_autoptr(TaAttackData) grouped = ta_attack_data_new ();
+  g_autoptr(TaLabelMap) types = NULL;
+  g_autoptr(TaLabelMap) groups = NULL;
+  GArray *totals;
+
+  if (!have_shared ())
+    return;
+  sibling = ta_attack_find_grouped_sibling (csv);
+  g_assert_nonnull (sibling);
+  g_assert_true (g_str_has_suffix (sibling, "90min_day1_grouped_attacks.csv"));
+  g_assert_null (ta_attack_find_grouped_sibling (sibling));
+  gpath = ta_attack_find_group_mapping (csv);
+  g_assert_true (ta_attack_data_load_file (data, csv, NULL));
+  g_assert_true (ta_attack_data_load_file (grouped, sibling, NULL));
+  types = ta_label_map_load (right, NULL);
+  groups = ta_label_map_load (gpath, NULL);
+
+  g_assert_false (ta_attack_data_has_groups (data));
+  g_assert_cmpuint (ta_attack_data_apply_groups (data, grouped), ==, 1385);
+  g_assert_true (ta_attack_data_has_groups (data));
+  totals = ta_attack_data_label_totals (data, types, groups, TRUE);
+  g_assert_cmpstr (g_array_index (totals, TaLabelTotal, 0).label, ==, "ddos");
+  g_assert_cmpuint (g_array_index (totals, TaLabelTotal, 0).packets, ==, 790668 + 53100);
+  ta_label_totals_free (totals);
+}
+
+static void
 expect_error (const char *text,
               const char *where)
 {
@@ -253,6 +287,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/attack-data/real-totals", test_real_totals);
   g_test_add_func ("/core/attack-data/wrong-mapping", test_wrong_mapping);
+  g_test_add_func ("/core/attack-data/apply-groups", test_apply_groups);
   g_test_add_func ("/core/attack-data/malformed", test_malformed);
   g_test_add_func ("/core/attack-data/ok-variants", test_ok_variants);
   g_test_add_func ("/core/attack-data/mappings-colors", test_mappings_and_colors);

@@ -33,7 +33,7 @@ ta_render_state_init (TaRenderState *state)
   state->accent = (TaRgba) { 0.21, 0.52, 0.89, 1 };
   state->font_family = "Sans";
   state->aggregator = ta_arc_aggregator_new ();
-  state->max_ink = 1.5e6;
+  state->max_ink = 0.6e6;
 }
 
 void
@@ -42,6 +42,7 @@ ta_render_state_clear (TaRenderState *state)
   g_clear_pointer (&state->aggregator, ta_arc_aggregator_free);
   g_clear_pointer (&state->order, g_free);
   g_clear_pointer (&state->layer, cairo_surface_destroy);
+  g_clear_pointer (&state->tiles, free);
   state->order_len = 0;
 }
 
@@ -134,8 +135,8 @@ arc_path (cairo_t *cr,
 
 typedef struct
 {
-  guint32 *data;
-  int      stride;   /* in pixels */
+  guint32 *data;     /* 4×4-pixel tiles, one 64-byte cache line each */
+  int      tiles_w;  /* tiles per tile row */
   int      width;
   int      height;
   guint32  r, g, b, a;  /* colour 0..255, alpha 0..255 */
@@ -158,7 +159,9 @@ blend (Raster *ras,
   if (a > 255)
     a = 255;
   inv = 255 - a;
-  p = ras->data + (gsize) y * ras->stride + x;
+  /* tiled: a vertical or horizontal run of 4 pixels stays in one cache
+   * line, where a linear layout touches a new line (and page) per row */
+  p = ras->data + ((gsize) (y >> 2) * ras->tiles_w + (x >> 2)) * 16 + ((y & 3) << 2) + (x & 3);
   d = *p;
   /* two channels per multiply: premultiplied source over destination */
   rb = ((ras->r << 16) | ras->b) * a + (d & 0x00ff00ff) * inv;
@@ -274,32 +277,22 @@ raster_arc (Raster *ras,
   raster_half_circle (ras, x, (y1 + y2) / 2, r, y1 < y2 ? +1 : -1, w);
 }
 
-static const cairo_user_data_key_t layer_key;
-
-/* The rasteriser walks down columns: with 4 KiB pages nearly every blend
- * of a tall arc is a TLB miss, so ask for huge pages where the kernel
- * offers them (transparent huge pages in madvise mode). */
-static cairo_surface_t *
-create_layer (int width,
-              int height)
+/* The tile buffer is walked down columns by tall arcs: ask for huge pages
+ * where the kernel offers them (transparent huge pages in madvise mode). */
+static guint32 *
+alloc_tiles (gsize  size,
+             gsize *out_size)
 {
-  int stride = cairo_format_stride_for_width (CAIRO_FORMAT_ARGB32, width);
-  gsize size = (gsize) stride * height;
-  cairo_surface_t *surface;
   void *mem = NULL;
 
-#ifdef MADV_HUGEPAGE
   size = (size + (2u << 20) - 1) & ~(gsize) ((2u << 20) - 1);
   if (posix_memalign (&mem, 2u << 20, size) != 0)
-    mem = NULL;
-  else
-    madvise (mem, size, MADV_HUGEPAGE);
+    g_error ("out of memory");
+#ifdef MADV_HUGEPAGE
+  madvise (mem, size, MADV_HUGEPAGE);
 #endif
-  if (mem == NULL)
-    return cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  surface = cairo_image_surface_create_for_data (mem, CAIRO_FORMAT_ARGB32, width, height, stride);
-  cairo_surface_set_user_data (surface, &layer_key, mem, free);
-  return surface;
+  *out_size = size;
+  return mem;
 }
 
 static void
@@ -347,7 +340,7 @@ draw_arcs (TaRenderState *state,
   guint n_keys = n_labels * N_WIDTH_BUCKETS;
   g_autofree guint *bucket_start = NULL;
   Raster ras;
-  int lw, lh;
+  int lw, lh, ox, oy;
 
   draw = ta_arc_aggregate (state->aggregator, state->model, &state->geom,
                            state->mode, state->hidden,
@@ -357,11 +350,10 @@ draw_arcs (TaRenderState *state,
 
   /* counting sort by (label, width): one colour at a time, and the small
    * labels drawn last so rare types are not buried under the big ones */
-  bucket_start = g_new0 (guint, n_keys + 1);
-  sort_draw_list (state, draw, n_draw, n_keys, bucket_start);
-
   if (state->vector)
     {
+      bucket_start = g_new0 (guint, n_keys + 1);
+      sort_draw_list (state, draw, n_draw, n_keys, bucket_start);
       cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
       for (gint label = (gint) n_labels - 1; label >= 0; label--)
         {
@@ -387,40 +379,65 @@ draw_arcs (TaRenderState *state,
       return;
     }
 
-  lw = (int) ceil (width);
-  lh = (int) ceil (height);
+  /* the layer covers the plot (arcs are clipped to it anyway) */
+  ox = (int) floor (state->geom.x);
+  oy = (int) floor (state->geom.y) - 4;
+  lw = MAX (1, (int) ceil (width) - ox);
+  lh = MAX (1, (int) ceil (state->geom.height) + 8);
   if (state->layer == NULL ||
       cairo_image_surface_get_width (state->layer) != lw ||
       cairo_image_surface_get_height (state->layer) != lh)
     {
       g_clear_pointer (&state->layer, cairo_surface_destroy);
-      state->layer = create_layer (lw, lh);
+      g_clear_pointer (&state->tiles, free);
+      state->layer = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, lw, lh);
+      state->tiles = alloc_tiles ((gsize) ((lw + 3) / 4) * ((lh + 3) / 4) * 16 * 4, &state->tiles_size);
     }
-  cairo_surface_flush (state->layer);
-  ras.data = (guint32 *) (gpointer) cairo_image_surface_get_data (state->layer);
-  ras.stride = cairo_image_surface_get_stride (state->layer) / 4;
+  ras.data = state->tiles;
+  ras.tiles_w = (lw + 3) / 4;
   ras.width = lw;
   ras.height = lh;
-  memset (ras.data, 0, (gsize) ras.stride * 4 * lh);
+  memset (ras.data, 0, state->tiles_size);
 
-  for (gint label = (gint) n_labels - 1; label >= 0; label--)
+  /* In x order (the draw list comes sorted by minute): consecutive arcs
+   * touch neighbouring columns, so the tile buffer is swept once instead of
+   * once per colour. */
+  ras.a = (guint32) CLAMP (alpha * 255 + 0.5, 0, 255);
+  for (guint j = 0; j < n_draw; j++)
     {
-      const TaArcLabel *l = ta_arc_model_get_label (state->model, state->mode, label);
+      const TaDrawArc *d = &draw[j];
+      guint32 color = ta_arc_model_get_label (state->model, state->mode, d->label)->color;
 
-      ras.r = (l->color >> 16) & 0xff;
-      ras.g = (l->color >> 8) & 0xff;
-      ras.b = l->color & 0xff;
-      ras.a = (guint32) CLAMP (alpha * 255 + 0.5, 0, 255);
-      for (guint k = label * N_WIDTH_BUCKETS; k < (label + 1) * N_WIDTH_BUCKETS; k++)
-        for (guint j = bucket_start[k]; j < bucket_start[k + 1]; j++)
-          {
-            const TaDrawArc *d = &draw[state->order[j]];
-
-            raster_arc (&ras, d->x, d->y1, d->y2, d->width);
-          }
+      ras.r = (color >> 16) & 0xff;
+      ras.g = (color >> 8) & 0xff;
+      ras.b = color & 0xff;
+      raster_arc (&ras, d->x - ox, d->y1 - oy, d->y2 - oy, d->width);
     }
+
+  /* untile into the cairo layer */
+  cairo_surface_flush (state->layer);
+  {
+    guchar *dst = cairo_image_surface_get_data (state->layer);
+    int stride = cairo_image_surface_get_stride (state->layer);
+
+    for (int y = 0; y < lh; y++)
+      {
+        guint32 *row = (guint32 *) (gpointer) (dst + (gsize) y * stride);
+        const guint32 *src = ras.data + (gsize) (y >> 2) * ras.tiles_w * 16 + ((y & 3) << 2);
+
+        for (int tx = 0; tx < ras.tiles_w; tx++)
+          {
+            int x = tx * 4;
+
+            if (x + 4 <= lw)
+              memcpy (row + x, src + tx * 16, 16);
+            else
+              memcpy (row + x, src + tx * 16, (lw - x) * 4);
+          }
+      }
+  }
   cairo_surface_mark_dirty (state->layer);
-  cairo_set_source_surface (cr, state->layer, 0, 0);
+  cairo_set_source_surface (cr, state->layer, ox, oy);
   cairo_paint (cr);
 }
 

@@ -74,6 +74,8 @@ typedef struct
   guint32         *order;
   guint            order_len;
   cairo_surface_t *layer;
+  guint32         *tiles;
+  gsize            tiles_size;
 } TaRenderState;
 
 void     ta_render_state_init      (TaRenderState *state);

@@ -298,14 +298,12 @@ update_status (TaWindow *self)
       gtk_label_set_text (self->status_label, "");
       return;
     }
-  g_string_append (s, self->summary ? self->summary : "");
   if (!ta_selection_get_empty (sel))
     {
       guint n_ids = 0;
       g_autofree char *packets = format_count (ta_selection_get_packet_count (sel));
 
       ta_selection_get_ip_ids (sel, &n_ids);
-      g_string_append (s, "  ·  ");
       g_string_append_printf (s, _("Selected: %u IPs, %u arcs, %s packets"),
                               n_ids, ta_selection_get_arc_count (sel), packets);
       if (ta_selection_get_time_start_minute (sel) >= 0)
@@ -315,9 +313,9 @@ update_status (TaWindow *self)
 
           g_string_append_printf (s, _(", %s–%s UTC"), a, b);
         }
+      g_string_append (s, _(" (Esc clears)  ·  "));
     }
-  else
-    g_string_append (s, _("  ·  Click or drag to select, Ctrl+scroll to zoom, Shift+L for the lens"));
+  g_string_append (s, self->summary ? self->summary : "");
   gtk_label_set_text (self->status_label, s->str);
 }
 
@@ -409,6 +407,16 @@ load_paths (TaWindow  *self,
       return FALSE;
 
   first = g_ptr_array_index (self->paths, 0);
+  if (!ta_attack_data_has_groups (data))
+    {
+      /* group mode needs groups: learn code → group from the grouped file
+       * made alongside, when there is one */
+      g_autofree char *sibling = ta_attack_find_grouped_sibling (first);
+      g_autoptr(TaAttackData) grouped = ta_attack_data_new ();
+
+      if (sibling && ta_attack_data_load_file (grouped, sibling, NULL))
+        ta_attack_data_apply_groups (data, grouped);
+    }
   mapping = pick (self->mapping_path, ta_attack_find_event_mapping (first));
   group_path = ta_attack_find_group_mapping (first);
   ip_path = pick (self->ip_map_path, ta_attack_find_ip_map (first));

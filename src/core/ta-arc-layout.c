@@ -254,6 +254,46 @@ ta_arc_order_rows (guint            n_nodes,
           for (guint i = 0; i < n; i++)
             it[i].key = items[begin].key;
         }
+
+      /* then adjacent swaps on the best order while they shorten the arcs
+       * (barycentres alone can stall on chains) */
+      for (guint i = 0; i < n; i++)
+        pos[best[begin + i]] = i;
+      for (guint pass = 0; sweeps > 0 && pass < 4 * sweeps; pass++)
+        {
+          gboolean improved = FALSE;
+
+          for (guint i = 0; i + 1 < n; i++)
+            {
+              guint32 u = best[begin + i], v = best[begin + i + 1];
+              double before, after;
+
+              before = 0;
+              after = 0;
+              for (guint k = csr.start[u]; k < csr.start[u + 1]; k++)
+                if (csr.nbr[k] != v)
+                  {
+                    before += csr.w[k] * fabs (pos[u] - pos[csr.nbr[k]]);
+                    after += csr.w[k] * fabs (pos[u] + 1 - pos[csr.nbr[k]]);
+                  }
+              for (guint k = csr.start[v]; k < csr.start[v + 1]; k++)
+                if (csr.nbr[k] != u)
+                  {
+                    before += csr.w[k] * fabs (pos[v] - pos[csr.nbr[k]]);
+                    after += csr.w[k] * fabs (pos[v] - 1 - pos[csr.nbr[k]]);
+                  }
+              if (after < before - 1e-9)
+                {
+                  best[begin + i] = v;
+                  best[begin + i + 1] = u;
+                  pos[v] = i;
+                  pos[u] = i + 1;
+                  improved = TRUE;
+                }
+            }
+          if (!improved)
+            break;
+        }
     }
 
   memcpy (order, best, n_nodes * sizeof (guint32));

@@ -770,6 +770,85 @@ ta_attack_find_ground_truth (const char *attack_csv)
   return sibling_if_exists (attack_csv, "ground_truth.csv");
 }
 
+char *
+ta_attack_find_grouped_sibling (const char *attack_csv)
+{
+  g_autofree char *base = g_path_get_basename (attack_csv);
+  g_autofree char *name = NULL;
+
+  if (!g_str_has_suffix (base, "_attacks.csv") || g_str_has_suffix (base, "_grouped_attacks.csv"))
+    return NULL;
+  name = g_strdup_printf ("%.*s_grouped_attacks.csv", (int) (strlen (base) - strlen ("_attacks.csv")), base);
+  return sibling_if_exists (attack_csv, name);
+}
+
+guint
+ta_attack_data_apply_groups (TaAttackData *self,
+                             TaAttackData *grouped)
+{
+  g_autoptr(GHashTable) votes = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GHashTable) best = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, NULL);
+  GHashTableIter iter;
+  gpointer key, value;
+  guint applied = 0;
+  gboolean all = TRUE;
+
+  g_return_val_if_fail (self != NULL && grouped != NULL, 0);
+
+  /* (code, group) -> rows */
+  for (guint i = 0; i < grouped->records->len; i++)
+    {
+      const TaAttackRecord *r = &g_array_index (grouped->records, TaAttackRecord, i);
+      gint64 k = ((gint64) r->attack << 32) | (guint32) r->group;
+      gpointer v;
+
+      if (r->group == TA_ATTACK_NO_GROUP)
+        continue;
+      v = g_hash_table_lookup (votes, &k);
+      g_hash_table_replace (votes, g_memdup2 (&k, sizeof k), GUINT_TO_POINTER (GPOINTER_TO_UINT (v) + 1));
+    }
+  /* code -> group with the most rows (ties: smaller group code) */
+  g_hash_table_iter_init (&iter, votes);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      gint64 k = *(gint64 *) key;
+      gint32 code = (gint32) (k >> 32);
+      gint32 group = (gint32) (guint32) (k & 0xffffffff);
+      guint n = GPOINTER_TO_UINT (value);
+      gpointer cur = g_hash_table_lookup (best, GINT_TO_POINTER (code));
+      gint64 cur_k;
+      guint cur_n;
+
+      if (cur != NULL)
+        {
+          cur_k = ((gint64) code << 32) | (guint32) (GPOINTER_TO_INT (cur) - 1);
+          cur_n = GPOINTER_TO_UINT (g_hash_table_lookup (votes, &cur_k));
+          if (cur_n > n || (cur_n == n && GPOINTER_TO_INT (cur) - 1 < group))
+            continue;
+        }
+      g_hash_table_replace (best, GINT_TO_POINTER (code), GINT_TO_POINTER (group + 1));
+    }
+
+  for (guint i = 0; i < self->records->len; i++)
+    {
+      TaAttackRecord *r = &g_array_index (self->records, TaAttackRecord, i);
+      gpointer g;
+
+      if (r->group != TA_ATTACK_NO_GROUP)
+        continue;
+      if ((g = g_hash_table_lookup (best, GINT_TO_POINTER (r->attack))) != NULL)
+        {
+          r->group = GPOINTER_TO_INT (g) - 1;
+          applied++;
+        }
+      else
+        all = FALSE;
+    }
+  if (all && self->files->len > 0)
+    self->all_grouped = TRUE;
+  return applied;
+}
+
 /* Mapping check */
 
 typedef enum

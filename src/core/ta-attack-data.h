@@ -103,6 +103,14 @@ char        *ta_attack_find_colors        (const char *attack_csv,
                                            gboolean    groups);
 char        *ta_attack_find_ground_truth  (const char *attack_csv);
 
+/* `PREFIX_grouped_attacks.csv` next to `PREFIX_attacks.csv`, or NULL */
+char        *ta_attack_find_grouped_sibling (const char *attack_csv);
+/* Records without a group take the group their event code carries in
+ * `grouped` (the most frequent one, by rows). Returns the number of records
+ * that got a group; has_groups() becomes TRUE when none is left without. */
+guint        ta_attack_data_apply_groups  (TaAttackData  *self,
+                                           TaAttackData  *grouped);
+
 /* Check a grouped file's codes against a mapping. With the mapping the file
  * was made with, every event label lies in the group its rows carry; a label
  * whose name says which group it belongs to (…ddos…, spam…, c2…,

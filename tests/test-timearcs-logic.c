@@ -1,0 +1,339 @@
+/* test-timearcs-logic.c — lens maths, hit testing, brushing, row ordering
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "ta-arc-layout.h"
+#include "ta-attack-data.h"
+#include "ta-lens.h"
+
+typedef double (*LensFn) (const TaLens *, double);
+
+static void
+check_lens (LensFn apply,
+            LensFn invert,
+            double radius)
+{
+  const double mags[] = { 1.0, 2.0, 5.0, 20.0, 200.0 };
+  const double foci[] = { 0.0, 0.01, 0.3, 0.5, 0.77, 0.999, 1.0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (mags); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (foci); j++)
+      {
+        TaLens lens = { foci[j], mags[i], radius };
+        double prev = -1;
+        const guint n = 20000;
+
+        g_assert_cmpfloat (fabs (apply (&lens, 0)), <, 1e-9);
+        g_assert_cmpfloat (fabs (apply (&lens, 1) - 1), <, 1e-9);
+        for (guint k = 0; k <= n; k++)
+          {
+            double t = (double) k / n;
+            double u = apply (&lens, t);
+
+            /* monotonic */
+            g_assert_cmpfloat (u, >=, prev);
+            /* continuous: a step of 1/n moves at most m/n (plus slack) */
+            if (k > 0)
+              g_assert_cmpfloat (u - prev, <=, MAX (mags[i], 1.0) * 2.5 / n + 1e-9);
+            /* identity when off */
+            if (mags[i] <= 1.0)
+              g_assert_cmpfloat (fabs (u - t), <, 1e-12);
+            /* inverse */
+            g_assert_cmpfloat (fabs (invert (&lens, u) - t), <, 1e-6);
+            prev = u;
+          }
+      }
+}
+
+static void
+test_lens_band (void)
+{
+  TaLens lens = { 0.5, 5.0, TA_LENS_TIME_RADIUS };
+  double f;
+
+  check_lens (ta_lens_band_apply, ta_lens_band_invert, TA_LENS_TIME_RADIUS);
+
+  /* the band is stretched ×m relative to the rest */
+  {
+    double inside = ta_lens_band_apply (&lens, 0.51) - ta_lens_band_apply (&lens, 0.50);
+    double outside = ta_lens_band_apply (&lens, 0.11) - ta_lens_band_apply (&lens, 0.10);
+
+    g_assert_cmpfloat (fabs (inside / outside - 5.0), <, 1e-9);
+  }
+  /* the focus that centres the band under an output position */
+  f = ta_lens_band_focus_for (&lens, 0.3);
+  lens.focus = f;
+  g_assert_cmpfloat (fabs (ta_lens_band_apply (&lens, f) - 0.3), <, 1e-6);
+  /* off: NULL lens and magnification 1 are the identity */
+  g_assert_cmpfloat (ta_lens_band_apply (NULL, 0.42), ==, 0.42);
+}
+
+static void
+test_lens_cosine (void)
+{
+  TaLens lens = { 0.4, 5.0, TA_LENS_ROW_RADIUS };
+
+  check_lens (ta_lens_cosine_apply, ta_lens_cosine_invert, TA_LENS_ROW_RADIUS);
+
+  /* the focus stays put and is magnified exactly ×m */
+  g_assert_cmpfloat (fabs (ta_lens_cosine_apply (&lens, 0.4) - 0.4), <, 1e-12);
+  g_assert_cmpfloat (fabs (ta_lens_cosine_density (&lens, 0.4) - 5.0), <, 1e-9);
+  {
+    double h = 1e-6;
+    double d = (ta_lens_cosine_apply (&lens, 0.4 + h) - ta_lens_cosine_apply (&lens, 0.4 - h)) / (2 * h);
+
+    g_assert_cmpfloat (fabs (d - 5.0), <, 1e-3);
+  }
+  /* far rows are compressed, never folded */
+  g_assert_cmpfloat (ta_lens_cosine_density (&lens, 0.95), <, 1.0);
+  g_assert_cmpfloat (ta_lens_cosine_density (&lens, 0.95), >=, TA_LENS_MIN_DENSITY - 1e-9);
+}
+
+/* A tiny data set: rows and arcs at known places */
+static TaArcModel *
+small_model (void)
+{
+  const char *csv =
+    "timestamp,src_ip,dst_ip,attack,count\n"
+    "100,1,2,0,10\n"     /* arc 0 */
+    "100,1,2,0,5\n"      /* merged into arc 0 */
+    "105,3,1,1,7\n"
+    "110,2,3,0,1\n"
+    "119,4,5,1,100\n";
+  g_autoptr(TaAttackData) data = ta_attack_data_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ta_attack_data_load_data (data, "small.csv", csv, strlen (csv), &error));
+  return ta_arc_model_new (data, NULL, NULL, NULL, NULL, NULL);
+}
+
+static TaViewGeom
+geom_for (TaArcModel *model,
+          gboolean    lens)
+{
+  TaViewGeom g = { 0 };
+
+  g.x = 100;
+  g.y = 50;
+  g.width = 800;
+  g.height = 500;
+  g.t0 = 100;
+  g.t1 = 120;
+  g.n_rows = ta_arc_model_get_n_rows (model);
+  g.lens = lens;
+  g.time_lens = (TaLens) { 0.3, 5, TA_LENS_TIME_RADIUS };
+  g.row_lens = (TaLens) { 0.6, 5, TA_LENS_ROW_RADIUS };
+  return g;
+}
+
+static void
+test_model (void)
+{
+  g_autoptr(TaArcModel) model = small_model ();
+  const TaArc *arcs;
+  guint n;
+
+  arcs = ta_arc_model_get_arcs (model, &n);
+  g_assert_cmpuint (n, ==, 4);
+  g_assert_cmpuint (ta_arc_model_get_n_rows (model), ==, 5);
+  g_assert_cmpint (arcs[0].minute, ==, 100);
+  g_assert_cmpuint (arcs[0].count, ==, 15);
+  g_assert_cmpuint (arcs[0].n_records, ==, 2);
+  g_assert_cmpuint (ta_arc_model_get_max_count (model), ==, 100);
+  /* labels sorted by packets: code 1 (107) before code 0 (16) */
+  g_assert_cmpstr (ta_arc_model_get_label (model, TA_LABEL_MODE_TYPE, 0)->name, ==, "code 1");
+  g_assert_cmpuint (ta_arc_model_get_label (model, TA_LABEL_MODE_TYPE, 0)->packets, ==, 107);
+}
+
+static void
+test_hit_arc (void)
+{
+  g_autoptr(TaArcModel) model = small_model ();
+  const TaArc *arcs = ta_arc_model_get_arcs (model, NULL);
+
+  for (guint lens = 0; lens < 2; lens++)
+    {
+      TaViewGeom g = geom_for (model, lens);
+
+      for (guint i = 0; i < 4; i++)
+        {
+          double x = ta_view_geom_x_of_minute (&g, arcs[i].minute);
+          double y1 = ta_view_geom_y_of_row (&g, arcs[i].src_row);
+          double y2 = ta_view_geom_y_of_row (&g, arcs[i].dst_row);
+          double r = fabs (y2 - y1) / 2;
+          /* the arc's apex: clockwise from source to destination */
+          double ax = y1 < y2 ? x + r : x - r;
+          gboolean hidden[2] = { FALSE, FALSE };
+
+          g_assert_cmpint (ta_arc_hit_test (model, &g, TA_LABEL_MODE_TYPE, NULL, ax, (y1 + y2) / 2, 3), ==, i);
+          /* a point on the other side of the chord is not on the arc */
+          g_assert_cmpint (ta_arc_hit_test (model, &g, TA_LABEL_MODE_TYPE, NULL,
+                                            y1 < y2 ? x - r : x + r, (y1 + y2) / 2, 3), !=, (gint) i);
+          /* hidden labels cannot be hit */
+          hidden[arcs[i].label[TA_LABEL_MODE_TYPE]] = TRUE;
+          g_assert_cmpint (ta_arc_hit_test (model, &g, TA_LABEL_MODE_TYPE, hidden, ax, (y1 + y2) / 2, 3), !=, (gint) i);
+        }
+      /* empty space */
+      g_assert_cmpint (ta_arc_hit_test (model, &g, TA_LABEL_MODE_TYPE, NULL, 890, 60, 3), ==, -1);
+
+      /* rows: every row centre maps back to its row */
+      for (guint r = 0; r < g.n_rows; r++)
+        g_assert_cmpint (ta_row_hit_test (&g, ta_view_geom_y_of_row (&g, r)), ==, r);
+      /* minutes: x ↔ minute round-trips through the lens */
+      for (double m = 100; m <= 120; m += 0.5)
+        g_assert_cmpfloat (fabs (ta_view_geom_minute_at_x (&g, ta_view_geom_x_of_minute (&g, m)) - m), <, 1e-6);
+    }
+}
+
+static void
+test_brush (void)
+{
+  g_autoptr(TaArcModel) model = small_model ();
+  g_autoptr(TaArcSelection) sel = ta_arc_selection_new ();
+  g_autoptr(TaArcSelection) other = ta_arc_selection_new ();
+  const TaArc *arcs = ta_arc_model_get_arcs (model, NULL);
+  TaViewGeom g = geom_for (model, TRUE);
+  double x0 = ta_view_geom_x_of_minute (&g, 99.5);
+  double x1 = ta_view_geom_x_of_minute (&g, 105.5);
+  guint32 r_a = arcs[0].src_row, r_b = arcs[0].dst_row;
+  double y0 = ta_view_geom_y_of_row (&g, MIN (r_a, r_b)) - 1;
+  double y1 = ta_view_geom_y_of_row (&g, MAX (r_a, r_b)) + 1;
+
+  /* whole plot: everything */
+  ta_arc_select_brush (model, &g, TA_LABEL_MODE_TYPE, NULL, g.x, g.y, g.x + g.width, g.y + g.height, sel);
+  g_assert_cmpuint (sel->arcs->len, ==, 4);
+  g_assert_cmpuint (sel->rows->len, ==, 5);
+  g_assert_cmpuint (sel->packets, ==, 123);
+  g_assert_cmpint (sel->t_start, ==, 100);
+  g_assert_cmpint (sel->t_end, ==, 120);
+
+  /* minutes 100–105 over the rows of arc 0's ends */
+  ta_arc_select_brush (model, &g, TA_LABEL_MODE_TYPE, NULL, x0, y0, x1, y1, sel);
+  g_assert_cmpint (sel->t_start, ==, 100);
+  g_assert_cmpint (sel->t_end, ==, 105);
+  g_assert_cmpuint (sel->rows->len, >=, 2);
+  for (guint i = 0; i < sel->arcs->len; i++)
+    {
+      const TaArc *a = &arcs[g_array_index (sel->arcs, guint32, i)];
+
+      g_assert_cmpint (a->minute, >=, 100);
+      g_assert_cmpint (a->minute, <=, 105);
+    }
+  g_assert_cmpuint (g_array_index (sel->arcs, guint32, 0), ==, 0);
+
+  /* an arc, then Shift+row: union, time unbounded because a row has none */
+  ta_arc_select_arc (model, 3, sel);
+  g_assert_cmpuint (sel->packets, ==, 100);
+  g_assert_cmpint (sel->t_start, ==, 119);
+  ta_arc_select_row (model, TA_LABEL_MODE_TYPE, NULL, arcs[0].src_row, other);
+  ta_arc_selection_union (model, sel, other);
+  g_assert_cmpint (sel->t_start, ==, -1);
+  g_assert_cmpuint (sel->arcs->len, >=, 2);
+
+  /* two arcs: the time range is the hull */
+  ta_arc_select_arc (model, 0, sel);
+  ta_arc_select_arc (model, 2, other);
+  ta_arc_selection_union (model, sel, other);
+  g_assert_cmpint (sel->t_start, ==, 100);
+  g_assert_cmpint (sel->t_end, ==, 110);
+  g_assert_cmpuint (sel->packets, ==, 16);
+}
+
+static void
+test_row_order (void)
+{
+  /* two components, a chain whose first-activity order is scrambled */
+  const TaRowEdge edges[] = {
+    { 0, 5, 1 }, { 5, 2, 1 }, { 2, 7, 1 }, { 7, 1, 1 }, { 1, 6, 1 },
+    { 3, 4, 1 },
+  };
+  const gint64 first[] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+  const gint64 ids[] = { 10, 11, 12, 13, 14, 15, 16, 17 };
+  guint32 a[8], b[8], seed[8];
+  double cost_seed, cost;
+
+  ta_arc_order_rows (8, edges, G_N_ELEMENTS (edges), first, ids, 0, seed);
+  ta_arc_order_rows (8, edges, G_N_ELEMENTS (edges), first, ids, 16, a);
+  ta_arc_order_rows (8, edges, G_N_ELEMENTS (edges), first, ids, 16, b);
+  g_assert_cmpmem (a, sizeof a, b, sizeof b);
+
+  cost_seed = ta_arc_total_length (8, edges, G_N_ELEMENTS (edges), seed);
+  cost = ta_arc_total_length (8, edges, G_N_ELEMENTS (edges), a);
+  g_assert_cmpfloat (cost, <=, cost_seed);
+  /* the chain of 6 laid out in order has length 5, plus 1 for 3–4 */
+  g_assert_cmpfloat (cost, ==, 6);
+  /* the larger component comes first */
+  g_assert_true (a[0] != 3 && a[0] != 4);
+  g_assert_true ((a[6] == 3 && a[7] == 4) || (a[6] == 4 && a[7] == 3));
+}
+
+static void
+test_real_order (void)
+{
+  const char *dir = g_getenv ("TA_SHARED_DATA");
+  g_autofree char *csv = g_build_filename (dir ? dir : SHARED_DATA_DIR, "timearcs", "90min_day1_attacks.csv", NULL);
+  g_autoptr(TaAttackData) d1 = ta_attack_data_new ();
+  g_autoptr(TaAttackData) d2 = ta_attack_data_new ();
+  g_autoptr(TaArcModel) m1 = NULL;
+  g_autoptr(TaArcModel) m2 = NULL;
+  double seed_cost, final_cost;
+
+  if (!g_file_test (csv, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("shared data not found");
+      return;
+    }
+  g_assert_true (ta_attack_data_load_file (d1, csv, NULL));
+  g_assert_true (ta_attack_data_load_file (d2, csv, NULL));
+  m1 = ta_arc_model_new (d1, NULL, NULL, NULL, NULL, NULL);
+  m2 = ta_arc_model_new (d2, NULL, NULL, NULL, NULL, NULL);
+  g_assert_cmpuint (ta_arc_model_get_n_rows (m1), ==, ta_arc_model_get_n_rows (m2));
+  for (guint r = 0; r < ta_arc_model_get_n_rows (m1); r++)
+    g_assert_cmpint (ta_arc_model_get_row (m1, r)->id, ==, ta_arc_model_get_row (m2, r)->id);
+  ta_arc_model_get_order_cost (m1, &seed_cost, &final_cost);
+  g_test_message ("total arc length: first-activity order %.0f, ours %.0f", seed_cost, final_cost);
+  g_assert_cmpfloat (final_cost, <=, seed_cost);
+}
+
+static void
+test_aggregate (void)
+{
+  g_autoptr(TaArcModel) model = small_model ();
+  g_autoptr(TaArcAggregator) agg = ta_arc_aggregator_new ();
+  TaViewGeom g = geom_for (model, FALSE);
+  const TaDrawArc *d;
+  guint n = 0;
+  guint64 total = 0;
+
+  d = ta_arc_aggregate (agg, model, &g, TA_LABEL_MODE_TYPE, NULL, 0, &n);
+  g_assert_cmpuint (n, ==, 4);
+  /* squeeze everything into a few pixels: arcs merge, packets are kept */
+  g.width = 1;
+  g.height = 1;
+  d = ta_arc_aggregate (agg, model, &g, TA_LABEL_MODE_TYPE, NULL, 0, &n);
+  g_assert_cmpuint (n, ==, 2);
+  for (guint i = 0; i < n; i++)
+    total += d[i].count;
+  g_assert_cmpuint (total, ==, 123);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/core/lens/band", test_lens_band);
+  g_test_add_func ("/core/lens/cosine", test_lens_cosine);
+  g_test_add_func ("/core/arc-layout/model", test_model);
+  g_test_add_func ("/core/arc-layout/hit-arc", test_hit_arc);
+  g_test_add_func ("/core/arc-layout/brush", test_brush);
+  g_test_add_func ("/core/arc-layout/row-order", test_row_order);
+  g_test_add_func ("/core/arc-layout/row-order-real", test_real_order);
+  g_test_add_func ("/core/arc-layout/aggregate", test_aggregate);
+  return g_test_run ();
+}
