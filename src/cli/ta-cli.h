@@ -19,5 +19,6 @@ G_BEGIN_DECLS
 int ta_cli_extract_main (int argc, char **argv);
 int ta_cli_import_main  (int argc, char **argv);
 int ta_cli_attacks_main (int argc, char **argv);
+int ta_cli_check_main   (int argc, char **argv);
 
 G_END_DECLS

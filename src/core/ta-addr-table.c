@@ -22,19 +22,47 @@ typedef struct
 
 struct _TaAddrTable
 {
-  GArray       *entries;   /* Entry */
+  /* Entries live in fixed blocks that never move, so a thread may read the
+   * entries it was handed while another thread interns new ones (the
+   * extraction job's reader and writer threads). */
+  Entry       **blocks;    /* MAX_BLOCKS, allocated on demand */
+  guint32       n_entries;
   guint32      *slots;     /* index + 1, 0 = empty */
   guint         n_slots;   /* power of two */
   GStringChunk *names;
   GHashTable   *opaque;    /* name -> index + 1 */
 };
 
+#define BLOCK_BITS 12
+#define BLOCK_SIZE (1u << BLOCK_BITS)
+#define MAX_BLOCKS ((G_MAXUINT32 >> BLOCK_BITS) + 1)  /* the directory: 8 MiB, touched lazily */
+
+static inline Entry *
+entry_at (TaAddrTable *self,
+          guint32      index)
+{
+  return &self->blocks[index >> BLOCK_BITS][index & (BLOCK_SIZE - 1)];
+}
+
+static void
+append_entry (TaAddrTable *self,
+              const Entry *e)
+{
+  guint32 b = self->n_entries >> BLOCK_BITS;
+
+  g_assert (self->n_entries < TA_ADDR_NONE);
+  if (self->blocks[b] == NULL)
+    self->blocks[b] = g_new (Entry, BLOCK_SIZE);
+  self->blocks[b][self->n_entries & (BLOCK_SIZE - 1)] = *e;
+  self->n_entries++;
+}
+
 TaAddrTable *
 ta_addr_table_new (void)
 {
   TaAddrTable *self = g_new0 (TaAddrTable, 1);
 
-  self->entries = g_array_new (FALSE, FALSE, sizeof (Entry));
+  self->blocks = g_new0 (Entry *, MAX_BLOCKS);
   self->n_slots = 1024;
   self->slots = g_new0 (guint32, self->n_slots);
   self->names = g_string_chunk_new (4096);
@@ -47,7 +75,9 @@ ta_addr_table_free (TaAddrTable *self)
 {
   if (self == NULL)
     return;
-  g_array_unref (self->entries);
+  for (guint i = 0; i < MAX_BLOCKS && self->blocks[i] != NULL; i++)
+    g_free (self->blocks[i]);
+  g_free (self->blocks);
   g_free (self->slots);
   g_string_chunk_free (self->names);
   g_hash_table_unref (self->opaque);
@@ -74,9 +104,9 @@ grow (TaAddrTable *self)
   guint n = self->n_slots * 2;
   guint32 *slots = g_new0 (guint32, n);
 
-  for (guint i = 0; i < self->entries->len; i++)
+  for (guint i = 0; i < self->n_entries; i++)
     {
-      Entry *e = &g_array_index (self->entries, Entry, i);
+      Entry *e = entry_at (self, i);
       guint h;
 
       if (e->family == 0)
@@ -108,7 +138,7 @@ intern_key (TaAddrTable  *self,
 
       if (s == 0)
         break;
-      cur = &g_array_index (self->entries, Entry, s - 1);
+      cur = entry_at (self, s - 1);
       if (memcmp (cur->key, key, 16) == 0)
         return s - 1;
       h = (h + 1) & mask;
@@ -121,13 +151,13 @@ intern_key (TaAddrTable  *self,
   else
     inet_ntop (AF_INET6, key, buf, sizeof buf);
   e.name = g_string_chunk_insert (self->names, buf);
-  g_array_append_val (self->entries, e);
-  self->slots[h] = self->entries->len;
+  append_entry (self, &e);
+  self->slots[h] = self->n_entries;
 
-  if (self->entries->len * 2 > self->n_slots)
+  if (self->n_entries * 2 > self->n_slots)
     grow (self);
 
-  return self->entries->len - 1;
+  return self->n_entries - 1;
 }
 
 guint32
@@ -222,29 +252,29 @@ ta_addr_table_intern_text (TaAddrTable *self,
       return GPOINTER_TO_UINT (found) - 1;
     e.name = g_string_chunk_insert (self->names, name);
   }
-  g_array_append_val (self->entries, e);
-  g_hash_table_insert (self->opaque, (char *) e.name, GUINT_TO_POINTER (self->entries->len));
-  return self->entries->len - 1;
+  append_entry (self, &e);
+  g_hash_table_insert (self->opaque, (char *) e.name, GUINT_TO_POINTER (self->n_entries));
+  return self->n_entries - 1;
 }
 
 const char *
 ta_addr_table_get_name (TaAddrTable *self,
                         guint32      index)
 {
-  g_return_val_if_fail (index < self->entries->len, "");
-  return g_array_index (self->entries, Entry, index).name;
+  g_return_val_if_fail (index < self->n_entries, "");
+  return entry_at (self, index)->name;
 }
 
 guint
 ta_addr_table_get_family (TaAddrTable *self,
                           guint32      index)
 {
-  g_return_val_if_fail (index < self->entries->len, 0);
-  return g_array_index (self->entries, Entry, index).family;
+  g_return_val_if_fail (index < self->n_entries, 0);
+  return entry_at (self, index)->family;
 }
 
 guint
 ta_addr_table_get_size (TaAddrTable *self)
 {
-  return self->entries->len;
+  return self->n_entries;
 }

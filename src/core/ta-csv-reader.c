@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
@@ -21,7 +22,8 @@
 #define MAX_LINE       (1024 * 1024)  /* longer lines are malformed and skipped */
 #define MAX_HEADER     (64 * 1024)
 #define READ_AHEAD     (256 * 1024)
-#define ID_CACHE_MAX   (1u << 24)     /* ids above this are looked up each time */
+#define ID_CACHE_MIN   (1u << 16)     /* ids cached: up to the map's largest id, at least this */
+#define ID_CACHE_MAX   (1u << 24)
 #define CACHE_UNMAPPED 0x80000000u    /* id_cache value flag: not in the IP map */
 
 typedef enum
@@ -61,6 +63,7 @@ struct _TaCsvReader
 
   int             col_pos[N_COLS];   /* column index, -1 when absent */
   guint           n_fields;          /* fields needed: 1 + largest col_pos */
+  guint           ts_fields;         /* fields needed for the timestamp */
   guint           filter_fields;     /* fields needed for the filter check */
   Field          *fields;            /* n_fields */
 
@@ -76,10 +79,12 @@ struct _TaCsvReader
   guint           warned_unmapped : 1;
 
   gint64          last_ts;
+  guint           tick_rows;
 
   /* numeric id -> TaAddrTable index + 1 (| CACHE_UNMAPPED); 0 = unknown */
   guint32        *id_cache;
   gsize           id_cache_len;
+  gsize           id_cache_limit;   /* ids at or above are looked up each time */
   guint64         unmapped_rows;
   guint           unmapped_ids;
 };
@@ -115,6 +120,28 @@ slow_double (const char *p,
   if (end != buf + len || !isfinite (v))
     return FALSE;
   *out = v;
+  return TRUE;
+}
+
+/* If the eight bytes at @p are all digits: *acc = *acc * 10^8 + their value */
+static inline gboolean
+eight_digits (const char *p,
+              guint64    *acc)
+{
+  guint64 v;
+
+  memcpy (&v, p, 8);
+  if (G_BYTE_ORDER != G_LITTLE_ENDIAN)
+    v = GUINT64_SWAP_LE_BE (v);
+  if ((v & G_GUINT64_CONSTANT (0xF0F0F0F0F0F0F0F0)) != G_GUINT64_CONSTANT (0x3030303030303030) ||
+      ((v + G_GUINT64_CONSTANT (0x0606060606060606)) & G_GUINT64_CONSTANT (0xF0F0F0F0F0F0F0F0)) !=
+      G_GUINT64_CONSTANT (0x3030303030303030))
+    return FALSE;
+  v -= G_GUINT64_CONSTANT (0x3030303030303030);
+  v = (v * 10) + (v >> 8);
+  v = (((v & G_GUINT64_CONSTANT (0x000000FF000000FF)) * (100 + (G_GUINT64_CONSTANT (1000000) << 32))) +
+       (((v >> 16) & G_GUINT64_CONSTANT (0x000000FF000000FF)) * (1 + (G_GUINT64_CONSTANT (10000) << 32)))) >> 32;
+  *acc = *acc * 100000000 + (guint32) v;
   return TRUE;
 }
 
@@ -173,15 +200,20 @@ parse_timestamp (const char *p,
 {
   const char *end = p + len;
   const char *start = p;
-  gint64 ip = 0;
+  guint64 acc = 0;
+  gint64 ip;
   double d, ad;
 
   if (len > 0 && len <= 30 && (guint8) (*p - '0') < 10)
     {
       const char *digits = p;
 
+      /* µs epochs have 16 digits: two blocks of eight */
+      while (end - p >= 8 && p - digits < 16 && eight_digits (p, &acc))
+        p += 8;
       while (p < end && (guint8) (*p - '0') < 10)
-        ip = ip * 10 + (*p++ - '0');
+        acc = acc * 10 + (guint8) (*p++ - '0');
+      ip = (gint64) acc;
       if (p - digits <= 18)
         {
           const char *frac = NULL;
@@ -294,7 +326,7 @@ lookup_id (TaCsvReader *self,
       self->unmapped_rows++;
       self->unmapped_ids++;
     }
-  if (id < ID_CACHE_MAX)
+  if (id < self->id_cache_limit)
     {
       if (id >= self->id_cache_len)
         {
@@ -302,7 +334,7 @@ lookup_id (TaCsvReader *self,
 
           while (n <= id)
             n *= 2;
-          n = MIN (n, ID_CACHE_MAX);
+          n = MIN (n, self->id_cache_limit);
           self->id_cache = g_renew (guint32, self->id_cache, n);
           memset (self->id_cache + self->id_cache_len, 0,
                   (n - self->id_cache_len) * sizeof (guint32));
@@ -452,6 +484,7 @@ parse_header (TaCsvReader  *self,
   self->n_fields = 0;
   for (guint c = 0; c < N_COLS; c++)
     self->n_fields = MAX (self->n_fields, (guint) self->col_pos[c] + 1);
+  self->ts_fields = 1 + self->col_pos[COL_TIMESTAMP];
   self->filter_fields = 1 + MAX (self->col_pos[COL_TIMESTAMP],
                                  MAX (self->col_pos[COL_SRC_IP], self->col_pos[COL_DST_IP]));
   self->fields = g_new0 (Field, self->n_fields);
@@ -542,6 +575,32 @@ next_line (TaCsvReader  *self,
     }
 }
 
+/* The first ',' in [p, end), or end; eight bytes at a time */
+static inline const char *
+find_comma (const char *p,
+            const char *end)
+{
+  const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101);
+  const guint64 highs = G_GUINT64_CONSTANT (0x8080808080808080);
+  const guint64 commas = ones * ',';
+
+  while (end - p >= 8)
+    {
+      guint64 v;
+      guint64 x;
+
+      memcpy (&v, p, 8);
+      x = v ^ commas;
+      x = (x - ones) & ~x & highs;
+      if (x != 0)
+        return p + (G_BYTE_ORDER == G_LITTLE_ENDIAN ? __builtin_ctzll (x) : __builtin_clzll (x)) / 8;
+      p += 8;
+    }
+  while (p < end && *p != ',')
+    p++;
+  return p;
+}
+
 /* Splits fields [*k, upto) from *cursor; FALSE if the line has fewer or a
  * quote is broken (*problem says which). */
 static inline gboolean
@@ -600,10 +659,8 @@ split_fields (TaCsvReader  *self,
         }
       else
         {
-          const char *c = p;
+          const char *c = find_comma (p, end);
 
-          while (c < end && *c != ',')
-            c++;
           f->p = p;
           f->len = c - p;
           f->quoted = FALSE;
@@ -697,7 +754,7 @@ parse_row (TaCsvReader *self,
   guint64 v;
   NumResult r;
 
-  if (!split_fields (self, &cursor, end, &k, self->filter_fields, &problem))
+  if (!split_fields (self, &cursor, end, &k, self->ts_fields, &problem))
     goto split_failed;
 
   if (!parse_timestamp (field (self, COL_TIMESTAMP)->p, field (self, COL_TIMESTAMP)->len,
@@ -724,6 +781,8 @@ parse_row (TaCsvReader *self,
         }
     }
 
+  if (!split_fields (self, &cursor, end, &k, self->filter_fields, &problem))
+    goto split_failed;
   if (!parse_addr (self, field (self, COL_SRC_IP), &pkt->src))
     MALFORMED (_("%s:%" G_GUINT64_FORMAT ": src_ip is not an address or id"),
                self->path, self->line);
@@ -804,7 +863,7 @@ split_failed:
   if (g_strcmp0 (problem, "quote") == 0)
     MALFORMED (_("%s:%" G_GUINT64_FORMAT ": broken quoted field"), self->path, self->line);
   MALFORMED (_("%s:%" G_GUINT64_FORMAT ": too few fields (need %u)"),
-             self->path, self->line, k < self->filter_fields ? self->filter_fields : self->n_fields);
+             self->path, self->line, self->n_fields);
 }
 
 #undef MALFORMED
@@ -832,6 +891,11 @@ ta_csv_reader_new (TaInput              *input,
   self->path = ta_input_get_path (input);
   self->ordered = TRUE;
   self->last_ts = G_MININT64;
+  /* the cache holds at most ~64 KiB plus 4 bytes per id of the map */
+  self->id_cache_limit = ID_CACHE_MIN;
+  if (config->ip_map != NULL)
+    self->id_cache_limit = CLAMP ((guint64) ta_ip_map_get_max_id (config->ip_map) + 1,
+                                  ID_CACHE_MIN, ID_CACHE_MAX);
 
   /* the header: must be a text line within the first 64 KiB */
   w = ta_input_peek (input, MAX_HEADER, &avail, error);
@@ -879,6 +943,16 @@ ta_csv_reader_next (TaCsvReader  *self,
       if (len == 0)
         continue;
       self->config.stats->rows++;
+      if (G_UNLIKELY (++self->tick_rows == TA_PACKET_FILTER_TICK_ROWS))
+        {
+          self->tick_rows = 0;
+          if (self->filter != NULL && self->filter->tick != NULL &&
+              !self->filter->tick (self->filter->tick_data))
+            {
+              g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
+              return FALSE;
+            }
+        }
       switch (parse_row (self, line, len, pkt))
         {
         case ROW_OK:
@@ -900,10 +974,10 @@ ta_csv_reader_next (TaCsvReader  *self,
       self->warned_unmapped = TRUE;
       ta_read_stats_add_warning (self->config.stats,
                                  g_dngettext (GETTEXT_PACKAGE,
-                                              "%s: %" G_GUINT64_FORMAT " rows use %u id missing from the IP map; it is written as its decimal text",
-                                              "%s: %" G_GUINT64_FORMAT " rows use %u ids missing from the IP map; they are written as their decimal text",
+                                              "%s: %u id is missing from the IP map (%" G_GUINT64_FORMAT " uses); it is written as its decimal text",
+                                              "%s: %u ids are missing from the IP map (%" G_GUINT64_FORMAT " uses); they are written as their decimal text",
                                               self->unmapped_ids),
-                                 self->path, self->unmapped_rows, self->unmapped_ids);
+                                 self->path, self->unmapped_ids, self->unmapped_rows);
     }
   return FALSE;
 }

@@ -41,6 +41,14 @@ struct _Flow
   guint32  fin_seq[2];
 };
 
+/* The hash is kept next to the pointer so that a probe rejects other flows
+ * without touching them. */
+typedef struct
+{
+  Flow    *flow;
+  guint32  hash;
+} Slot;
+
 struct _TaFlowTracker
 {
   TaAddrTable        *addrs;
@@ -48,7 +56,7 @@ struct _TaFlowTracker
   TaFlowCompleteFunc  func;
   gpointer            user_data;
 
-  Flow              **slots;
+  Slot               *slots;
   guint               n_slots;      /* power of two */
   guint               n_open;
   guint64             n_flows;
@@ -427,17 +435,17 @@ static void
 table_grow (TaFlowTracker *self)
 {
   guint old_n = self->n_slots;
-  Flow **old = self->slots;
+  Slot *old = self->slots;
 
   self->n_slots = old_n * 2;
-  self->slots = g_new0 (Flow *, self->n_slots);
+  self->slots = g_new0 (Slot, self->n_slots);
   for (guint i = 0; i < old_n; i++)
-    if (old[i])
+    if (old[i].flow)
       {
         guint mask = self->n_slots - 1;
-        guint j = old[i]->hash & mask;
+        guint j = old[i].hash & mask;
 
-        while (self->slots[j])
+        while (self->slots[j].flow)
           j = (j + 1) & mask;
         self->slots[j] = old[i];
       }
@@ -452,7 +460,7 @@ table_remove (TaFlowTracker *self,
   guint i = flow->hash & mask;
   guint j;
 
-  while (self->slots[i] != flow)
+  while (self->slots[i].flow != flow)
     i = (i + 1) & mask;
   /* backward-shift deletion */
   j = i;
@@ -460,13 +468,13 @@ table_remove (TaFlowTracker *self,
     {
       guint k;
 
-      self->slots[i] = NULL;
+      self->slots[i].flow = NULL;
       for (;;)
         {
           j = (j + 1) & mask;
-          if (self->slots[j] == NULL)
+          if (self->slots[j].flow == NULL)
             return;
-          k = self->slots[j]->hash & mask;
+          k = self->slots[j].hash & mask;
           /* can slots[j] move to i? yes if k is cyclically outside (i, j] */
           if (i <= j ? (k <= i || k > j) : (k <= i && k > j))
             break;
@@ -491,7 +499,7 @@ ta_flow_tracker_new (TaAddrTable        *addrs,
   self->func = func;
   self->user_data = user_data;
   self->n_slots = 1024;
-  self->slots = g_new0 (Flow *, self->n_slots);
+  self->slots = g_new0 (Slot, self->n_slots);
   self->slabs = g_ptr_array_new_with_free_func (g_free);
   return self;
 }
@@ -639,9 +647,9 @@ ta_flow_tracker_add (TaFlowTracker  *self,
   hash = end_hash (a, pa, b, pb);
   mask = self->n_slots - 1;
   i = hash & mask;
-  while ((flow = self->slots[i]) != NULL)
+  while ((flow = self->slots[i].flow) != NULL)
     {
-      if (flow->hash == hash && flow->a == a && flow->b == b
+      if (self->slots[i].hash == hash && flow->a == a && flow->b == b
           && flow->pa == pa && flow->pb == pb)
         break;
       i = (i + 1) & mask;
@@ -655,7 +663,8 @@ ta_flow_tracker_add (TaFlowTracker  *self,
       flow->id = ++self->n_flows;
       flow->sorted = TRUE;
       flow->last_ts = pkt->ts;
-      self->slots[i] = flow;
+      self->slots[i].flow = flow;
+      self->slots[i].hash = hash;
       self->n_open++;
       lru_append (self, flow);
       if (self->n_open * 2 > self->n_slots)

@@ -172,6 +172,392 @@ count_csv_rows (Check *c)
   return lines;
 }
 
+/* ------------------------------------------------------- chunk scanner
+ *
+ * Chunk files hold every packet (hundreds of MB for millions of rows), so
+ * they are not loaded as a JSON tree: a validating scanner walks the text
+ * once and keeps, per flow, its id, totalPackets, the length of `packets`
+ * and whether `phases` is an object. */
+
+typedef struct
+{
+  char    *id;            /* NULL = missing or not a string */
+  gint64   total;         /* G_MININT64 = missing or not an integer */
+  gint64   n_packets;     /* -1 = missing or not an array */
+  gboolean has_phases;
+  gboolean is_object;
+} ChunkFlow;
+
+static void
+chunk_flow_clear (gpointer data)
+{
+  g_free (((ChunkFlow *) data)->id);
+}
+
+typedef struct
+{
+  const char *p;
+  const char *start;
+  const char *end;
+  const char *err;
+} Scan;
+
+#define MAX_DEPTH 256
+
+static inline void
+skip_ws (Scan *s)
+{
+  while (s->p < s->end && (*s->p == ' ' || *s->p == '\n' || *s->p == '\r' || *s->p == '\t'))
+    s->p++;
+}
+
+static gboolean
+fail (Scan       *s,
+      const char *what)
+{
+  if (s->err == NULL)
+    s->err = what;
+  return FALSE;
+}
+
+/* On success str and len give the raw text between the quotes */
+static gboolean
+scan_string (Scan        *s,
+             const char **str,
+             gsize       *len)
+{
+  const char *b;
+
+  if (s->p >= s->end || *s->p != '"')
+    return fail (s, "expected a string");
+  b = ++s->p;
+  while (s->p < s->end && *s->p != '"')
+    {
+      if ((guchar) *s->p < 0x20)
+        return fail (s, "control character in a string");
+      if (*s->p == '\\')
+        {
+          s->p++;
+          if (s->p >= s->end || !strchr ("\"\\/bfnrtu", *s->p))
+            return fail (s, "bad escape in a string");
+        }
+      s->p++;
+    }
+  if (s->p >= s->end)
+    return fail (s, "unterminated string");
+  if (str)
+    *str = b;
+  if (len)
+    *len = s->p - b;
+  s->p++;
+  return TRUE;
+}
+
+static gboolean
+scan_number (Scan     *s,
+             gint64   *out,
+             gboolean *is_int)
+{
+  gboolean integral = TRUE;
+  gint64 v = 0;
+  gboolean neg = FALSE;
+
+  if (s->p < s->end && *s->p == '-')
+    {
+      neg = TRUE;
+      s->p++;
+    }
+  if (s->p >= s->end || !g_ascii_isdigit (*s->p))
+    return fail (s, "bad number");
+  while (s->p < s->end && g_ascii_isdigit (*s->p))
+    {
+      if (v > (G_MAXINT64 - 9) / 10)
+        integral = FALSE;
+      else
+        v = v * 10 + (*s->p - '0');
+      s->p++;
+    }
+  if (s->p < s->end && *s->p == '.')
+    {
+      integral = FALSE;
+      s->p++;
+      if (s->p >= s->end || !g_ascii_isdigit (*s->p))
+        return fail (s, "bad number");
+      while (s->p < s->end && g_ascii_isdigit (*s->p))
+        s->p++;
+    }
+  if (s->p < s->end && (*s->p == 'e' || *s->p == 'E'))
+    {
+      integral = FALSE;
+      s->p++;
+      if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
+        s->p++;
+      if (s->p >= s->end || !g_ascii_isdigit (*s->p))
+        return fail (s, "bad number");
+      while (s->p < s->end && g_ascii_isdigit (*s->p))
+        s->p++;
+    }
+  if (out)
+    *out = neg ? -v : v;
+  if (is_int)
+    *is_int = integral;
+  return TRUE;
+}
+
+static gboolean scan_value (Scan *s, int depth, gint64 *n_elements);
+
+static gboolean
+scan_literal (Scan       *s,
+              const char *lit)
+{
+  gsize n = strlen (lit);
+
+  if ((gsize) (s->end - s->p) < n || memcmp (s->p, lit, n) != 0)
+    return fail (s, "unexpected character");
+  s->p += n;
+  return TRUE;
+}
+
+/* Skips one value; for an array, *n_elements gets its length */
+static gboolean
+scan_value (Scan   *s,
+            int     depth,
+            gint64 *n_elements)
+{
+  if (depth > MAX_DEPTH)
+    return fail (s, "nested too deeply");
+  skip_ws (s);
+  if (s->p >= s->end)
+    return fail (s, "unexpected end of file");
+  switch (*s->p)
+    {
+    case '"':
+      return scan_string (s, NULL, NULL);
+    case '{':
+      s->p++;
+      skip_ws (s);
+      if (s->p < s->end && *s->p == '}')
+        {
+          s->p++;
+          return TRUE;
+        }
+      for (;;)
+        {
+          skip_ws (s);
+          if (!scan_string (s, NULL, NULL))
+            return FALSE;
+          skip_ws (s);
+          if (s->p >= s->end || *s->p++ != ':')
+            return fail (s, "expected ‘:’");
+          if (!scan_value (s, depth + 1, NULL))
+            return FALSE;
+          skip_ws (s);
+          if (s->p < s->end && *s->p == ',')
+            {
+              s->p++;
+              continue;
+            }
+          if (s->p < s->end && *s->p == '}')
+            {
+              s->p++;
+              return TRUE;
+            }
+          return fail (s, "expected ‘,’ or ‘}’");
+        }
+    case '[':
+      {
+        gint64 n = 0;
+
+        s->p++;
+        skip_ws (s);
+        if (s->p < s->end && *s->p == ']')
+          {
+            s->p++;
+            if (n_elements)
+              *n_elements = 0;
+            return TRUE;
+          }
+        for (;;)
+          {
+            if (!scan_value (s, depth + 1, NULL))
+              return FALSE;
+            n++;
+            skip_ws (s);
+            if (s->p < s->end && *s->p == ',')
+              {
+                s->p++;
+                continue;
+              }
+            if (s->p < s->end && *s->p == ']')
+              {
+                s->p++;
+                if (n_elements)
+                  *n_elements = n;
+                return TRUE;
+              }
+            return fail (s, "expected ‘,’ or ‘]’");
+          }
+      }
+    case 't':
+      return scan_literal (s, "true");
+    case 'f':
+      return scan_literal (s, "false");
+    case 'n':
+      return scan_literal (s, "null");
+    default:
+      return scan_number (s, NULL, NULL);
+    }
+}
+
+static gboolean
+scan_flow (Scan      *s,
+           ChunkFlow *f)
+{
+  f->total = G_MININT64;
+  f->n_packets = -1;
+  skip_ws (s);
+  if (s->p >= s->end || *s->p != '{')
+    return scan_value (s, 1, NULL);
+  f->is_object = TRUE;
+  s->p++;
+  skip_ws (s);
+  if (s->p < s->end && *s->p == '}')
+    {
+      s->p++;
+      return TRUE;
+    }
+  for (;;)
+    {
+      const char *key;
+      gsize klen;
+
+      skip_ws (s);
+      if (!scan_string (s, &key, &klen))
+        return FALSE;
+      skip_ws (s);
+      if (s->p >= s->end || *s->p++ != ':')
+        return fail (s, "expected ‘:’");
+      skip_ws (s);
+#define KEY_IS(lit) (klen == sizeof (lit) - 1 && memcmp (key, lit, klen) == 0)
+      if (KEY_IS ("id") && s->p < s->end && *s->p == '"')
+        {
+          const char *v;
+          gsize vlen;
+
+          if (!scan_string (s, &v, &vlen))
+            return FALSE;
+          g_free (f->id);
+          f->id = g_strndup (v, vlen);
+        }
+      else if (KEY_IS ("totalPackets") && s->p < s->end
+               && (*s->p == '-' || g_ascii_isdigit (*s->p)))
+        {
+          gint64 v;
+          gboolean integral;
+
+          if (!scan_number (s, &v, &integral))
+            return FALSE;
+          f->total = integral ? v : G_MININT64;
+        }
+      else if (KEY_IS ("packets") && s->p < s->end && *s->p == '[')
+        {
+          if (!scan_value (s, 2, &f->n_packets))
+            return FALSE;
+        }
+      else
+        {
+          if (KEY_IS ("phases"))
+            f->has_phases = s->p < s->end && *s->p == '{';
+          if (!scan_value (s, 2, NULL))
+            return FALSE;
+        }
+#undef KEY_IS
+      skip_ws (s);
+      if (s->p < s->end && *s->p == ',')
+        {
+          s->p++;
+          continue;
+        }
+      if (s->p < s->end && *s->p == '}')
+        {
+          s->p++;
+          return TRUE;
+        }
+      return fail (s, "expected ‘,’ or ‘}’");
+    }
+}
+
+/* NULL with a problem noted when the file cannot be read or is not a JSON
+ * array */
+static GArray *
+scan_chunk (Check      *c,
+            const char *rel)
+{
+  g_autofree char *path = g_build_filename (c->folder, rel, NULL);
+  g_autoptr(GError) err = NULL;
+  g_autoptr(GMappedFile) mf = g_mapped_file_new (path, FALSE, &err);
+  g_autoptr(GArray) flows = NULL;
+  Scan s;
+
+  if (mf == NULL)
+    {
+      problem (c, _("%s: %s"), rel, err->message);
+      return NULL;
+    }
+  s.start = s.p = g_mapped_file_get_contents (mf);
+  s.end = s.p + g_mapped_file_get_length (mf);
+  s.err = NULL;
+  if (s.p == NULL)
+    s.start = s.p = s.end = "";
+  flows = g_array_new (FALSE, TRUE, sizeof (ChunkFlow));
+  g_array_set_clear_func (flows, chunk_flow_clear);
+  skip_ws (&s);
+  if (s.p >= s.end || *s.p != '[')
+    {
+      problem (c, _("%s: not a JSON array"), rel);
+      return NULL;
+    }
+  s.p++;
+  skip_ws (&s);
+  if (s.p < s.end && *s.p == ']')
+    s.p++;
+  else
+    for (;;)
+      {
+        ChunkFlow f = { 0 };
+
+        if (!scan_flow (&s, &f))
+          {
+            chunk_flow_clear (&f);
+            break;
+          }
+        g_array_append_val (flows, f);
+        skip_ws (&s);
+        if (s.p < s.end && *s.p == ',')
+          {
+            s.p++;
+            continue;
+          }
+        if (s.p < s.end && *s.p == ']')
+          {
+            s.p++;
+            break;
+          }
+        fail (&s, "expected ‘,’ or ‘]’");
+        break;
+      }
+  skip_ws (&s);
+  if (s.err == NULL && s.p != s.end)
+    s.err = "text after the array";
+  if (s.err)
+    {
+      problem (c, _("%s: invalid JSON at byte %" G_GSIZE_FORMAT ": %s"), rel,
+               (gsize) (s.p - s.start), s.err);
+      return NULL;
+    }
+  return g_steal_pointer (&flows);
+}
+
 static const char * const index_fields_str[] = { "id", "key", "state", "chunk_file", NULL };
 static const char * const index_fields_nullable_str[] = {
   "initiator", "responder", "closeType", "invalidReason", NULL
@@ -190,16 +576,35 @@ check_flows (Check              *c,
              gint64              total_chunks)
 {
   g_autoptr(JsonNode) index = load_json (c, "flows/flows_index.json");
-  g_autoptr(JsonNode) chunk = NULL;
-  g_autofree char *chunk_name = NULL;
-  g_autoptr(GHashTable) chunk_sizes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* chunk file name -> GArray of ChunkFlow, NULL if unreadable */
+  g_autoptr(GHashTable) chunks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                        (GDestroyNotify) g_array_unref);
   g_autofree char *flows_dir = g_build_filename (c->folder, "flows", NULL);
   g_autoptr(GDir) dir = NULL;
   JsonArray *arr;
   gint64 n_chunk_files = 0, sum_chunk_flows = 0;
   const char *name;
-  GHashTableIter it;
-  gpointer k, v;
+
+  dir = g_dir_open (flows_dir, 0, NULL);
+  while (dir && (name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_prefix (name, "chunk_") && g_str_has_suffix (name, ".json"))
+      {
+        g_autofree char *rel = g_build_filename ("flows", name, NULL);
+        GArray *flows = scan_chunk (c, rel);
+
+        n_chunk_files++;
+        if (flows)
+          {
+            sum_chunk_flows += flows->len;
+            g_hash_table_insert (chunks, g_strdup (name), flows);
+          }
+      }
+  if (n_chunk_files != total_chunks)
+    problem (c, _("manifest total_chunks is %" G_GINT64_FORMAT " but flows/ has %" G_GINT64_FORMAT " chunk files"),
+             total_chunks, n_chunk_files);
+  if (sum_chunk_flows != total_flows)
+    problem (c, _("manifest total_flows is %" G_GINT64_FORMAT " but the chunk files hold %" G_GINT64_FORMAT " flows"),
+             total_flows, sum_chunk_flows);
 
   if (index == NULL)
     return;
@@ -213,18 +618,6 @@ check_flows (Check              *c,
     problem (c, _("manifest total_flows is %" G_GINT64_FORMAT " but flows_index.json has %u entries"),
              total_flows, json_array_get_length (arr));
 
-  /* chunk file -> number of flows (-1 until parsed) */
-  dir = g_dir_open (flows_dir, 0, NULL);
-  while (dir && (name = g_dir_read_name (dir)) != NULL)
-    if (g_str_has_prefix (name, "chunk_") && g_str_has_suffix (name, ".json"))
-      {
-        n_chunk_files++;
-        g_hash_table_insert (chunk_sizes, g_strdup (name), GINT_TO_POINTER (-1));
-      }
-  if (n_chunk_files != total_chunks)
-    problem (c, _("manifest total_chunks is %" G_GINT64_FORMAT " but flows/ has %" G_GINT64_FORMAT " chunk files"),
-             total_chunks, n_chunk_files);
-
   for (guint i = 0; i < json_array_get_length (arr) && c->problems->len < 4 * MAX_LISTED; i++)
     {
       JsonNode *en = json_array_get_element (arr, i);
@@ -232,9 +625,8 @@ check_flows (Check              *c,
       g_autofree char *where = g_strdup_printf ("flows_index.json[%u]", i);
       const char *cf, *id;
       gint64 ci, total;
-      JsonArray *carr;
-      JsonObject *flow;
-      JsonNode *pk;
+      GArray *flows;
+      ChunkFlow *f;
       guint before = c->problems->len;
 
       if (!is_object (en))
@@ -258,86 +650,38 @@ check_flows (Check              *c,
       id = json_object_get_string_member (e, "id");
       ci = json_object_get_int_member (e, "chunk_index");
       total = json_object_get_int_member (e, "totalPackets");
-      if (strchr (cf, '/') || strstr (cf, ".."))
+      if (!g_hash_table_lookup_extended (chunks, cf, NULL, (gpointer *) &flows))
         {
-          problem (c, _("%s: bad chunk_file “%s”"), where, cf);
+          problem (c, _("%s (%s): chunk file “%s” missing"), where, id, cf);
           continue;
         }
-      if (chunk_name == NULL || strcmp (chunk_name, cf) != 0)
-        {
-          g_autofree char *rel = g_build_filename ("flows", cf, NULL);
-
-          g_clear_pointer (&chunk, json_node_unref);
-          g_free (chunk_name);
-          chunk_name = g_strdup (cf);
-          if (!g_hash_table_contains (chunk_sizes, cf))
-            {
-              problem (c, _("%s (%s): chunk file “%s” missing"), where, id, cf);
-              continue;
-            }
-          chunk = load_json (c, rel);
-          if (chunk && !is_array (chunk))
-            problem (c, _("%s: not an array"), rel);
-          else if (chunk && GPOINTER_TO_INT (g_hash_table_lookup (chunk_sizes, cf)) < 0)
-            g_hash_table_insert (chunk_sizes, g_strdup (cf),
-                                 GINT_TO_POINTER (json_array_get_length (json_node_get_array (chunk))));
-        }
-      if (chunk == NULL || !is_array (chunk))
-        continue;
-      carr = json_node_get_array (chunk);
-      if (ci < 0 || ci >= json_array_get_length (carr))
+      if (ci < 0 || ci >= flows->len)
         {
           problem (c, _("%s (%s): chunk_index %" G_GINT64_FORMAT " outside %s (%u flows)"),
-                   where, id, ci, cf, json_array_get_length (carr));
+                   where, id, ci, cf, flows->len);
           continue;
         }
-      if (!is_object (json_array_get_element (carr, ci)))
+      f = &g_array_index (flows, ChunkFlow, ci);
+      if (!f->is_object)
         {
           problem (c, _("%s (%s): %s[%" G_GINT64_FORMAT "] is not an object"), where, id, cf, ci);
           continue;
         }
-      flow = json_array_get_object_element (carr, ci);
-      if (!is_string (json_object_get_member (flow, "id"))
-          || strcmp (json_object_get_string_member (flow, "id"), id) != 0)
+      if (f->id == NULL || strcmp (f->id, id) != 0)
         {
           problem (c, _("%s (%s): %s[%" G_GINT64_FORMAT "] holds another flow"), where, id, cf, ci);
           continue;
         }
-      pk = json_object_get_member (flow, "packets");
-      if (!is_array (pk))
+      if (f->n_packets < 0)
         problem (c, _("%s[%" G_GINT64_FORMAT "] (%s): “packets” missing or not an array"), cf, ci, id);
-      else if ((gint64) json_array_get_length (json_node_get_array (pk)) != total)
-        problem (c, _("%s[%" G_GINT64_FORMAT "] (%s): %u packets listed but totalPackets is %" G_GINT64_FORMAT),
-                 cf, ci, id, json_array_get_length (json_node_get_array (pk)), total);
-      if (!is_object (json_object_get_member (flow, "phases")))
+      else if (f->n_packets != total)
+        problem (c, _("%s[%" G_GINT64_FORMAT "] (%s): %" G_GINT64_FORMAT " packets listed but totalPackets is %" G_GINT64_FORMAT),
+                 cf, ci, id, f->n_packets, total);
+      if (!f->has_phases)
         problem (c, _("%s[%" G_GINT64_FORMAT "] (%s): “phases” missing or not an object"), cf, ci, id);
-      if ((flags & TA_FOLDER_CHECK_STRICT)
-          && (!is_int (json_object_get_member (flow, "totalPackets"))
-              || json_object_get_int_member (flow, "totalPackets") != total))
+      if ((flags & TA_FOLDER_CHECK_STRICT) && f->total != total)
         problem (c, _("%s[%" G_GINT64_FORMAT "] (%s): totalPackets differs from the index"), cf, ci, id);
     }
-
-  /* chunks no entry pointed to */
-  g_clear_pointer (&chunk, json_node_unref);
-  g_hash_table_iter_init (&it, chunk_sizes);
-  while (g_hash_table_iter_next (&it, &k, &v))
-    {
-      if (GPOINTER_TO_INT (v) < 0)
-        {
-          g_autofree char *rel = g_build_filename ("flows", (char *) k, NULL);
-          g_autoptr(JsonNode) node = load_json (c, rel);
-
-          if (node && is_array (node))
-            sum_chunk_flows += json_array_get_length (json_node_get_array (node));
-          else if (node)
-            problem (c, _("%s: not an array"), rel);
-        }
-      else
-        sum_chunk_flows += GPOINTER_TO_INT (v);
-    }
-  if (sum_chunk_flows != total_flows)
-    problem (c, _("manifest total_flows is %" G_GINT64_FORMAT " but the chunk files hold %" G_GINT64_FORMAT " flows"),
-             total_flows, sum_chunk_flows);
 }
 
 gboolean

@@ -81,6 +81,13 @@ struct _TaFolderWriter
   guint64          flag_counts[257];  /* 256 = INVALID */
   GArray          *flag_order;        /* guint16 */
 
+  /* each packet of the flow being written, formatted once */
+  char            *pj;
+  gsize            pj_cap;
+  guint32         *pj_off;         /* n + 1 offsets into pj */
+  guint            pj_off_cap;
+  gboolean         pj_valid;
+
   gint64           ts_min, ts_max, ts_prev;
   TaFolderSummary  summary;
 };
@@ -192,22 +199,57 @@ commit (OutFile *of,
   of->len = end - of->buf;
 }
 
+static const char digit_pairs[201] =
+  "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+  "8081828384858687888990919293949596979899";
+
+static inline int
+count_digits (guint64 v)
+{
+  int n = 1;
+
+  for (;;)
+    {
+      if (v < 10)
+        return n;
+      if (v < 100)
+        return n + 1;
+      if (v < 1000)
+        return n + 2;
+      if (v < 10000)
+        return n + 3;
+      v /= 10000;
+      n += 4;
+    }
+}
+
+/* Decimal digits written backwards two at a time, straight into place */
 static inline char *
 put_u64 (char    *p,
          guint64  v)
 {
-  char tmp[24];
-  int n = 0;
+  char *end = p + count_digits (v);
+  char *q = end;
 
-  do
+  while (v >= 100)
     {
-      tmp[n++] = '0' + (v % 10);
-      v /= 10;
+      guint i = (guint) (v % 100) * 2;
+
+      v /= 100;
+      q -= 2;
+      q[0] = digit_pairs[i];
+      q[1] = digit_pairs[i + 1];
     }
-  while (v);
-  while (n)
-    *p++ = tmp[--n];
-  return p;
+  if (v >= 10)
+    {
+      q -= 2;
+      q[0] = digit_pairs[v * 2];
+      q[1] = digit_pairs[v * 2 + 1];
+    }
+  else
+    *--q = (char) ('0' + v);
+  return end;
 }
 
 static inline char *
@@ -483,6 +525,52 @@ put_flow_head (TaFolderWriter *self,
   commit (of, p);
 }
 
+#define PJ_MAX_PACKETS 65536
+
+/* Formats the flow's packets once into pj (flows up to PJ_MAX_PACKETS
+ * packets; bigger ones are formatted where they are written, so memory does
+ * not follow a huge flow). */
+static void
+format_flow_packets (TaFolderWriter *self,
+                     const TaFlow   *f)
+{
+  gsize len = 0;
+
+  self->pj_valid = FALSE;
+  if (f->n_packets > PJ_MAX_PACKETS)
+    return;
+  if (f->n_packets + 1 > self->pj_off_cap)
+    {
+      self->pj_off_cap = MAX (f->n_packets + 1, self->pj_off_cap * 2);
+      self->pj_off = g_renew (guint32, self->pj_off, self->pj_off_cap);
+    }
+  for (guint i = 0; i < f->n_packets; i++)
+    {
+      gsize need = packet_json_max (self, &f->packets[i]);
+
+      if (len + need > self->pj_cap)
+        {
+          self->pj_cap = MAX (len + need, self->pj_cap * 2);
+          self->pj = g_realloc (self->pj, self->pj_cap);
+        }
+      self->pj_off[i] = len;
+      len = put_packet_json (self, self->pj + len, &f->packets[i]) - self->pj;
+    }
+  self->pj_off[f->n_packets] = len;
+  self->pj_valid = TRUE;
+}
+
+static inline char *
+put_flow_packet (TaFolderWriter *self,
+                 char           *p,
+                 const TaFlow   *f,
+                 guint           i)
+{
+  if (self->pj_valid)
+    return put_mem (p, self->pj + self->pj_off[i], self->pj_off[i + 1] - self->pj_off[i]);
+  return put_packet_json (self, p, &f->packets[i]);
+}
+
 static void
 put_packet_or_null (TaFolderWriter *self,
                     OutFile        *of,
@@ -499,7 +587,7 @@ put_packet_or_null (TaFolderWriter *self,
   else
     {
       p = reserve (self, of, packet_json_max (self, &f->packets[index]));
-      p = put_packet_json (self, p, &f->packets[index]);
+      p = put_flow_packet (self, p, f, index);
     }
   commit (of, p);
 }
@@ -524,7 +612,7 @@ put_phase_group (TaFolderWriter *self,
         *p++ = ',';
       first = FALSE;
       p = PUT_LIT (p, "{\"packet\":");
-      p = put_packet_json (self, p, &f->packets[i]);
+      p = put_flow_packet (self, p, f, i);
       p = PUT_LIT (p, ",\"phase\":\"");
       p = put_str (p, ta_flow_phase_name (ph));
       p = PUT_LIT (p, "\",\"description\":\"");
@@ -625,6 +713,7 @@ on_flow (const TaFlow *f,
   commit (&self->index, p);
 
   /* full flow */
+  format_flow_packets (self, f);
   put_flow_head (self, &self->chunk, f, key_json, self->in_chunk);
   p = reserve (self, &self->chunk, 64);
   p = PUT_LIT (p, ",\"phases\":{\"establishment\":[");
@@ -668,7 +757,7 @@ on_flow (const TaFlow *f,
       p = reserve (self, &self->chunk, packet_json_max (self, &f->packets[i]) + 1);
       if (i)
         *p++ = ',';
-      p = put_packet_json (self, p, &f->packets[i]);
+      p = put_flow_packet (self, p, f, i);
       commit (&self->chunk, p);
     }
   p = reserve (self, &self->chunk, 4);
@@ -1213,14 +1302,14 @@ move_into_place (TaFolderWriter  *self,
       g_autofree char *tmpl = g_strdup_printf (".%s.old-XXXXXX", self->base_name);
 
       old = g_build_filename (self->parent_dir, tmpl, NULL);
-      if (g_mkdtemp (old) == NULL || g_rename (self->output_dir, old) != 0)
+      /* a unique name (mkdtemp) that the old folder or file moves to */
+      if (g_mkdtemp (old) == NULL || g_rmdir (old) != 0
+          || g_rename (self->output_dir, old) != 0)
         {
           int saved = errno;
 
           g_set_error (error, TA_ERROR, TA_ERROR_IO, _("Cannot replace “%s”: %s"),
                        self->output_dir, g_strerror (saved));
-          if (old)
-            g_rmdir (old);
           return FALSE;
         }
     }
@@ -1323,6 +1412,8 @@ ta_folder_writer_free (TaFolderWriter *self)
       g_free (self->info[i].json);
     }
   g_free (self->info);
+  g_free (self->pj);
+  g_free (self->pj_off);
   g_free (self->none_info.csv);
   g_free (self->none_info.json);
   if (self->first_seen)

@@ -44,9 +44,11 @@ typedef struct
   guint   total_chunks;
   guint   unique_ips;
   /* "state/closeType/invalidReason" -> count (guint64 in a GUINT_TO_POINTER
-   * is not enough for huge runs, so values are guint64*) */
+   * is not enough for huge runs, so values are guint64*). A null closeType
+   * or invalidReason is written "-": "closed/graceful/-", "new/-/-",
+   * "invalid/invalid/rst_during_handshake". */
   GHashTable *flow_classes;
-  guint64 flows_by_timeout;
+  guint64 flows_by_timeout;   /* flows completed by flow_timeout_us */
 } TaFolderSummary;
 
 typedef struct _TaFolderWriter TaFolderWriter;

@@ -41,6 +41,12 @@ struct _TaInput
   guint     zs_init : 1;
   guint     member_done : 1;  /* last inflate() returned Z_STREAM_END */
   guint     eof : 1;
+
+  /* ta_input_new_from_data(): the raw bytes, borrowed (fd is -1) */
+  const guint8 *mem;
+  gsize     mem_len;
+  gsize     mem_pos;
+  gsize     raw_size;      /* RAW_SIZE, smaller for memory */
 };
 
 static gssize
@@ -49,6 +55,15 @@ read_fd (TaInput  *self,
          gsize     n,
          GError  **error)
 {
+  if (self->fd < 0)
+    {
+      gsize r = MIN (n, self->mem_len - self->mem_pos);
+
+      memcpy (buf, self->mem + self->mem_pos, r);
+      self->mem_pos += r;
+      self->file_pos += r;
+      return r;
+    }
   for (;;)
     {
       gssize r = read (self->fd, buf, n);
@@ -100,6 +115,7 @@ ta_input_open (const char  *path,
 
   self->cap = MIN_WINDOW;
   self->data = g_malloc (self->cap);
+  self->raw_size = RAW_SIZE;
 
   /* sniff the gzip magic from the raw bytes; they stay as the first raw input */
   self->raw = g_malloc (RAW_SIZE);
@@ -137,6 +153,44 @@ ta_input_open (const char  *path,
   return g_steal_pointer (&self);
 }
 
+TaInput *
+ta_input_new_from_data (const guint8 *data,
+                        gsize         len,
+                        const char   *name)
+{
+  TaInput *self = g_new0 (TaInput, 1);
+
+  self->path = g_strdup (name);
+  self->fd = -1;
+  self->file_size = len;
+  if (len >= 2 && data[0] == 0x1f && data[1] == 0x8b)
+    {
+      /* small buffers: memory inputs are small (fuzzing, tests) */
+      self->mem = data;
+      self->mem_len = len;
+      self->raw_size = 16 * 1024;
+      self->cap = 64 * 1024;
+      self->data = g_malloc (self->cap);
+      self->raw = g_malloc (self->raw_size);
+      self->gzip = TRUE;
+      if (inflateInit2 (&self->zs, 15 + 32) == Z_OK)
+        self->zs_init = TRUE;
+      else
+        self->eof = TRUE;
+    }
+  else
+    {
+      /* plain: the whole stream is the window */
+      self->data = g_malloc (MAX (len, 1));
+      memcpy (self->data, data, len);
+      self->cap = MAX (len, 1);
+      self->end = len;
+      self->file_pos = len;
+      self->eof = TRUE;
+    }
+  return self;
+}
+
 void
 ta_input_free (TaInput *self)
 {
@@ -158,15 +212,15 @@ make_room (TaInput *self,
 {
   gsize have = self->end - self->start;
 
-  if (self->start > 0 && (self->cap - self->end < RAW_SIZE || self->start >= self->cap / 2))
+  if (self->start > 0 && (self->cap - self->end < self->raw_size || self->start >= self->cap / 2))
     {
       memmove (self->data, self->data + self->start, have);
       self->start = 0;
       self->end = have;
     }
-  if (self->cap < want + RAW_SIZE)
+  if (self->cap < want + self->raw_size)
     {
-      while (self->cap < want + RAW_SIZE)
+      while (self->cap < want + self->raw_size)
         self->cap *= 2;
       self->data = g_realloc (self->data, self->cap);
     }
@@ -196,7 +250,7 @@ fill (TaInput  *self,
 
       if (self->raw_len == 0)
         {
-          gssize r = read_fd (self, self->raw, RAW_SIZE, error);
+          gssize r = read_fd (self, self->raw, self->raw_size, error);
 
           if (r < 0)
             return FALSE;

@@ -15,6 +15,12 @@ typedef struct _TaInput TaInput;
 
 TaInput      *ta_input_open              (const char  *path,
                                           GError     **error);
+/* A stream over bytes in memory (gunzipped when they start with the gzip
+ * magic). Plain bytes are copied; gzip bytes are borrowed and must outlive
+ * the input. @name stands for the file name in messages. */
+TaInput      *ta_input_new_from_data     (const guint8 *data,
+                                          gsize         len,
+                                          const char   *name);
 void          ta_input_free              (TaInput     *self);
 /* Make at least @want bytes available if the stream has them (fewer only at
  * the end of the stream). Returns the buffered window and its length in

@@ -11,6 +11,8 @@
 
 G_BEGIN_DECLS
 
+#define TA_PACKET_FILTER_TICK_ROWS 65536
+
 typedef struct
 {
   /* settings */
@@ -21,6 +23,13 @@ typedef struct
   const guint8 *addr_bits;         /* bit i set: TaAddrTable index i matches */
   guint32       n_addr_bits;
   gboolean      has_addrs;         /* FALSE: no address filter */
+
+  /* Called by the reader every TA_PACKET_FILTER_TICK_ROWS rows read (kept
+   * or not), so a job can report progress and stop even while a filter
+   * rejects everything; returning FALSE makes the reader stop with
+   * G_IO_ERROR_CANCELLED. May be NULL. */
+  gboolean    (*tick)      (gpointer data);
+  gpointer      tick_data;
 
   /* counters, added to by every reader using the filter */
   guint64       rejected_time;

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 
 #include "ta-capture-reader.h"
@@ -19,6 +20,7 @@ struct _TaPacketReader
   TaPacketFilter  *filter;      /* borrowed */
   TaReadStats     *stats;       /* borrowed */
   gint64           last_ts;     /* capture path: for the early stop */
+  guint            tick_rows;
   guint            ordered : 1;
   guint            stopped_early : 1;
 };
@@ -96,6 +98,16 @@ capture_next (TaPacketReader  *self,
     {
       if (f == NULL)
         return TRUE;
+      if (G_UNLIKELY (++self->tick_rows == TA_PACKET_FILTER_TICK_ROWS))
+        {
+          self->tick_rows = 0;
+          if (f->tick != NULL && !f->tick (f->tick_data))
+            {
+              self->stats->packets--;
+              g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
+              return FALSE;
+            }
+        }
       if (f->has_time_end && pkt->ts > f->time_end_us && self->ordered)
         {
           f->rejected_time++;
