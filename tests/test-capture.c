@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <zlib.h>
 
+#include "ta-flow-tracker.h"
 #include "ta-addr-table.h"
 #include "ta-capture-reader.h"
 #include "ta-error.h"
@@ -1371,10 +1372,14 @@ tshark_streams (Result *r)
  * FIN), or after 300 s without a packet; a later packet of the same 4-tuple
  * starts a new flow. tshark keeps those later packets in the same
  * tcp.stream unless they begin with a SYN of a new sequence number: this is
- * the whole difference between the extraction's flow count and tcp_streams. */
+ * the whole difference between the extraction's flow count and tcp_streams.
+ * (flows: a completed flow lingers TA_FLOW_LINGER_DEFAULT_US for stray
+ * packets; a SYN without ACK on its 4-tuple ends the linger.) */
 typedef struct
 {
   gboolean open;
+  gboolean done;
+  gint64   linger_until;
   guint8   fin_dirs;
   guint8   last_fin_dir;
   guint32  fin_seq[2];
@@ -1411,7 +1416,10 @@ tracker_flows (Result *r)
           st = g_new0 (TrackerState, 1);
           g_hash_table_insert (conns, g_strdup (key), st);
         }
-      if (st->open && clock - st->last_ts >= G_GINT64_CONSTANT (300000000))
+      if (st->open && !st->done && clock - st->last_ts >= G_GINT64_CONSTANT (300000000))
+        st->open = FALSE;
+      if (st->open && st->done
+          && (clock >= st->linger_until || (p->flags & (TA_TCP_SYN | TA_TCP_ACK)) == TA_TCP_SYN))
         st->open = FALSE;
       if (!st->open)
         {
@@ -1421,8 +1429,13 @@ tracker_flows (Result *r)
           flows++;
         }
       st->last_ts = MAX (st->last_ts, p->ts);
+      if (st->done)
+        continue;
       if (p->flags & TA_TCP_RST)
-        st->open = FALSE;
+        {
+          st->done = TRUE;
+          st->linger_until = p->ts + TA_FLOW_LINGER_DEFAULT_US;
+        }
       else if (p->flags & TA_TCP_FIN)
         {
           st->fin_dirs |= 1u << d;
@@ -1431,7 +1444,10 @@ tracker_flows (Result *r)
         }
       else if (st->fin_dirs == 3 && (p->flags & TA_TCP_ACK) && d != st->last_fin_dir &&
                (gint32) (p->ack - (st->fin_seq[st->last_fin_dir] + 1)) >= 0)
-        st->open = FALSE;
+        {
+          st->done = TRUE;
+          st->linger_until = p->ts + TA_FLOW_LINGER_DEFAULT_US;
+        }
     }
   return flows;
 }

@@ -197,14 +197,19 @@ test_graceful (void)
   g_assert_cmpuint (ta_flow_tracker_get_n_open (fx.tracker), ==, 1);
   /* the ACK of the last FIN finishes the close and stays in the flow */
   feed (&fx, C2S (&fx, T0 + 80, ACK, 1102, 5012, 66));
+  /* the flow lingers: a duplicate final ACK joins it */
+  feed (&fx, C2S (&fx, T0 + 90, ACK, 1102, 5012, 66));
+  g_assert_cmpuint (fx.done->len, ==, 0);
+  /* handed over once the clock is past the linger */
+  feed (&fx, mk (T0 + 80 + TA_FLOW_LINGER_DEFAULT_US, fx.c, 9, fx.b, 9, ACK, 1, 1, 66));
   d = only (&fx);
-  g_assert_cmpuint (ta_flow_tracker_get_n_open (fx.tracker), ==, 0);
+  g_assert_cmpuint (ta_flow_tracker_get_n_open (fx.tracker), ==, 1);
   g_assert_cmpint (d->end, ==, TA_FLOW_END_CLOSE);
   g_assert_cmpint (d->state, ==, TA_FLOW_STATE_CLOSED);
   g_assert_cmpint (d->close_type, ==, TA_CLOSE_GRACEFUL);
   g_assert_cmpint (d->reason, ==, TA_INVALID_NONE);
-  g_assert_cmpuint (d->n, ==, 10);
-  g_assert_cmpstr (d->phases->str, ==, "SYADdFCDFC");
+  g_assert_cmpuint (d->n, ==, 11);
+  g_assert_cmpstr (d->phases->str, ==, "SYADdFCDFCC");
   g_assert_true (d->est && d->dts && d->closing && !d->ongoing);
   g_assert_true (d->has_initiator);
   g_assert_cmpuint (d->initiator, ==, fx.a);
@@ -212,8 +217,8 @@ test_graceful (void)
   g_assert_cmpstr (d->key, ==, "10.0.0.1:40000-172.28.1.2:80");
   g_assert_cmpuint (d->n_est, ==, 3);
   g_assert_cmpuint (d->n_data, ==, 3);
-  g_assert_cmpuint (d->n_close, ==, 4);
-  g_assert_cmpuint (d->total_bytes, ==, 74 * 2 + 66 * 6 + 166 + 76);
+  g_assert_cmpuint (d->n_close, ==, 5);
+  g_assert_cmpuint (d->total_bytes, ==, 74 * 2 + 66 * 7 + 166 + 76);
   g_assert_cmpstr (ta_flow_state_name (d->state), ==, "closed");
   g_assert_cmpstr (ta_close_type_name (d->close_type), ==, "graceful");
   g_assert_null (ta_invalid_reason_name (d->reason));
@@ -221,6 +226,15 @@ test_graceful (void)
   g_assert_cmpstr (ta_flow_phase_description (TA_PHASE_ACK_CLOSE), ==, "Close Acknowledgment");
   g_assert_cmpstr (ta_flow_phase_description (TA_PHASE_SYN), ==, "Connection Request");
   g_assert_cmpstr (ta_flow_phase_description (TA_PHASE_DATA), ==, "Data Transfer");
+
+  /* after the linger, the same 4-tuple is a new flow */
+  feed (&fx, C2S (&fx, T0 + 3 * SEC, ACK, 1102, 5012, 66));
+  ta_flow_tracker_finish (fx.tracker);
+  g_assert_cmpuint (fx.done->len, ==, 3);
+  d = fx.done->pdata[2];
+  g_assert_cmpuint (d->id, ==, 3);
+  g_assert_cmpuint (d->n, ==, 1);
+  g_assert_cmpint (d->state, ==, TA_FLOW_STATE_NEW);
 
   /* §11: the original split a FIN and its final ACK that fell in different
    * read chunks (it completed the flow at the chunk end after a FIN). Here
@@ -245,6 +259,8 @@ test_fin_ack_split (void)
   feed (&fx, S2C (&fx, T0 + 61, ACK, 5002, 1002, 66));
   g_assert_cmpuint (fx.done->len, ==, 0);
   feed (&fx, C2S (&fx, T0 + 70, ACK, 1002, 5002, 66));
+  g_assert_cmpuint (fx.done->len, ==, 0);
+  ta_flow_tracker_finish (fx.tracker);
   d = only (&fx);
   g_assert_cmpuint (d->n, ==, 7);
   g_assert_cmpstr (d->phases->str, ==, "SYAFFCC");
@@ -289,12 +305,24 @@ test_aborted (void)
   fx_init (&fx, 0);
   handshake (&fx, T0);
   feed (&fx, S2C (&fx, T0 + 30, RST | ACK, 5001, 1001, 54));
+  /* the peer's answering RST, 2 µs later, joins the aborted flow */
+  feed (&fx, C2S (&fx, T0 + 32, RST, 1001, 0, 54));
+  ta_flow_tracker_finish (fx.tracker);
   d = only (&fx);
   g_assert_cmpint (d->end, ==, TA_FLOW_END_RST);
   g_assert_cmpint (d->state, ==, TA_FLOW_STATE_ABORTED);
   g_assert_cmpint (d->close_type, ==, TA_CLOSE_ABORTIVE);
-  g_assert_cmpint (d->invalid_index, ==, 3);
-  g_assert_cmpstr (d->phases->str, ==, "SYAR");
+  g_assert_cmpint (d->invalid_index, ==, 4);
+  g_assert_cmpstr (d->phases->str, ==, "SYARR");
+  g_ptr_array_set_size (fx.done, 0);
+
+  /* without linger, the RST hands the flow over at once */
+  ta_flow_tracker_set_linger (fx.tracker, 0);
+  handshake (&fx, T0 + SEC);
+  feed (&fx, S2C (&fx, T0 + SEC + 30, RST | ACK, 5001, 1001, 54));
+  d = only (&fx);
+  g_assert_cmpint (d->state, ==, TA_FLOW_STATE_ABORTED);
+  g_assert_cmpuint (d->n, ==, 4);
   fx_clear (&fx);
 }
 
@@ -307,6 +335,11 @@ test_rst_during_handshake (void)
   fx_init (&fx, 0);
   feed (&fx, C2S (&fx, T0, SYN, 1000, 0, 74));
   feed (&fx, S2C (&fx, T0 + 10, RST | ACK, 0, 1001, 54));
+  g_assert_cmpuint (fx.done->len, ==, 0);      /* lingering */
+  /* a retried SYN after the RST is a new connection attempt (4-tuple reuse
+   * after a completed flow): the first flow is handed over at once, the
+   * SYN starts a new flow with a new id */
+  feed (&fx, C2S (&fx, T0 + 500000, SYN, 1000, 0, 74));
   d = only (&fx);
   g_assert_cmpint (d->state, ==, TA_FLOW_STATE_INVALID);
   g_assert_cmpint (d->close_type, ==, TA_CLOSE_INVALID);
@@ -315,10 +348,9 @@ test_rst_during_handshake (void)
   g_assert_cmpint (d->invalid_index, ==, 1);
   g_assert_cmpstr (d->phases->str, ==, "SR");
 
-  /* a retried SYN after the RST is a new connection attempt (4-tuple reuse
-   * after a completed flow): a new flow with a new id */
-  feed (&fx, C2S (&fx, T0 + 500000, SYN, 1000, 0, 74));
+  g_assert_cmpuint (d->id, ==, 1);
   feed (&fx, S2C (&fx, T0 + 500010, RST | ACK, 0, 1001, 54));
+  ta_flow_tracker_finish (fx.tracker);
   g_assert_cmpuint (fx.done->len, ==, 2);
   d = fx.done->pdata[1];
   g_assert_cmpuint (d->id, ==, 2);
@@ -436,6 +468,7 @@ test_new_and_no_syn (void)
   feed (&fx, C2S (&fx, T0 + 2 * SEC + 1, FIN | ACK, 244, 20, 66));
   feed (&fx, S2C (&fx, T0 + 2 * SEC + 2, FIN | ACK, 20, 245, 66));
   feed (&fx, C2S (&fx, T0 + 2 * SEC + 3, ACK, 245, 21, 66));
+  ta_flow_tracker_finish (fx.tracker);
   d = only (&fx);
   g_assert_cmpint (d->state, ==, TA_FLOW_STATE_CLOSED);
   g_assert_cmpint (d->close_type, ==, TA_CLOSE_GRACEFUL);

@@ -954,6 +954,43 @@ test_bins_exact (void)
   rm_rf (tmp);
 }
 
+/* A flow bigger than the writer's per-flow formatting cache is written
+ * packet by packet, all packets listed */
+static void
+test_huge_flow (void)
+{
+  g_autofree char *tmp = make_tmp ();
+  g_autofree char *out = g_build_filename (tmp, "out", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TaFolderWriter) w = NULL;
+  g_autoptr(JsonNode) index = NULL;
+  TaFolderWriterOptions opts = { 0, 0, FALSE };
+  const guint N = 70000;
+  JsonObject *e;
+  Hosts h;
+
+  hosts_init (&h);
+  w = ta_folder_writer_new (out, &opts, h.addrs, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < N; i++)
+    {
+      TaPacket p = i % 2 ? pk (T0 + i, h.b, 80, h.a, 5555, 6, TA_TCP_ACK, 66)
+                         : pk (T0 + i, h.a, 5555, h.b, 80, 6, TA_TCP_ACK | TA_TCP_PSH, 500);
+
+      g_assert_true (ta_folder_writer_add (w, &p, &error));
+    }
+  g_assert_true (ta_folder_writer_finish (w, NULL, &error));
+  ta_folder_check (out, TA_FOLDER_CHECK_STRICT, &error);
+  g_assert_no_error (error);
+  index = parse_file (out, "flows/flows_index.json");
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (index)), ==, 1);
+  e = json_array_get_object_element (json_node_get_array (index), 0);
+  g_assert_cmpint (json_object_get_int_member (e, "totalPackets"), ==, N);
+  g_assert_cmpstr (json_object_get_string_member (e, "state"), ==, "new");
+  ta_addr_table_free (h.addrs);
+  rm_rf (tmp);
+}
+
 static void
 write_file (const char *path,
             const char *text)
@@ -1151,6 +1188,58 @@ test_checker_detects (void)
   rm_rf (tmp);
 }
 
+/* On every good capture sample our flows are tshark's TCP streams: one per
+ * connection, a new one when a 4-tuple is reused, stray RSTs and
+ * retransmissions after the end kept in their flow (the linger). */
+static void
+test_capture_streams (void)
+{
+  const char *shared = g_getenv ("TA_SHARED_DATA");
+  g_autofree char *expected = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *tmp = make_tmp ();
+  g_auto(GStrv) lines = NULL;
+  guint checked = 0;
+
+  if (shared == NULL)
+    {
+      g_test_skip ("TA_SHARED_DATA not set");
+      return;
+    }
+  expected = g_build_filename (shared, "pcaps", "expected.csv", NULL);
+  g_assert_true (g_file_get_contents (expected, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  /* file,format,linktype,packets,tcp_packets,tcp_conversations,... category
+   * is column 8; only the first columns are needed, none of them quoted */
+  for (guint i = 1; lines[i] && lines[i][0]; i++)
+    {
+      g_auto(GStrv) f = g_strsplit (lines[i], ",", 8);
+      g_autofree char *path = NULL;
+      g_autofree char *out = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) manifest = NULL;
+      JsonObject *m;
+
+      if (!g_str_has_prefix (f[0], "good/"))
+        continue;
+      path = g_build_filename (shared, "pcaps", f[0], NULL);
+      out = g_strdup_printf ("%s/out%u", tmp, i);
+      g_assert_true (extract (path, NULL, out, 200, NULL, &error));
+      g_assert_no_error (error);
+      ta_folder_check (out, TA_FOLDER_CHECK_STRICT, &error);
+      g_assert_no_error (error);
+      manifest = parse_file (out, "manifest.json");
+      m = json_node_get_object (manifest);
+      g_test_message ("%s: %" G_GINT64_FORMAT " flows, tshark %s TCP streams", f[0],
+                      json_object_get_int_member (m, "total_flows"), f[5]);
+      g_assert_cmpint (json_object_get_int_member (m, "tcp_packets"), ==, g_ascii_strtoll (f[4], NULL, 10));
+      g_assert_cmpint (json_object_get_int_member (m, "total_flows"), ==, g_ascii_strtoll (f[5], NULL, 10));
+      checked++;
+    }
+  g_assert_cmpuint (checked, >=, 10);
+  rm_rf (tmp);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1159,8 +1248,10 @@ main (int    argc,
   g_test_add_func ("/folder/writer/sample", test_writer_sample);
   g_test_add_func ("/folder/writer/bins-exact", test_bins_exact);
   g_test_add_func ("/folder/writer/atomic", test_atomic);
+  g_test_add_func ("/folder/writer/huge-flow", test_huge_flow);
   g_test_add_func ("/folder/check/detects", test_checker_detects);
   g_test_add_func ("/folder/original-folder", test_original_folder);
+  g_test_add_func ("/folder/capture-streams", test_capture_streams);
   g_test_add_func ("/folder/generated-classes", test_generated_classes);
   return g_test_run ();
 }

@@ -39,7 +39,16 @@ struct _Flow
   guint8   fin_dirs;      /* bit d: end d sent a FIN */
   guint8   last_fin_dir;
   guint32  fin_seq[2];
+  /* completed (RST or finished close), lingering for stray packets */
+  gboolean done;
+  TaFlowEnd pending_end;
+  gint64   linger_until;
 };
+
+typedef struct
+{
+  Flow *head, *tail;
+} List;
 
 /* The hash is kept next to the pointer so that a probe rejects other flows
  * without touching them. */
@@ -61,7 +70,9 @@ struct _TaFlowTracker
   guint               n_open;
   guint64             n_flows;
 
-  Flow               *lru_head, *lru_tail;
+  List                lru;          /* open flows by last activity */
+  List                linger;       /* completed flows by end of linger */
+  gint64              linger_us;
   gint64              clock;
   gboolean            have_clock;
 
@@ -69,6 +80,7 @@ struct _TaFlowTracker
   GPtrArray          *slabs;
 
   /* completion scratch */
+  GString            *key, *key_a, *key_b;
   TaPacket           *scratch;
   guint8             *scratch_phases;
   guint               scratch_cap;
@@ -496,56 +508,90 @@ ta_flow_tracker_new (TaAddrTable        *addrs,
 
   self->addrs = addrs;
   self->timeout_us = timeout_us > 0 ? timeout_us : 300 * G_USEC_PER_SEC;
+  self->linger_us = MIN (TA_FLOW_LINGER_DEFAULT_US, self->timeout_us);
   self->func = func;
   self->user_data = user_data;
   self->n_slots = 1024;
   self->slots = g_new0 (Slot, self->n_slots);
   self->slabs = g_ptr_array_new_with_free_func (g_free);
+  self->key = g_string_new (NULL);
+  self->key_a = g_string_new (NULL);
+  self->key_b = g_string_new (NULL);
   return self;
 }
 
 static void
-lru_unlink (TaFlowTracker *self,
-            Flow          *flow)
+list_unlink (List *l,
+             Flow *flow)
 {
   if (flow->prev)
     flow->prev->next = flow->next;
   else
-    self->lru_head = flow->next;
+    l->head = flow->next;
   if (flow->next)
     flow->next->prev = flow->prev;
   else
-    self->lru_tail = flow->prev;
+    l->tail = flow->prev;
   flow->prev = flow->next = NULL;
 }
 
 static void
-lru_append (TaFlowTracker *self,
-            Flow          *flow)
+list_append (List *l,
+             Flow *flow)
 {
-  flow->prev = self->lru_tail;
+  flow->prev = l->tail;
   flow->next = NULL;
-  if (self->lru_tail)
-    self->lru_tail->next = flow;
+  if (l->tail)
+    l->tail->next = flow;
   else
-    self->lru_head = flow;
-  self->lru_tail = flow;
+    l->head = flow;
+  l->tail = flow;
 }
 
-static char *
+static void
+append_end (GString *s,
+            const char *name,
+            guint16 port)
+{
+  char digits[8];
+  int n = 0;
+
+  g_string_append (s, name);
+  g_string_append_c (s, ':');
+  do
+    {
+      digits[n++] = (char) ('0' + port % 10);
+      port /= 10;
+    }
+  while (port);
+  while (n)
+    g_string_append_c (s, digits[--n]);
+}
+
+/* "a:p-b:q", the lexically smaller end first (as the original compared the
+ * two joined strings: '-' sorts before every character of an end) */
+static const char *
 make_key (TaFlowTracker *self,
           Flow          *flow)
 {
-  g_autofree char *ea = g_strdup_printf ("%s:%u",
-                                         ta_addr_table_get_name (self->addrs, flow->a),
-                                         (guint) flow->pa);
-  g_autofree char *eb = g_strdup_printf ("%s:%u",
-                                         ta_addr_table_get_name (self->addrs, flow->b),
-                                         (guint) flow->pb);
+  GString *ea = self->key_a, *eb = self->key_b;
 
-  if (strcmp (ea, eb) <= 0)
-    return g_strconcat (ea, "-", eb, NULL);
-  return g_strconcat (eb, "-", ea, NULL);
+  g_string_truncate (ea, 0);
+  g_string_truncate (eb, 0);
+  append_end (ea, ta_addr_table_get_name (self->addrs, flow->a), flow->pa);
+  append_end (eb, ta_addr_table_get_name (self->addrs, flow->b), flow->pb);
+  if (strcmp (ea->str, eb->str) > 0)
+    {
+      GString *t = ea;
+
+      ea = eb;
+      eb = t;
+    }
+  g_string_truncate (self->key, 0);
+  g_string_append_len (self->key, ea->str, ea->len);
+  g_string_append_c (self->key, '-');
+  g_string_append_len (self->key, eb->str, eb->len);
+  return self->key->str;
 }
 
 static gint
@@ -565,12 +611,11 @@ flow_complete (TaFlowTracker *self,
                TaFlowEnd      end)
 {
   TaFlow f;
-  g_autofree char *key = NULL;
   guint k = 0;
   Block *b;
 
   table_remove (self, flow);
-  lru_unlink (self, flow);
+  list_unlink (flow->done ? &self->linger : &self->lru, flow);
   self->n_open--;
 
   if (flow->n > self->scratch_cap)
@@ -595,10 +640,9 @@ flow_complete (TaFlowTracker *self,
     g_qsort_with_data (self->scratch, flow->n, sizeof (TaPacket),
                        packet_ts_cmp, NULL); /* stable (merge sort) */
 
-  key = make_key (self, flow);
   memset (&f, 0, sizeof f);
   f.id = flow->id;
-  f.key = key;
+  f.key = make_key (self, flow);
   f.end = end;
   ta_flow_classify (&f, self->scratch, flow->n, self->scratch_phases, self->addrs);
   g_free (flow);
@@ -610,9 +654,31 @@ flow_complete (TaFlowTracker *self,
 static void
 expire (TaFlowTracker *self)
 {
-  while (self->lru_head
-         && self->clock - self->lru_head->last_ts >= self->timeout_us)
-    flow_complete (self, self->lru_head, TA_FLOW_END_TIMEOUT);
+  while (self->lru.head
+         && self->clock - self->lru.head->last_ts >= self->timeout_us)
+    flow_complete (self, self->lru.head, TA_FLOW_END_TIMEOUT);
+  while (self->linger.head && self->clock >= self->linger.head->linger_until)
+    flow_complete (self, self->linger.head, self->linger.head->pending_end);
+}
+
+/* The connection is over: its flow lingers, taking stray packets, until
+ * linger_us has passed, or a new connection starts on its 4-tuple */
+static void
+flow_done (TaFlowTracker *self,
+           Flow          *flow,
+           TaFlowEnd      end,
+           gint64         ts)
+{
+  if (self->linger_us <= 0)
+    {
+      flow_complete (self, flow, end);
+      return;
+    }
+  list_unlink (&self->lru, flow);
+  flow->done = TRUE;
+  flow->pending_end = end;
+  flow->linger_until = ts + self->linger_us;
+  list_append (&self->linger, flow);
 }
 
 gboolean
@@ -655,6 +721,26 @@ ta_flow_tracker_add (TaFlowTracker  *self,
       i = (i + 1) & mask;
     }
 
+  if (flow != NULL && flow->done)
+    {
+      if ((pkt->flags & (TA_TCP_SYN | TA_TCP_ACK)) != TA_TCP_SYN)
+        {
+          /* a stray packet of the completed connection (a second RST, a
+           * retransmitted FIN or ACK): it stays in that flow */
+          flow_append (self, flow, pkt);
+          if (pkt->ts > flow->last_ts)
+            flow->last_ts = pkt->ts;
+          return TRUE;
+        }
+      /* a new connection on the same 4-tuple */
+      flow_complete (self, flow, flow->pending_end);
+      flow = NULL;
+      mask = self->n_slots - 1;
+      i = hash & mask;
+      while (self->slots[i].flow != NULL)
+        i = (i + 1) & mask;
+    }
+
   if (flow == NULL)
     {
       flow = g_new0 (Flow, 1);
@@ -666,14 +752,14 @@ ta_flow_tracker_add (TaFlowTracker  *self,
       self->slots[i].flow = flow;
       self->slots[i].hash = hash;
       self->n_open++;
-      lru_append (self, flow);
+      list_append (&self->lru, flow);
       if (self->n_open * 2 > self->n_slots)
         table_grow (self);
     }
   else
     {
-      lru_unlink (self, flow);
-      lru_append (self, flow);
+      list_unlink (&self->lru, flow);
+      list_append (&self->lru, flow);
     }
 
   flow_append (self, flow, pkt);
@@ -682,7 +768,7 @@ ta_flow_tracker_add (TaFlowTracker  *self,
 
   if (pkt->flags & TA_TCP_RST)
     {
-      flow_complete (self, flow, TA_FLOW_END_RST);
+      flow_done (self, flow, TA_FLOW_END_RST, pkt->ts);
       return TRUE;
     }
 
@@ -696,7 +782,7 @@ ta_flow_tracker_add (TaFlowTracker  *self,
   else if (flow->fin_dirs == 3 && (pkt->flags & TA_TCP_ACK)
            && dir != flow->last_fin_dir
            && (gint32) (pkt->ack - (flow->fin_seq[flow->last_fin_dir] + 1)) >= 0)
-    flow_complete (self, flow, TA_FLOW_END_CLOSE);
+    flow_done (self, flow, TA_FLOW_END_CLOSE, pkt->ts);
 
   return TRUE;
 }
@@ -716,11 +802,17 @@ ta_flow_tracker_finish (TaFlowTracker *self)
 {
   g_autoptr(GPtrArray) open = g_ptr_array_sized_new (self->n_open);
 
-  for (Flow *f = self->lru_head; f; f = f->next)
+  for (Flow *f = self->lru.head; f; f = f->next)
+    g_ptr_array_add (open, f);
+  for (Flow *f = self->linger.head; f; f = f->next)
     g_ptr_array_add (open, f);
   g_ptr_array_sort (open, flow_id_cmp);
   for (guint i = 0; i < open->len; i++)
-    flow_complete (self, open->pdata[i], TA_FLOW_END_INPUT);
+    {
+      Flow *f = open->pdata[i];
+
+      flow_complete (self, f, f->done ? f->pending_end : TA_FLOW_END_INPUT);
+    }
 }
 
 void
@@ -730,19 +822,32 @@ ta_flow_tracker_free (TaFlowTracker *self)
 
   if (self == NULL)
     return;
-  f = self->lru_head;
-  while (f)
+  for (guint l = 0; l < 2; l++)
     {
-      Flow *next = f->next;
+      f = l ? self->linger.head : self->lru.head;
+      while (f)
+        {
+          Flow *next = f->next;
 
-      g_free (f);
-      f = next;
+          g_free (f);
+          f = next;
+        }
     }
   g_free (self->slots);
   g_ptr_array_unref (self->slabs);
   g_free (self->scratch);
   g_free (self->scratch_phases);
+  g_string_free (self->key, TRUE);
+  g_string_free (self->key_a, TRUE);
+  g_string_free (self->key_b, TRUE);
   g_free (self);
+}
+
+void
+ta_flow_tracker_set_linger (TaFlowTracker *self,
+                            gint64         linger_us)
+{
+  self->linger_us = MAX (0, MIN (linger_us, self->timeout_us));
 }
 
 guint

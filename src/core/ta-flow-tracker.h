@@ -9,7 +9,12 @@
  *     advances (before each packet), so a packet arriving after the gap
  *     starts a new flow;
  *   - at the end of input (ta_flow_tracker_finish), in id order.
- * A packet with the same 4-tuple after completion starts a new flow.
+ * After a RST or a finished close the flow lingers for a short time
+ * (TA_FLOW_LINGER_DEFAULT_US, never more than the timeout): stray packets of
+ * that connection (a second RST, the peer's RST+ACK, a retransmitted FIN or
+ * final ACK) join it instead of making one-packet flows; it is handed over
+ * when the linger ends, or at once when a SYN opens a new connection on the
+ * same 4-tuple. A packet with the same 4-tuple after that starts a new flow.
  *
  * Flow ids count from 1 in creation order (the original numbers flows when
  * it first sees their connection); flows are handed over in completion
@@ -152,6 +157,8 @@ typedef void (*TaFlowCompleteFunc) (const TaFlow *flow,
 
 typedef struct _TaFlowTracker TaFlowTracker;
 
+#define TA_FLOW_LINGER_DEFAULT_US G_GINT64_CONSTANT (1000000)
+
 /* timeout_us <= 0 means 300 s */
 TaFlowTracker *ta_flow_tracker_new        (TaAddrTable        *addrs,
                                            gint64              timeout_us,
@@ -164,7 +171,11 @@ gboolean       ta_flow_tracker_add        (TaFlowTracker      *self,
 /* Completes every open flow (in id order) */
 void           ta_flow_tracker_finish     (TaFlowTracker      *self);
 void           ta_flow_tracker_free       (TaFlowTracker      *self);
+/* 0 hands a flow over at its RST or finished close, without lingering */
+void           ta_flow_tracker_set_linger (TaFlowTracker      *self,
+                                           gint64              linger_us);
 
+/* open flows, lingering ones included */
 guint          ta_flow_tracker_get_n_open (TaFlowTracker      *self);
 guint64        ta_flow_tracker_get_n_flows (TaFlowTracker     *self);
 

@@ -69,6 +69,7 @@ struct _TaFolderWriter
   OutFile          chunk;
   OutFile          spill;
   gboolean         chunk_open;
+  char             chunk_name[32];  /* of the open chunk */
   guint            chunk_no;       /* number of the open/next chunk */
   guint            in_chunk;
   guint64          n_index;
@@ -79,6 +80,12 @@ struct _TaFolderWriter
   GArray          *first_seen;     /* guint32 addr indices, first-seen order */
 
   guint64          flag_counts[257];  /* 256 = INVALID */
+  /* per flags byte (+ 256 when not a number): preformatted fragments
+   * `,"flags":N,"flag_type":"NAME","seq_num":` and `N,NAME,` */
+  char            *frag_json[512];
+  guint8           frag_json_len[512];
+  char            *frag_csv[512];
+  guint8           frag_csv_len[512];
   GArray          *flag_order;        /* guint16 */
 
   /* each packet of the flow being written, formatted once */
@@ -89,7 +96,13 @@ struct _TaFolderWriter
   gboolean         pj_valid;
 
   gint64           ts_min, ts_max, ts_prev;
+  /* digits of the last timestamp / 10^8: shared by consecutive packets */
+  guint64          ts_hi;
+  char             ts_hi_str[24];
+  guint            ts_hi_len;
   TaFolderSummary  summary;
+  /* flows per (state, close type, invalid reason); into summary at finish */
+  guint64          class_counts[TA_FLOW_STATE_ONGOING + 1][TA_CLOSE_OPEN + 1][TA_INVALID_INCOMPLETE_NO_ACK + 1];
 };
 
 /* -------------------------------------------------------------- output */
@@ -205,36 +218,27 @@ static const char digit_pairs[201] =
   "8081828384858687888990919293949596979899";
 
 static inline int
-count_digits (guint64 v)
+count_digits32 (guint32 v)
 {
-  int n = 1;
-
-  for (;;)
-    {
-      if (v < 10)
-        return n;
-      if (v < 100)
-        return n + 1;
-      if (v < 1000)
-        return n + 2;
-      if (v < 10000)
-        return n + 3;
-      v /= 10000;
-      n += 4;
-    }
+  if (v < 10000)
+    return v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : 4;
+  if (v < 100000000)
+    return v < 100000 ? 5 : v < 1000000 ? 6 : v < 10000000 ? 7 : 8;
+  return v < 1000000000 ? 9 : 10;
 }
 
-/* Decimal digits written backwards two at a time, straight into place */
+/* Decimal digits written backwards two at a time, straight into place,
+ * in 32-bit arithmetic */
 static inline char *
-put_u64 (char    *p,
-         guint64  v)
+put_u32 (char    *p,
+         guint32  v)
 {
-  char *end = p + count_digits (v);
+  char *end = p + count_digits32 (v);
   char *q = end;
 
   while (v >= 100)
     {
-      guint i = (guint) (v % 100) * 2;
+      guint i = (v % 100) * 2;
 
       v /= 100;
       q -= 2;
@@ -250,6 +254,32 @@ put_u64 (char    *p,
   else
     *--q = (char) ('0' + v);
   return end;
+}
+
+/* exactly eight digits, zero-padded; v < 10^8 */
+static inline char *
+put_u32_8 (char    *p,
+           guint32  v)
+{
+  for (int k = 6; k >= 0; k -= 2)
+    {
+      guint i = (v % 100) * 2;
+
+      v /= 100;
+      p[k] = digit_pairs[i];
+      p[k + 1] = digit_pairs[i + 1];
+    }
+  return p + 8;
+}
+
+static inline char *
+put_u64 (char    *p,
+         guint64  v)
+{
+  if (v <= G_MAXUINT32)
+    return put_u32 (p, (guint32) v);
+  p = put_u64 (p, v / 100000000);
+  return put_u32_8 (p, (guint32) (v % 100000000));
 }
 
 static inline char *
@@ -322,6 +352,25 @@ csv_quote (const char *s)
   return g_string_free (out, FALSE);
 }
 
+static inline char *
+put_ts (TaFolderWriter *self,
+        char           *p,
+        gint64          ts)
+{
+  guint64 hi;
+
+  if (G_UNLIKELY (ts < 100000000))
+    return put_i64 (p, ts);
+  hi = (guint64) ts / 100000000;
+  if (G_UNLIKELY (hi != self->ts_hi || self->ts_hi_len == 0))
+    {
+      self->ts_hi = hi;
+      self->ts_hi_len = put_u64 (self->ts_hi_str, hi) - self->ts_hi_str;
+    }
+  p = put_mem (p, self->ts_hi_str, self->ts_hi_len);
+  return put_u32_8 (p, (guint32) ((guint64) ts % 100000000));
+}
+
 /* ----------------------------------------------------------- addresses */
 
 static void
@@ -359,6 +408,13 @@ addr_info (TaFolderWriter *self,
   return ai;
 }
 
+static inline AddrInfo *
+known_info (TaFolderWriter *self,
+            guint32         idx)
+{
+  return idx == TA_ADDR_NONE ? &self->none_info : &self->info[idx];
+}
+
 static void
 addr_seen (TaFolderWriter *self,
            AddrInfo       *ai,
@@ -387,13 +443,13 @@ put_packet_json (TaFolderWriter *self,
                  char           *p,
                  const TaPacket *pkt)
 {
-  AddrInfo *s, *d;
+  /* every address of a flow was seen by add(): its names are cached */
+  AddrInfo *s = known_info (self, pkt->src);
+  AddrInfo *d = known_info (self, pkt->dst);
+  guint fi;
 
-  addr_info (self, pkt->dst);
-  s = addr_info (self, pkt->src);
-  d = addr_info (self, pkt->dst);
   p = PUT_LIT (p, "{\"timestamp\":");
-  p = put_i64 (p, pkt->ts);
+  p = put_ts (self, p, pkt->ts);
   p = PUT_LIT (p, ",\"src_ip\":");
   p = put_mem (p, s->json, s->json_len);
   p = PUT_LIT (p, ",\"dst_ip\":");
@@ -402,11 +458,8 @@ put_packet_json (TaFolderWriter *self,
   p = put_u64 (p, pkt->sport);
   p = PUT_LIT (p, ",\"dst_port\":");
   p = put_u64 (p, pkt->dport);
-  p = PUT_LIT (p, ",\"flags\":");
-  p = put_u64 (p, pkt->flags);
-  p = PUT_LIT (p, ",\"flag_type\":\"");
-  p = put_str (p, ta_flag_type_name (pkt->flags, (pkt->pflags & TA_PKT_FLAGS_INVALID) != 0));
-  p = PUT_LIT (p, "\",\"seq_num\":");
+  fi = pkt->flags | ((pkt->pflags & TA_PKT_FLAGS_INVALID) ? 256 : 0);
+  p = put_mem (p, self->frag_json[fi], self->frag_json_len[fi]);
   p = put_u64 (p, pkt->seq);
   p = PUT_LIT (p, ",\"ack_num\":");
   p = put_u64 (p, pkt->ack);
@@ -422,7 +475,7 @@ static gsize
 packet_json_max (TaFolderWriter *self,
                  const TaPacket *pkt)
 {
-  return addr_info (self, pkt->src)->json_len + addr_info (self, pkt->dst)->json_len + 320;
+  return known_info (self, pkt->src)->json_len + known_info (self, pkt->dst)->json_len + 320;
 }
 
 static char *
@@ -444,16 +497,6 @@ put_bool (char     *p,
   return v ? PUT_LIT (p, "true") : PUT_LIT (p, "false");
 }
 
-static char *
-put_chunk_name (char  *p,
-                guint  chunk)
-{
-  char tmp[32];
-
-  g_snprintf (tmp, sizeof tmp, "chunk_%05u.json", chunk);
-  return put_str (p, tmp);
-}
-
 /* The index fields, without the closing brace */
 static void
 put_flow_head (TaFolderWriter *self,
@@ -464,14 +507,25 @@ put_flow_head (TaFolderWriter *self,
 {
   gsize need = strlen (key_json) + 1024;
   char *p;
-  char id[32];
 
   if (f->has_initiator)
     need += addr_info (self, f->initiator)->json_len + addr_info (self, f->responder)->json_len;
   p = reserve (self, of, need);
-  g_snprintf (id, sizeof id, "flow_%06" G_GUINT64_FORMAT, f->id);
-  p = PUT_LIT (p, "{\"id\":\"");
-  p = put_str (p, id);
+  p = PUT_LIT (p, "{\"id\":\"flow_");
+  if (f->id < 1000000)
+    {
+      /* six digits, zero-padded */
+      guint32 v = (guint32) f->id;
+
+      for (int k = 5; k >= 0; k--)
+        {
+          p[k] = (char) ('0' + v % 10);
+          v /= 10;
+        }
+      p += 6;
+    }
+  else
+    p = put_u64 (p, f->id);
   p = PUT_LIT (p, "\",\"key\":");
   p = put_str (p, key_json);
   p = PUT_LIT (p, ",\"initiator\":");
@@ -519,7 +573,7 @@ put_flow_head (TaFolderWriter *self,
   p = PUT_LIT (p, ",\"closing_packets\":");
   p = put_u64 (p, f->n_closing);
   p = PUT_LIT (p, ",\"chunk_file\":\"");
-  p = put_chunk_name (p, self->chunk_no);
+  p = put_str (p, self->chunk_name);
   p = PUT_LIT (p, "\",\"chunk_index\":");
   p = put_u64 (p, chunk_index);
   commit (of, p);
@@ -650,21 +704,23 @@ close_chunk (TaFolderWriter *self)
 }
 
 static void
-count_class (TaFolderWriter *self,
-             const TaFlow   *f)
+summarize_classes (TaFolderWriter *self)
 {
-  const char *ct = ta_close_type_name (f->close_type);
-  const char *ir = ta_invalid_reason_name (f->invalid_reason);
-  g_autofree char *key = g_strdup_printf ("%s/%s/%s", ta_flow_state_name (f->state),
-                                          ct ? ct : "-", ir ? ir : "-");
-  guint64 *count = g_hash_table_lookup (self->summary.flow_classes, key);
+  for (guint st = 0; st <= TA_FLOW_STATE_ONGOING; st++)
+    for (guint ct = 0; ct <= TA_CLOSE_OPEN; ct++)
+      for (guint ir = 0; ir <= TA_INVALID_INCOMPLETE_NO_ACK; ir++)
+        if (self->class_counts[st][ct][ir])
+          {
+            const char *ctn = ta_close_type_name (ct);
+            const char *irn = ta_invalid_reason_name (ir);
+            guint64 *count = g_new (guint64, 1);
 
-  if (count == NULL)
-    {
-      count = g_new0 (guint64, 1);
-      g_hash_table_insert (self->summary.flow_classes, g_steal_pointer (&key), count);
-    }
-  (*count)++;
+            *count = self->class_counts[st][ct][ir];
+            g_hash_table_replace (self->summary.flow_classes,
+                                  g_strdup_printf ("%s/%s/%s", ta_flow_state_name (st),
+                                                   ctn ? ctn : "-", irn ? irn : "-"),
+                                  count);
+          }
 }
 
 static void
@@ -675,7 +731,7 @@ on_flow (const TaFlow *f,
   g_autofree char *key_json = json_quote (f->key);
   char *p;
 
-  count_class (self, f);
+  self->class_counts[f->state][f->close_type][f->invalid_reason]++;
   self->summary.total_flows++;
   if (f->end == TA_FLOW_END_TIMEOUT)
     self->summary.flows_by_timeout++;
@@ -687,6 +743,7 @@ on_flow (const TaFlow *f,
     {
       g_autofree char *path = chunk_path (self, self->chunk_no);
 
+      g_snprintf (self->chunk_name, sizeof self->chunk_name, "chunk_%05u.json", self->chunk_no);
       if (!out_open (&self->chunk, path, BIG_BUF, &self->error))
         return;
       self->chunk_open = TRUE;
@@ -909,6 +966,16 @@ ta_folder_writer_new (const char                  *output_dir,
     commit (&self->index, p);
   }
 
+  for (guint i = 0; i < 512; i++)
+    {
+      const char *name = ta_flag_type_name (i & 0xff, i >= 256);
+
+      self->frag_json[i] = g_strdup_printf (",\"flags\":%u,\"flag_type\":\"%s\",\"seq_num\":", i & 0xff, name);
+      self->frag_json_len[i] = strlen (self->frag_json[i]);
+      self->frag_csv[i] = g_strdup_printf ("%u,%s,", i & 0xff, name);
+      self->frag_csv_len[i] = strlen (self->frag_csv[i]);
+    }
+
   self->tracker = ta_flow_tracker_new (addrs,
                                        options ? options->flow_timeout_us : 0,
                                        on_flow, self);
@@ -926,7 +993,7 @@ ta_folder_writer_add (TaFolderWriter  *self,
   char *p;
   guint64 zz;
   gint64 delta;
-  guint fclass;
+  guint fclass, fi;
 
   g_return_val_if_fail (self != NULL && !self->finished, FALSE);
 
@@ -943,7 +1010,7 @@ ta_folder_writer_add (TaFolderWriter  *self,
 
   /* packets.csv */
   p = reserve (self, &self->packets, s->csv_len + d->csv_len + 160);
-  p = put_i64 (p, pkt->ts);
+  p = put_ts (self, p, pkt->ts);
   *p++ = ',';
   p = put_mem (p, s->csv, s->csv_len);
   *p++ = ',';
@@ -953,10 +1020,8 @@ ta_folder_writer_add (TaFolderWriter  *self,
   *p++ = ',';
   p = put_u64 (p, pkt->dport);
   *p++ = ',';
-  p = put_u64 (p, pkt->flags);
-  *p++ = ',';
-  p = put_str (p, ta_flag_type_name (pkt->flags, (pkt->pflags & TA_PKT_FLAGS_INVALID) != 0));
-  *p++ = ',';
+  fi = pkt->flags | ((pkt->pflags & TA_PKT_FLAGS_INVALID) ? 256 : 0);
+  p = put_mem (p, self->frag_csv[fi], self->frag_csv_len[fi]);
   p = put_u64 (p, pkt->seq);
   *p++ = ',';
   p = put_u64 (p, pkt->ack);
@@ -1341,6 +1406,7 @@ ta_folder_writer_finish (TaFolderWriter        *self,
   if (self->error == NULL)
     {
       ta_flow_tracker_finish (self->tracker);
+      summarize_classes (self);
       close_chunk (self);
       p = reserve (self, &self->index, 1);
       *p++ = ']';
@@ -1414,6 +1480,11 @@ ta_folder_writer_free (TaFolderWriter *self)
   g_free (self->info);
   g_free (self->pj);
   g_free (self->pj_off);
+  for (guint i = 0; i < 512; i++)
+    {
+      g_free (self->frag_json[i]);
+      g_free (self->frag_csv[i]);
+    }
   g_free (self->none_info.csv);
   g_free (self->none_info.json);
   if (self->first_seen)
