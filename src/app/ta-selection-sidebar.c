@@ -91,10 +91,15 @@ lookup_settings (void)
   return g_settings_new (APP_ID);
 }
 
+/* ~/Documents/TimeArcs: the folder the Flatpak may write without asking */
 static char *
 default_output_dir (void)
 {
-  return g_build_filename (g_get_user_data_dir (), "timearcs", "subsets", NULL);
+  const char *docs = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
+
+  if (docs != NULL)
+    return g_build_filename (docs, "TimeArcs", NULL);
+  return g_build_filename (g_get_home_dir (), "Documents", "TimeArcs", NULL);
 }
 
 static void
