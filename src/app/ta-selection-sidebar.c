@@ -348,7 +348,15 @@ static void
 set_command_text (TaSelectionSidebar *self,
                   const char         *text)
 {
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->command_view), text, -1);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->command_view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_set_text (buffer, text, -1);
+  /* wrapped paths must not show hyphens that are not in the command */
+  if (gtk_text_tag_table_lookup (gtk_text_buffer_get_tag_table (buffer), "no-hyphens") == NULL)
+    gtk_text_buffer_create_tag (buffer, "no-hyphens", "insert-hyphens", FALSE, NULL);
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  gtk_text_buffer_apply_tag_by_name (buffer, "no-hyphens", &start, &end);
 }
 
 static void
