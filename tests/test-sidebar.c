@@ -120,6 +120,27 @@ test_sidebar (void)
     g_assert_true (g_file_test (manifest, G_FILE_TEST_IS_REGULAR));
   }
 
+  /* an error from the core is shown with its message, naming the file */
+  {
+    g_autofree char *bad = g_build_filename (dir, "bad.csv", NULL);
+    const char *bad_paths[] = { bad, NULL };
+    const char *msg;
+
+    g_assert_true (g_file_set_contents (bad, "length,protocol\n66,6\n", -1, NULL));
+    ta_selection_sidebar_set_data_paths (sidebar, bad_paths);
+    g_clear_pointer (&opened, g_free);
+    g_assert_cmpuint (ta_selection_sidebar_extract (sidebar), >, 0);
+    t = g_get_monotonic_time ();
+    while (ta_extraction_runner_get_error (ta_selection_sidebar_get_runner (sidebar)) == NULL)
+      {
+        g_main_context_iteration (NULL, TRUE);
+        g_assert_cmpint (g_get_monotonic_time () - t, <, 30 * G_USEC_PER_SEC);
+      }
+    msg = ta_extraction_runner_get_error (ta_selection_sidebar_get_runner (sidebar));
+    g_assert_nonnull (strstr (msg, "bad.csv"));
+    g_assert_null (opened);
+  }
+
   /* Clear empties the selection and the command */
   ta_selection_clear (selection);
   g_assert_null (ta_selection_sidebar_get_spec (sidebar));
