@@ -13,6 +13,7 @@
 #include "ta-flow-panel.h"
 #include "ta-ip-map.h"
 #include "ta-timearcs-render.h"
+#include "ta-selection-sidebar.h"
 #include "ta-window.h"
 
 #define N_RECENT 6
@@ -55,6 +56,9 @@ struct _TaWindow
   char                 *used_groups;
   char                 *used_gt;
   char                 *summary;
+
+  /* issue 7: the selection sidebar in sidebar_slot */
+  TaSelectionSidebar   *selection_sidebar;
 };
 
 G_DEFINE_FINAL_TYPE (TaWindow, ta_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -154,6 +158,16 @@ ta_window_open_folder (TaWindow *self,
    * "folder" data and the flows page */
   g_object_set_data_full (G_OBJECT (self), "ta-folder", g_object_ref (folder), g_object_unref);
   ta_window_show_flows_page (self);
+}
+
+/* issue 7: a finished extraction */
+static void
+on_extraction_folder (TaWindow   *self,
+                      const char *path)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+
+  ta_window_open_folder (self, folder);
 }
 
 /* Legend */
@@ -543,6 +557,11 @@ load_paths (TaWindow *self,
   self->used_mapping = g_strdup (mapping);
   g_free (self->used_ip_map);
   self->used_ip_map = g_strdup (ip_path);
+  /* issue 7: the sidebar maps these attack files to data files */
+  g_ptr_array_add (self->paths, NULL);
+  ta_selection_sidebar_set_attack_files (self->selection_sidebar, (const char * const *) self->paths->pdata);
+  g_ptr_array_remove_index (self->paths, self->paths->len - 1);
+  ta_selection_sidebar_set_fallback_ip_map (self->selection_sidebar, ip_path);
   g_free (self->used_gt);
   self->used_gt = g_strdup (gt_path);
   ta_arc_model_get_minutes (model, &t0, &t1);
@@ -1157,6 +1176,12 @@ ta_window_init (TaWindow *self)
   g_signal_connect (self->legend_list, "row-activated", G_CALLBACK (on_legend_row_activated), self);
   g_signal_connect (self->show_all_button, "clicked", G_CALLBACK (on_show_all), self);
   g_signal_connect (self->message_close, "clicked", G_CALLBACK (on_message_close), self);
+
+  /* issue 7: selection sidebar; finished extractions open in the flows page */
+  self->selection_sidebar = ta_selection_sidebar_new (ta_timearcs_view_get_selection (self->view));
+  gtk_box_append (self->sidebar_slot, GTK_WIDGET (self->selection_sidebar));
+  g_signal_connect_swapped (self->selection_sidebar, "open-folder",
+                            G_CALLBACK (on_extraction_folder), self);
 
   on_model_state_changed (self);
   rebuild_recent (self);
