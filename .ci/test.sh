@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 if [ ! -f "$builddir/build.ninja" ]; then
   meson setup "$builddir" "$@" || exit 1
 fi
+# build everything first: the install test installs every target
+ninja -C "$builddir" || exit 1
+
 # GTK tests need a display: give them a virtual one when there is none
 run=()
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && command -v xvfb-run >/dev/null; then
