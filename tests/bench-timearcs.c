@@ -5,9 +5,10 @@
  * type), builds the model once (layout is off the draw path) and renders
  * 1920×1080 frames with the lens following a moving pointer.
  *
- * The figure is the median CPU time of the drawing thread per frame (the
- * machines this runs on are shared, so wall time mostly measures the other
- * jobs); the wall-clock median and minimum are printed as comments.
+ * The figure is the median wall-clock time per frame (what the user waits
+ * for; the arcs are rasterised on two threads). The median CPU time of the
+ * whole process per frame is printed as a comment: on a shared machine it
+ * tells the work apart from the waiting.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -95,10 +96,10 @@ bench (guint       n_records,
       state.focus_x = 300 + i * 80;
       state.focus_y = 200 + i * 40;
       w0 = g_get_monotonic_time ();
-      clock_gettime (CLOCK_THREAD_CPUTIME_ID, &c0);
+      clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &c0);
       ta_timearcs_render (&state, cr, 1920, 1080);
       cairo_surface_flush (surface);
-      clock_gettime (CLOCK_THREAD_CPUTIME_ID, &c1);
+      clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &c1);
       t0 = (c1.tv_sec - c0.tv_sec) * G_GINT64_CONSTANT (1000000000) + (c1.tv_nsec - c0.tv_nsec);
       if (i >= 2)
         {
@@ -130,10 +131,11 @@ bench (guint       n_records,
       cairo_surface_write_to_png (surface, png);
     }
   g_printerr ("# %s: %u records, %u arcs, %u rows, %u drawn (cell %u px); "
-              "median wall %.2f ms (min %.2f) on a shared machine\n",
+              "median wall %.2f ms (min %.2f), median CPU of all threads %.2f ms\n",
               name, n_records, n_arcs, ta_arc_model_get_n_rows (model), n_drawn,
-              ta_arc_aggregator_get_cell (state.aggregator), wall[G_N_ELEMENTS (wall) / 2], wall[0]);
-  g_print ("BENCH %s %.2f ms\n", name, times[G_N_ELEMENTS (times) / 2]);
+              ta_arc_aggregator_get_cell (state.aggregator), wall[G_N_ELEMENTS (wall) / 2], wall[0],
+              times[G_N_ELEMENTS (times) / 2]);
+  g_print ("BENCH %s %.2f ms\n", name, wall[G_N_ELEMENTS (wall) / 2]);
 
   ta_render_state_clear (&state);
   cairo_destroy (cr);

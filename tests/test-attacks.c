@@ -6,9 +6,13 @@
 
 #include <glib/gstdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <string.h>
 
 #include "ta-attack-agg.h"
+#include "ta-attack-data.h"
+#include "ta-attacks-job.h"
+#include "ta-packet-reader.h"
 #include "ta-error.h"
 #include "ta-event-mapping.h"
 #include "ta-ground-truth.h"
@@ -20,6 +24,27 @@ shared_data (void)
   const char *dir = g_getenv ("TA_SHARED_DATA");
 
   return dir ? dir : SHARED_DATA_DIR;
+}
+
+/* g_strsplit on a large text is quadratic under ASan (its strstr
+ * interceptor measures the rest of the string on every call) */
+static GStrv
+split_lines (const char *text)
+{
+  GPtrArray *lines = g_ptr_array_new ();
+  const char *p = text, *end = text + strlen (text);
+
+  while (p <= end)
+    {
+      const char *nl = memchr (p, '\n', end - p);
+
+      if (nl == NULL)
+        nl = end;
+      g_ptr_array_add (lines, g_strndup (p, nl - p));
+      p = nl + 1;
+    }
+  g_ptr_array_add (lines, NULL);
+  return (GStrv) g_ptr_array_free (lines, FALSE);
 }
 
 #define GT_HEADER "Event Type,C2S ID,Source,Source Port(s),Destination,Destination Port(s),Start Time (UTC),Stop Time (UTC)\n"
@@ -447,7 +472,7 @@ test_group_rule (void)
   /* every attack code of the real grouped file falls in the group the rule
    * gives its day-1 label */
   seen = g_hash_table_new (g_direct_hash, g_direct_equal);
-  lines = g_strsplit (text, "\n", -1);
+  lines = split_lines (text);
   g_assert_cmpstr (lines[0], ==, "timestamp,length,src_ip,dst_ip,protocol,attack,attack_group,count");
   for (guint i = 1; lines[i] && lines[i][0]; i++)
     {
@@ -484,7 +509,7 @@ read_attack_csv (const char *path,
   GArray *rows = g_array_new (FALSE, TRUE, sizeof (ParsedRow));
 
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  lines = g_strsplit (text, "\n", -1);
+  lines = split_lines (text);
   g_assert_cmpstr (lines[0], ==, grouped ? "timestamp,length,src_ip,dst_ip,protocol,attack,attack_group,count"
                                          : "timestamp,length,src_ip,dst_ip,protocol,attack,count");
   for (guint i = 1; lines[i] && lines[i][0]; i++)
@@ -511,8 +536,8 @@ static void
 test_aggregate (void)
 {
   g_autoptr(TaAddrTable) addrs = ta_addr_table_new ();
-  g_autoptr(TaAttackAgg) agg = ta_attack_agg_new (addrs);
   g_autoptr(TaIpMap) ip_map = ta_ip_map_new ();
+  g_autoptr(TaAttackAgg) agg = ta_attack_agg_new (addrs, ip_map);
   g_autoptr(TaEventMapping) events = ta_event_mapping_new ();
   g_autoptr(TaEventMapping) groups = ta_event_mapping_new ();
   g_autoptr(GError) error = NULL;
@@ -565,17 +590,21 @@ test_aggregate (void)
       ta_attack_agg_add (agg, &p, i % 2);
     }
 
-  g_assert_cmpuint (ta_attack_agg_get_n_packets (agg), ==, 20010);
+  /* back to the first row after its minute was left: merged, not doubled */
+  p = mkpkt (addrs, "10.0.0.1", 1, "10.0.0.2", 80, t0 + 5);
+  ta_attack_agg_add (agg, &p, 1);
+
+  g_assert_cmpuint (ta_attack_agg_get_n_packets (agg), ==, 20011);
   g_assert_cmpuint (ta_attack_agg_get_n_rows (agg), ==, 8 + 20000);
   totals = ta_attack_agg_get_label_totals (agg);
   g_assert_cmpuint (totals->len, ==, 4);
   g_assert_cmpint (g_array_index (totals, TaAggLabelTotal, 0).code, ==, -1);
   g_assert_cmpuint (g_array_index (totals, TaAggLabelTotal, 0).packets, ==, 2);
   g_assert_cmpuint (g_array_index (totals, TaAggLabelTotal, 1).packets, ==, 10002);
-  g_assert_cmpuint (g_array_index (totals, TaAggLabelTotal, 2).packets, ==, 10005);
+  g_assert_cmpuint (g_array_index (totals, TaAggLabelTotal, 2).packets, ==, 10006);
   g_assert_cmpint (g_array_index (totals, TaAggLabelTotal, 3).code, ==, 5000);
 
-  g_assert_true (ta_attack_agg_write (agg, out, ip_map, events, NULL, FALSE, &error));
+  g_assert_true (ta_attack_agg_write (agg, out, events, NULL, FALSE, &error));
   g_assert_no_error (error);
   rows = read_attack_csv (out, FALSE);
   g_assert_cmpuint (rows->len, ==, 20008);
@@ -587,7 +616,7 @@ test_aggregate (void)
       if (i > 0)
         g_assert_cmpint (r[-1].minute, <=, r->minute);
     }
-  g_assert_cmpuint (sum, ==, 20010);
+  g_assert_cmpuint (sum, ==, 20011);
   /* first rows: the pre-1970 packet, then minute 20954244 sorted by src id */
   g_assert_cmpint (g_array_index (rows, ParsedRow, 0).minute, ==, -1);
   {
@@ -598,7 +627,7 @@ test_aggregate (void)
     g_assert_cmpint (r->dst, ==, 1);
     g_assert_cmpint (r->len, ==, 66);
     g_assert_cmpint (r->attack, ==, 1);
-    g_assert_cmpint (r->count, ==, 3);
+    g_assert_cmpint (r->count, ==, 4);
     r++;
     g_assert_cmpint (r->len, ==, 74);
     g_assert_cmpint (r->count, ==, 1);
@@ -607,13 +636,13 @@ test_aggregate (void)
   g_assert_cmpint (ta_ip_map_lookup_addr (ip_map, "10.0.0.5"), >, 2);
 
   /* no clobber without force; force replaces */
-  g_assert_false (ta_attack_agg_write (agg, out, ip_map, events, NULL, FALSE, &error));
+  g_assert_false (ta_attack_agg_write (agg, out, events, NULL, FALSE, &error));
   g_assert_error (error, TA_ERROR, TA_ERROR_EXISTS);
   g_clear_error (&error);
-  g_assert_true (ta_attack_agg_write (agg, out, ip_map, events, NULL, TRUE, &error));
+  g_assert_true (ta_attack_agg_write (agg, out, events, NULL, TRUE, &error));
 
   /* grouped: ddos → 0, scan and the unnamed code → other (1), normal → -1 */
-  g_assert_true (ta_attack_agg_write (agg, gout, ip_map, events, groups, FALSE, &error));
+  g_assert_true (ta_attack_agg_write (agg, gout, events, groups, FALSE, &error));
   g_assert_no_error (error);
   g_clear_pointer (&rows, g_array_unref);
   rows = read_attack_csv (gout, TRUE);
@@ -625,9 +654,769 @@ test_aggregate (void)
       g_assert_cmpint (r->group, ==, want);
     }
 
+  /* time-ordered input streams back from the spill, late rows merged in */
+  {
+    g_autoptr(TaAttackAgg) agg2 = ta_attack_agg_new (addrs, ip_map);
+    g_autoptr(GArray) rows2 = NULL;
+
+    for (guint m = 0; m < 5; m++)
+      for (guint k = 0; k < 3; k++)
+        {
+          p = mkpkt (addrs, "10.0.0.1", 1, "10.0.0.2", 80, t0 + m * MIN_US + k);
+          p.length = 60 + k;
+          ta_attack_agg_add (agg2, &p, 0);
+        }
+    p = mkpkt (addrs, "10.0.0.1", 1, "10.0.0.2", 80, t0 + MIN_US + 7);
+    p.length = 61;                                  /* an existing row of minute 1 */
+    ta_attack_agg_add (agg2, &p, 0);
+    p.length = 99;                                  /* a new row of minute 1 */
+    ta_attack_agg_add (agg2, &p, 0);
+    g_assert_cmpuint (ta_attack_agg_get_n_rows (agg2), ==, 16);
+    g_assert_true (ta_attack_agg_write (agg2, out, events, NULL, TRUE, &error));
+    g_assert_no_error (error);
+    rows2 = read_attack_csv (out, FALSE);
+    g_assert_cmpuint (rows2->len, ==, 16);
+    g_assert_cmpint (g_array_index (rows2, ParsedRow, 4).minute, ==, 20954245);
+    g_assert_cmpint (g_array_index (rows2, ParsedRow, 4).len, ==, 61);
+    g_assert_cmpint (g_array_index (rows2, ParsedRow, 4).count, ==, 2);
+    g_assert_cmpint (g_array_index (rows2, ParsedRow, 6).len, ==, 99);
+    g_assert_cmpint (g_array_index (rows2, ParsedRow, 6).count, ==, 1);
+    g_assert_cmpint (g_array_index (rows2, ParsedRow, 7).minute, ==, 20954246);
+  }
+
   g_unlink (out);
   g_unlink (gout);
   g_rmdir (dir);
+}
+
+/* ------------------------------------------------------------------ job */
+
+typedef struct
+{
+  char *dir;
+  char *packets;    /* generated packet CSV */
+  char *ip_map;
+} Fixture;
+
+static gboolean
+run_quiet (const char *const *argv,
+           int                *status,
+           char              **out,
+           char              **err)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok = g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                              out, err, status, &error);
+
+  g_assert_no_error (error);
+  return ok;
+}
+
+static void
+generate (Fixture    *fx,
+          const char *style,
+          guint       packets)
+{
+  const char *gen = g_getenv ("TA_GEN_PACKETS");
+  g_autofree char *n = g_strdup_printf ("%u", packets);
+  int status;
+
+  g_assert_nonnull (gen);
+  fx->dir = g_dir_make_tmp ("ta-attacks-job-XXXXXX", NULL);
+  fx->packets = g_build_filename (fx->dir, "packets.csv", NULL);
+  fx->ip_map = g_build_filename (fx->dir, "gen_map.json", NULL);
+  {
+    const char *argv[] = { "python3", gen, "--packets", n, "--attack-fraction", "0.1",
+                           "--attack-style", style,
+                           "--out", fx->packets, "--ip-map", fx->ip_map, NULL };
+
+    run_quiet (argv, &status, NULL, NULL);
+    g_assert_cmpint (status, ==, 0);
+  }
+}
+
+static void
+fixture_clear (Fixture *fx)
+{
+  g_autoptr(GDir) d = g_dir_open (fx->dir, 0, NULL);
+  const char *name;
+
+  while (d && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fx->dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (fx->dir);
+  g_free (fx->dir);
+  g_free (fx->packets);
+  g_free (fx->ip_map);
+}
+
+/* packets per attack code in the `attack` column, read independently */
+static GHashTable *
+column_totals (const char     *path,
+               TaEventMapping *names)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  GHashTable *totals = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  int col = -1;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  lines = split_lines (text);
+  {
+    g_auto(GStrv) h = g_strsplit (lines[0], ",", -1);
+
+    for (int i = 0; h[i]; i++)
+      if (strcmp (h[i], "attack") == 0)
+        col = i;
+  }
+  g_assert_cmpint (col, >=, 0);
+  for (guint i = 1; lines[i] && lines[i][0]; i++)
+    {
+      g_auto(GStrv) f = g_strsplit (lines[i], ",", -1);
+      gint32 code;
+      guint64 *c;
+
+      code = names ? ta_event_mapping_lookup (names, f[col]) : atoi (f[col]);
+      g_assert_cmpint (code, !=, TA_LABEL_NONE);
+      c = g_hash_table_lookup (totals, GINT_TO_POINTER (code));
+      if (c == NULL)
+        {
+          c = g_new0 (guint64, 1);
+          g_hash_table_insert (totals, GINT_TO_POINTER (code), c);
+        }
+      (*c)++;
+    }
+  return totals;
+}
+
+static void
+check_totals_against_column (Fixture        *fx,
+                             const char     *out,
+                             TaEventMapping *names)
+{
+  g_autoptr(GHashTable) want = column_totals (fx->packets, names);
+  g_autoptr(GArray) rows = read_attack_csv (out, FALSE);
+  g_autoptr(GHashTable) got = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      ParsedRow *r = &g_array_index (rows, ParsedRow, i);
+      guint64 *c = g_hash_table_lookup (got, GINT_TO_POINTER ((gint32) r->attack));
+
+      if (c == NULL)
+        {
+          c = g_new0 (guint64, 1);
+          g_hash_table_insert (got, GINT_TO_POINTER ((gint32) r->attack), c);
+        }
+      *c += r->count;
+    }
+  g_assert_cmpuint (g_hash_table_size (got), ==, g_hash_table_size (want));
+  g_assert_cmpuint (g_hash_table_size (want), >=, 3);
+  g_hash_table_iter_init (&iter, want);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      guint64 *c = g_hash_table_lookup (got, key);
+
+      g_assert_nonnull (c);
+      g_assert_cmpuint (*c, ==, *(guint64 *) value);
+    }
+}
+
+static void
+test_job_generator_codes (void)
+{
+  Fixture fx = { 0 };
+  g_autoptr(TaAttacksOptions) opts = ta_attacks_options_new ();
+  g_autoptr(TaAttacksResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) rows = NULL;
+  g_autoptr(TaAttackData) data = ta_attack_data_new ();
+  g_autofree char *emap = NULL;
+  g_autofree char *gmap = NULL;
+  g_autofree char *imap = NULL;
+  g_autofree char *evpath = g_build_filename (shared_data (), "timearcs", "event_type_mapping.json", NULL);
+  guint64 sum = 0;
+
+  generate (&fx, "code", 50000);
+  opts->inputs = g_new0 (char *, 2);
+  opts->inputs[0] = g_strdup (fx.packets);
+  opts->ip_map = g_strdup (fx.ip_map);
+  opts->out = g_build_filename (fx.dir, "gen_attacks.csv", NULL);
+  opts->grouped_out = g_build_filename (fx.dir, "gen_grouped_attacks.csv", NULL);
+  opts->event_mapping = g_strdup (evpath);
+
+  res = ta_attacks_run (opts, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (res->packets, ==, 50000);
+  g_assert_cmpuint (res->malformed, ==, 0);
+  g_assert_cmpuint (res->new_ids, ==, 0);
+  g_assert_cmpuint (res->new_labels, ==, 0);
+
+  /* sum of count = packets read; per label = the input's column */
+  rows = read_attack_csv (opts->out, FALSE);
+  g_assert_cmpuint (rows->len, ==, res->rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      ParsedRow *r = &g_array_index (rows, ParsedRow, i);
+
+      sum += r->count;
+      if (i > 0)
+        {
+          ParsedRow *q = r - 1;
+
+          g_assert_true (q->minute < r->minute || (q->minute == r->minute &&
+                         (q->src < r->src || (q->src == r->src && q->dst <= r->dst))));
+        }
+    }
+  g_assert_cmpuint (sum, ==, 50000);
+  check_totals_against_column (&fx, opts->out, NULL);
+
+  /* the TimeArcs view's parser reads both outputs and finds the mappings
+   * written next to them */
+  g_assert_true (ta_attack_data_load_file (data, opts->out, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ta_attack_data_get_total_packets (data), ==, 50000);
+  g_assert_true (ta_attack_data_load_file (data, opts->grouped_out, &error));
+  g_assert_no_error (error);
+  emap = ta_attack_find_event_mapping (opts->out);
+  gmap = ta_attack_find_group_mapping (opts->grouped_out);
+  imap = ta_attack_find_ip_map (opts->out);
+  g_assert_cmpstr (emap, ==, res->event_mapping_out);
+  g_assert_cmpstr (gmap, ==, res->group_mapping_out);
+  g_assert_cmpstr (imap, ==, res->ip_map_out);
+  {
+    g_autoptr(TaAttackData) grouped = ta_attack_data_new ();
+    g_autoptr(TaLabelMap) types = ta_label_map_load (emap, &error);
+    g_autoptr(TaLabelMap) groups = ta_label_map_load (gmap, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (ta_attack_data_load_file (grouped, opts->grouped_out, &error));
+    g_assert_true (ta_attack_data_has_groups (grouped));
+    g_assert_true (ta_attack_data_check_mapping (grouped, types, groups, &error));
+    g_assert_no_error (error);
+  }
+
+  /* outputs exist: refused before reading, unless forced */
+  g_clear_pointer (&res, ta_attacks_result_free);
+  res = ta_attacks_run (opts, NULL, NULL, NULL, &error);
+  g_assert_null (res);
+  g_assert_error (error, TA_ERROR, TA_ERROR_EXISTS);
+  g_clear_error (&error);
+  opts->force = TRUE;
+  res = ta_attacks_run (opts, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (res->packets, ==, 50000);
+
+  fixture_clear (&fx);
+}
+
+static void
+test_job_generator_names (void)
+{
+  Fixture fx = { 0 };
+  g_autoptr(TaAttacksOptions) opts = ta_attacks_options_new ();
+  g_autoptr(TaAttacksResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TaEventMapping) written = NULL;
+
+  /* label text, no event mapping: codes are made up in order of appearance
+   * and the mapping written next to the output names them */
+  generate (&fx, "name", 50000);
+  opts->inputs = g_new0 (char *, 2);
+  opts->inputs[0] = g_strdup (fx.packets);
+  opts->ip_map = g_strdup (fx.ip_map);
+  opts->out = g_build_filename (fx.dir, "names.csv", NULL);
+  res = ta_attacks_run (opts, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (res->packets, ==, 50000);
+  g_assert_cmpuint (res->new_labels, ==, 3);
+  written = ta_event_mapping_load (res->event_mapping_out, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ta_event_mapping_lookup (written, "normal"), ==, -1);
+  check_totals_against_column (&fx, opts->out, written);
+  fixture_clear (&fx);
+}
+
+/* The matching rule written out plainly: every event against every packet */
+static gint32
+oracle_label (TaGroundTruth  *gt,
+              TaLabeler      *lab,
+              TaAddrTable    *addrs,
+              const TaPacket *p,
+              guint          *n_matched)
+{
+  const char *a = ta_addr_table_get_name (addrs, p->src);
+  const char *b = ta_addr_table_get_name (addrs, p->dst);
+  gint64 minute = ta_minute_of_us (p->ts);
+  gint best = -1;
+
+  *n_matched = 0;
+  for (guint i = 0; i < ta_ground_truth_get_n_events (gt); i++)
+    {
+      const TaGtEvent *ev = ta_ground_truth_get_event (gt, i);
+      const char *s = ta_ground_truth_event_src (gt, ev);
+      const char *d = ta_ground_truth_event_dst (gt, ev);
+      gboolean fwd, rev;
+
+      if (minute < ev->start_min || minute > ev->stop_min)
+        continue;
+      fwd = (!s || !strcmp (s, a)) && (!d || !strcmp (d, b)) &&
+            ta_ground_truth_event_port_matches (gt, ev, FALSE, p->sport) &&
+            ta_ground_truth_event_port_matches (gt, ev, TRUE, p->dport);
+      rev = (!s || !strcmp (s, b)) && (!d || !strcmp (d, a)) &&
+            ta_ground_truth_event_port_matches (gt, ev, FALSE, p->dport) &&
+            ta_ground_truth_event_port_matches (gt, ev, TRUE, p->sport);
+      if (!fwd && !rev)
+        continue;
+      (*n_matched)++;
+      if (best < 0)
+        best = i;
+      else
+        {
+          const TaGtEvent *o = ta_ground_truth_get_event (gt, best);
+          int ns = (ev->n_sports > 0) + (ev->n_dports > 0), no = (o->n_sports > 0) + (o->n_dports > 0);
+          gint32 ce = ta_labeler_get_code (lab, ev->label), co = ta_labeler_get_code (lab, o->label);
+
+          if (ns > no ||
+              (ns == no && (ev->stop_min - ev->start_min < o->stop_min - o->start_min ||
+               (ev->stop_min - ev->start_min == o->stop_min - o->start_min &&
+                (ev->start_min < o->start_min || (ev->start_min == o->start_min && ce < co))))))
+            best = i;
+        }
+    }
+  return best < 0 ? TA_LABEL_NORMAL : ta_labeler_get_code (lab, ta_ground_truth_get_event (gt, best)->label);
+}
+
+static void
+test_job_ground_truth (void)
+{
+  Fixture fx = { 0 };
+  g_autoptr(TaAttacksOptions) opts = ta_attacks_options_new ();
+  g_autoptr(TaAttacksResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) gtcsv = g_string_new (GT_HEADER);
+  g_autoptr(TaIpMap) map = NULL;
+  g_autoptr(TaAddrTable) addrs = ta_addr_table_new ();
+  g_autoptr(TaPacketReader) rd = NULL;
+  g_autoptr(TaGroundTruth) gt = NULL;
+  g_autoptr(TaEventMapping) names = NULL;
+  g_autoptr(TaLabeler) lab = NULL;
+  g_autoptr(GHashTable) want = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GArray) rows = NULL;
+  g_autofree char *gtpath = NULL;
+  TaReadStats stats;
+  TaReaderConfig cfg = { 0 };
+  TaPacket p;
+  guint64 n = 0, matched = 0, ambiguous = 0;
+
+  generate (&fx, "code", 30000);
+  map = ta_ip_map_load (fx.ip_map, &error);
+  g_assert_no_error (error);
+
+  /* events made from real packets: every 500th packet's pair, alternately
+   * with its ports, any port, or a wider span and the reverse direction */
+  ta_read_stats_init (&stats);
+  cfg.addrs = addrs;
+  cfg.ip_map = map;
+  cfg.stats = &stats;
+  rd = ta_packet_reader_open (fx.packets, &cfg, &error);
+  g_assert_no_error (error);
+  while (ta_packet_reader_next (rd, &p, &error))
+    {
+      gint64 m = ta_minute_of_us (p.ts);
+      g_autoptr(GDateTime) t0 = NULL;
+      g_autoptr(GDateTime) t1 = NULL;
+      g_autofree char *s0 = NULL;
+      g_autofree char *s1 = NULL;
+      guint k = n / 500;
+
+      if (n++ % 500 != 0)
+        continue;
+      t0 = g_date_time_new_from_unix_utc ((m - (k % 3 == 2 ? 2 : 0)) * 60);
+      t1 = g_date_time_new_from_unix_utc ((m + (k % 3 == 2 ? 3 : 0)) * 60);
+      s0 = g_date_time_format (t0, "%Y-%m-%d %H:%M:%S");
+      s1 = g_date_time_format (t1, "%Y-%m-%d %H:%M:%S");
+      if (k % 3 == 0)
+        g_string_append_printf (gtcsv, "ported %u,%u,%s,%u.0,%s,%u,%s,%s\n", k % 4, k,
+                                ta_addr_table_get_name (addrs, p.src), p.sport,
+                                ta_addr_table_get_name (addrs, p.dst), p.dport, s0, s1);
+      else
+        g_string_append_printf (gtcsv, "any %u,%u,%s,0.0,%s,0,%s,%s\n", k % 4, k,
+                                ta_addr_table_get_name (addrs, k % 3 == 2 ? p.dst : p.src),
+                                ta_addr_table_get_name (addrs, k % 3 == 2 ? p.src : p.dst), s0, s1);
+      if (k % 7 == 0)
+        g_string_append (gtcsv, ",,,,,,,\n");
+    }
+  g_assert_no_error (error);
+  g_string_append (gtcsv, "bad,1,10.0.0.1,0,10.0.0.2,0,yesterday,today\n");
+  gtpath = g_build_filename (fx.dir, "gt.csv", NULL);
+  g_assert_true (g_file_set_contents (gtpath, gtcsv->str, gtcsv->len, NULL));
+  g_clear_pointer (&rd, ta_packet_reader_free);
+
+  opts->inputs = g_new0 (char *, 2);
+  opts->inputs[0] = g_strdup (fx.packets);
+  opts->ip_map = g_strdup (fx.ip_map);
+  opts->out = g_build_filename (fx.dir, "gt_attacks.csv", NULL);
+  opts->ground_truth = g_strdup (gtpath);
+  res = ta_attacks_run (opts, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (res->packets, ==, 30000);
+  g_assert_cmpuint (res->gt_events, ==, 60);
+  g_assert_cmpuint (res->gt_blank_rows, ==, 9);
+  g_assert_cmpuint (res->gt_bad_rows, ==, 1);
+  {
+    g_autofree char *where = g_strdup_printf ("%s:%u: ", gtpath, 1 + 60 + 9 + 1);
+    gboolean found = FALSE;
+
+    for (guint i = 0; i < res->messages->len; i++)
+      found |= g_str_has_prefix (res->messages->pdata[i], where);
+    g_assert_true (found);
+  }
+
+  /* the oracle, with the codes the job gave (same order of appearance) */
+  gt = ta_ground_truth_load (gtpath, NULL, &error);
+  g_assert_no_error (error);
+  names = ta_event_mapping_new ();
+  lab = ta_labeler_new (gt, names, addrs);
+  rd = ta_packet_reader_open (fx.packets, &cfg, &error);
+  g_assert_no_error (error);
+  while (ta_packet_reader_next (rd, &p, &error))
+    {
+      guint nm;
+      gint32 code = oracle_label (gt, lab, addrs, &p, &nm);
+      gint32 fast = ta_labeler_label (lab, &p);
+      char *key;
+      guint64 *c;
+
+      g_assert_cmpint (fast, ==, code);
+      if (code == TA_LABEL_NORMAL && p.label >= 0)
+        code = p.label;   /* the column where the ground truth says nothing */
+      if (nm > 0)
+        matched++;
+      if (nm > 1)
+        ambiguous++;
+      key = g_strdup_printf ("%" G_GINT64_FORMAT ",%u,%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%u,%d",
+                             ta_minute_of_us (p.ts), p.length,
+                             ta_ip_map_lookup_addr (map, ta_addr_table_get_name (addrs, p.src)),
+                             ta_ip_map_lookup_addr (map, ta_addr_table_get_name (addrs, p.dst)),
+                             p.proto, code);
+      c = g_hash_table_lookup (want, key);
+      if (c == NULL)
+        {
+          c = g_new0 (guint64, 1);
+          g_hash_table_insert (want, key, c);
+        }
+      else
+        g_free (key);
+      (*c)++;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpuint (matched, >, 60);
+  g_assert_cmpuint (res->gt_matched, ==, matched);
+  g_assert_cmpuint (res->ambiguous, ==, ambiguous);
+
+  rows = read_attack_csv (opts->out, FALSE);
+  g_assert_cmpuint (rows->len, ==, g_hash_table_size (want));
+  for (guint i = 0; i < rows->len; i++)
+    {
+      ParsedRow *r = &g_array_index (rows, ParsedRow, i);
+      g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
+                                              ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT,
+                                              r->minute, r->len, r->src, r->dst, r->proto, r->attack);
+      guint64 *c = g_hash_table_lookup (want, key);
+
+      g_assert_nonnull (c);
+      g_assert_cmpuint (*c, ==, r->count);
+    }
+  ta_read_stats_clear (&stats);
+  fixture_clear (&fx);
+}
+
+static void
+test_job_bad_input (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("ta-attacks-bad-XXXXXX", NULL);
+  g_autofree char *good = g_build_filename (dir, "good.csv", NULL);
+  g_autofree char *gz = g_build_filename (dir, "broken.csv.gz", NULL);
+  g_autoptr(TaAttacksOptions) opts = ta_attacks_options_new ();
+  g_autoptr(TaAttacksResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *csv =
+    "timestamp,length,protocol,src_port,dst_port,src_ip,dst_ip,flags,seq_num,ack_num,attack\n"
+    "1257254400000000,66,6,1,2,10.0.0.1,10.0.0.2,2,0,0,ddos\n"
+    "x,66,6,1,2,10.0.0.1,10.0.0.2,2,0,0,ddos\n"
+    "1257254460000000,66,6,1,2,10.0.0.1,10.0.0.3,2,0,0,-1\n";
+  const char *names[] = { "out.csv", "out_ip_map.json", "event_type_mapping_out.json", NULL };
+
+  g_assert_true (g_file_set_contents (good, csv, -1, NULL));
+  /* a gzip header and then garbage */
+  g_assert_true (g_file_set_contents (gz, "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03garbage-garbage", 24, NULL));
+
+  opts->inputs = g_strsplit ("/nonexistent.csv", " ", -1);
+  opts->ip_map = g_build_filename (dir, "map.json", NULL);
+  opts->out = g_build_filename (dir, "out.csv", NULL);
+  res = ta_attacks_run (opts, NULL, NULL, NULL, &error);
+  g_assert_null (res);
+  g_assert_error (error, TA_ERROR, TA_ERROR_NO_INPUT);
+  g_assert_false (g_file_test (opts->out, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  g_strfreev (opts->inputs);
+  opts->inputs = g_new0 (char *, 4);
+  opts->inputs[0] = g_strdup ("/nonexistent.csv");
+  opts->inputs[1] = g_strdup (gz);
+  opts->inputs[2] = g_strdup (good);
+  res = ta_attacks_run (opts, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (res->packets, ==, 2);
+  g_assert_cmpuint (res->malformed, ==, 1);
+  g_assert_cmpuint (res->n_files_read, ==, 1);
+  g_assert_cmpuint (res->n_files_failed, ==, 2);
+  g_assert_cmpuint (res->new_ids, ==, 3);
+  g_assert_cmpuint (res->new_labels, ==, 1);
+  g_assert_cmpuint (res->messages->len, >=, 3);
+  g_assert_nonnull (strstr (res->messages->pdata[0], "/nonexistent.csv"));
+  g_assert_nonnull (strstr (res->messages->pdata[1], "broken.csv.gz"));
+  {
+    gboolean line3 = FALSE;
+    g_autofree char *where = g_strdup_printf ("%s:3", good);
+
+    for (guint i = 0; i < res->messages->len; i++)
+      line3 |= strstr (res->messages->pdata[i], where) != NULL;
+    g_assert_true (line3);
+  }
+
+  for (guint i = 0; names[i]; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+
+      g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+      g_unlink (path);
+    }
+  g_unlink (good);
+  g_unlink (gz);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* An id the map lacks gets a new id only at the end: meanwhile a later row's
+ * unmapped numeric id must not resolve to the address given that new id */
+static void
+test_job_unmapped_ids (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("ta-attacks-ids-XXXXXX", NULL);
+  g_autofree char *csv_path = g_build_filename (dir, "ids.csv", NULL);
+  g_autofree char *map_path = g_build_filename (dir, "map.json", NULL);
+  g_autoptr(TaAttacksOptions) opts = ta_attacks_options_new ();
+  g_autoptr(TaAttacksResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) rows = NULL;
+  g_autoptr(TaIpMap) written = NULL;
+  const char *csv =
+    "timestamp,length,protocol,src_port,dst_port,src_ip,dst_ip,flags,seq_num,ack_num\n"
+    "1257254400000000,60,6,1,2,1,7,2,0,0\n"
+    "1257254460000000,60,6,1,2,1,2,2,0,0\n"
+    "1257254520000000,60,6,1,2,1,3,2,0,0\n";
+
+  g_assert_true (g_file_set_contents (csv_path, csv, -1, NULL));
+  g_assert_true (g_file_set_contents (map_path, "{\"10.0.0.1\": 1, \"10.0.0.2\": 2}", -1, NULL));
+  opts->inputs = g_new0 (char *, 2);
+  opts->inputs[0] = g_strdup (csv_path);
+  opts->ip_map = g_strdup (map_path);
+  opts->out = g_build_filename (dir, "ids_attacks.csv", NULL);
+  res = ta_attacks_run (opts, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (res->new_ids, ==, 2);
+  rows = read_attack_csv (res->out, FALSE);
+  g_assert_cmpuint (rows->len, ==, 3);
+  g_assert_cmpint (g_array_index (rows, ParsedRow, 0).dst, ==, 3);   /* "7" */
+  g_assert_cmpint (g_array_index (rows, ParsedRow, 1).dst, ==, 2);
+  g_assert_cmpint (g_array_index (rows, ParsedRow, 2).dst, ==, 4);   /* "3", not "7" */
+  written = ta_ip_map_load (res->ip_map_out, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ta_ip_map_lookup_id (written, 3), ==, "7");
+  g_assert_cmpstr (ta_ip_map_lookup_id (written, 4), ==, "3");
+  g_unlink (res->out);
+  g_unlink (res->ip_map_out);
+  g_unlink (res->event_mapping_out);
+  g_unlink (csv_path);
+  g_unlink (map_path);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+static void
+test_job_captures (void)
+{
+  g_autofree char *a = g_build_filename (shared_data (), "pcaps", "good", "loopback-http.pcap", NULL);
+  g_autofree char *b = g_build_filename (shared_data (), "pcaps", "good", "arkime-wireshark-retrans.pcap", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("ta-attacks-cap-XXXXXX", NULL);
+  g_autoptr(TaAttacksOptions) opts = ta_attacks_options_new ();
+  g_autoptr(TaAttacksResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) rows = NULL;
+  guint64 sum = 0;
+
+  if (!g_file_test (a, G_FILE_TEST_EXISTS) || !g_file_test (b, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("shared captures not found");
+      g_rmdir (dir);
+      return;
+    }
+  opts->inputs = g_new0 (char *, 3);
+  opts->inputs[0] = g_strdup (a);
+  opts->inputs[1] = g_strdup (b);
+  opts->ip_map = g_build_filename (dir, "new_map.json", NULL);
+  opts->out = g_build_filename (dir, "cap_attacks.csv", NULL);
+  res = ta_attacks_run (opts, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  /* tshark's packet counts (data/pcaps/expected.csv): 33899 + 108 */
+  g_assert_cmpuint (res->packets, ==, 33899 + 108);
+  g_assert_cmpuint (res->normal, ==, res->packets);
+  rows = read_attack_csv (opts->out, FALSE);
+  for (guint i = 0; i < rows->len; i++)
+    sum += g_array_index (rows, ParsedRow, i).count;
+  g_assert_cmpuint (sum, ==, res->packets);
+  g_unlink (res->out);
+  g_unlink (res->ip_map_out);
+  g_unlink (res->event_mapping_out);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+typedef struct
+{
+  GMainLoop       *loop;
+  TaAttacksResult *result;
+  GError          *error;
+  guint            n_progress;
+  GThread         *main_thread;
+  gboolean         wrong_thread;
+} AsyncState;
+
+static void
+async_progress (const TaAttacksProgress *p,
+                gpointer                 user_data)
+{
+  AsyncState *st = user_data;
+
+  st->n_progress++;
+  if (g_thread_self () != st->main_thread)
+    st->wrong_thread = TRUE;
+}
+
+static void
+async_done (GObject      *source,
+            GAsyncResult *res,
+            gpointer      user_data)
+{
+  AsyncState *st = user_data;
+
+  st->result = ta_attacks_run_finish (res, &st->error);
+  g_main_loop_quit (st->loop);
+}
+
+static void
+test_job_async (void)
+{
+  Fixture fx = { 0 };
+  g_autoptr(TaAttacksOptions) opts = ta_attacks_options_new ();
+  g_autoptr(GCancellable) cancel = g_cancellable_new ();
+  AsyncState st = { 0 };
+
+  generate (&fx, "code", 20000);
+  opts->inputs = g_new0 (char *, 3);
+  opts->inputs[0] = g_strdup (fx.packets);
+  opts->inputs[1] = g_strdup (fx.packets);
+  opts->ip_map = g_strdup (fx.ip_map);
+  opts->out = g_build_filename (fx.dir, "async.csv", NULL);
+  st.loop = g_main_loop_new (NULL, FALSE);
+  st.main_thread = g_thread_self ();
+
+  ta_attacks_run_async (opts, async_progress, &st, NULL, NULL, async_done, &st);
+  g_main_loop_run (st.loop);
+  g_assert_no_error (st.error);
+  g_assert_nonnull (st.result);
+  g_assert_cmpuint (st.result->packets, ==, 40000);
+  g_assert_cmpuint (st.result->n_files_read, ==, 2);
+  /* flush progress sources still queued */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpuint (st.n_progress, >=, 1);
+  g_assert_false (st.wrong_thread);
+  g_clear_pointer (&st.result, ta_attacks_result_free);
+
+  /* cancelled before it starts: nothing written */
+  g_unlink (opts->out);
+  g_cancellable_cancel (cancel);
+  ta_attacks_run_async (opts, NULL, NULL, NULL, cancel, async_done, &st);
+  g_main_loop_run (st.loop);
+  g_assert_null (st.result);
+  g_assert_error (st.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&st.error);
+  g_assert_false (g_file_test (opts->out, G_FILE_TEST_EXISTS));
+
+  g_main_loop_unref (st.loop);
+  fixture_clear (&fx);
+}
+
+static void
+test_cli (void)
+{
+  Fixture fx = { 0 };
+  const char *cli = g_getenv ("TA_CLI");
+  g_autofree char *out = NULL;
+  g_autofree char *gt = g_build_filename (shared_data (), "timearcs", "GroundTruth_UTC_naive.csv", NULL);
+  g_autofree char *stdout_text = NULL;
+  g_autofree char *stderr_text = NULL;
+  int status;
+
+  g_assert_nonnull (cli);
+  generate (&fx, "code", 5000);
+  out = g_build_filename (fx.dir, "cli_attacks.csv", NULL);
+  {
+    const char *argv[] = { cli, "attacks", fx.packets, "--ip-map", fx.ip_map, "--out", out,
+                           "--ground-truth", gt, NULL };
+
+    run_quiet (argv, &status, &stdout_text, &stderr_text);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    /* the summary goes to stderr, as extract's */
+    g_assert_cmpstr (stdout_text, ==, "");
+    g_assert_nonnull (strstr (stderr_text, "Read 5000 packets"));
+    g_assert_nonnull (strstr (stderr_text, "8223 events (57312 blank rows skipped, 0 bad rows)"));
+    g_assert_nonnull (strstr (stderr_text, "normal"));
+    g_free (stdout_text);
+    g_free (stderr_text);
+    /* exists → 3 */
+    run_quiet (argv, &status, &stdout_text, &stderr_text);
+    g_assert_true (WIFEXITED (status));
+    g_assert_cmpint (WEXITSTATUS (status), ==, 3);
+    g_free (stdout_text);
+    g_free (stderr_text);
+  }
+  {
+    const char *argv[] = { cli, "attacks", "/nonexistent.csv", "--ip-map", fx.ip_map,
+                           "--out", out, "--force", "--quiet", NULL };
+
+    run_quiet (argv, &status, &stdout_text, &stderr_text);
+    g_assert_cmpint (WEXITSTATUS (status), ==, 4);
+    g_assert_cmpstr (stdout_text, ==, "");
+    g_assert_null (strstr (stderr_text, "Read "));
+    g_assert_nonnull (strstr (stderr_text, "/nonexistent.csv"));
+    g_free (stdout_text);
+    g_free (stderr_text);
+  }
+  {
+    const char *argv[] = { cli, "attacks", fx.packets, "--out", out, NULL };
+
+    run_quiet (argv, &status, &stdout_text, &stderr_text);
+    g_assert_cmpint (WEXITSTATUS (status), ==, 2);
+    g_clear_pointer (&stdout_text, g_free);
+    g_clear_pointer (&stderr_text, g_free);
+  }
+  fixture_clear (&fx);
 }
 
 int
@@ -644,6 +1433,14 @@ main (int    argc,
   g_test_add_func ("/attacks/label/real-ground-truth", test_label_real_ground_truth);
   g_test_add_func ("/attacks/group/rule", test_group_rule);
   g_test_add_func ("/attacks/aggregate/rows", test_aggregate);
+  g_test_add_func ("/attacks/job/generator-codes", test_job_generator_codes);
+  g_test_add_func ("/attacks/job/generator-names", test_job_generator_names);
+  g_test_add_func ("/attacks/job/ground-truth", test_job_ground_truth);
+  g_test_add_func ("/attacks/job/bad-input", test_job_bad_input);
+  g_test_add_func ("/attacks/job/async", test_job_async);
+  g_test_add_func ("/attacks/job/captures", test_job_captures);
+  g_test_add_func ("/attacks/job/unmapped-ids", test_job_unmapped_ids);
+  g_test_add_func ("/attacks/cli", test_cli);
 
   return g_test_run ();
 }

@@ -140,6 +140,8 @@ typedef struct
   int      tiles_w;  /* tiles per tile row */
   int      width;
   int      height;
+  int      y_lo;     /* rows this raster may touch: [y_lo, y_hi), multiples */
+  int      y_hi;     /* of 4 so two threads never share a tile */
   guint32  r, g, b, a;  /* colour 0..255, alpha 0..255 */
 } Raster;
 
@@ -186,7 +188,7 @@ hspan (Raster *ras,
 {
   int i0, i1, lo, hi;
 
-  if ((unsigned) y >= (unsigned) ras->height || x1 < 0 || x0 >= ras->width)
+  if (y < ras->y_lo || y >= ras->y_hi || x1 < 0 || x0 >= ras->width)
     return;
   i0 = (int) floor (x0);
   i1 = (int) floor (x1);
@@ -214,23 +216,23 @@ vspan (Raster *ras,
 {
   int i0, i1, lo, hi;
 
-  if ((unsigned) x >= (unsigned) ras->width || y1 < 0 || y0 >= ras->height)
+  if ((unsigned) x >= (unsigned) ras->width || y1 < ras->y_lo || y0 >= ras->y_hi)
     return;
   i0 = (int) floor (y0);
   i1 = (int) floor (y1);
   if (i0 == i1)
     {
-      if (i0 >= 0 && i0 < ras->height)
+      if (i0 >= ras->y_lo && i0 < ras->y_hi)
         blend_a (ras, x, i0, cov_alpha (ras, y1 - y0));
       return;
     }
-  if (i0 >= 0)
+  if (i0 >= ras->y_lo)
     blend_a (ras, x, i0, cov_alpha (ras, i0 + 1 - y0));
-  lo = MAX (i0 + 1, 0);
-  hi = MIN (i1, ras->height);
+  lo = MAX (i0 + 1, ras->y_lo);
+  hi = MIN (i1, ras->y_hi);
   for (int i = lo; i < hi; i++)
     blend_a (ras, x, i, ras->a);
-  if (i1 < ras->height)
+  if (i1 < ras->y_hi)
     blend_a (ras, x, i1, cov_alpha (ras, y1 - i1));
 }
 
@@ -254,8 +256,8 @@ raster_half_circle (Raster *ras,
   if (cx - 2 > ras->width && cx + s * (r + hw) > ras->width + 2)
     return;
 
-  y0 = (int) MAX (0, floor (cy - k));
-  y1 = (int) MIN (ras->height - 1, ceil (cy + k) - 1);
+  y0 = (int) MAX (ras->y_lo, floor (cy - k));
+  y1 = (int) MIN (ras->y_hi - 1, ceil (cy + k) - 1);
   for (int y = y0; y <= y1; y++)
     {
       double dy = y + 0.5 - cy;
@@ -347,6 +349,61 @@ sort_draw_list (TaRenderState   *state,
     }
 }
 
+typedef struct
+{
+  Raster               ras;
+  const TaRenderState *state;
+  const TaDrawArc     *draw;
+  guint                n_draw;
+  int                  ox, oy;
+  guchar              *dst;
+  int                  stride;
+} RasterBand;
+
+/* Clear, draw and untile one band of rows into the cairo layer */
+static gpointer
+raster_band_worker (gpointer data)
+{
+  RasterBand *band = data;
+  Raster *ras = &band->ras;
+  gsize row_words = (gsize) ras->tiles_w * 16;
+
+  memset (ras->data + (gsize) (ras->y_lo >> 2) * row_words, 0,
+          (gsize) ((ras->y_hi - ras->y_lo + 3) >> 2) * row_words * sizeof (guint32));
+
+  /* In x order (the draw list comes sorted by minute): consecutive arcs
+   * touch neighbouring columns, so the tile buffer is swept once instead of
+   * once per colour. */
+  for (guint j = 0; j < band->n_draw; j++)
+    {
+      const TaDrawArc *d = &band->draw[j];
+      guint32 color = ta_arc_model_get_label (band->state->model, band->state->mode, d->label)->color;
+
+      ras->r = (color >> 16) & 0xff;
+      ras->g = (color >> 8) & 0xff;
+      ras->b = color & 0xff;
+      raster_arc (ras, d->x - band->ox, d->y1 - band->oy, d->y2 - band->oy, d->width);
+    }
+
+  for (int y = ras->y_lo; y < ras->y_hi; y++)
+    {
+      guint32 *row = (guint32 *) (gpointer) (band->dst + (gsize) y * band->stride);
+      const guint32 *src = ras->data + (gsize) (y >> 2) * row_words + ((y & 3) << 2);
+
+      for (int tx = 0; tx < ras->tiles_w; tx++)
+        {
+          int x = tx * 4;
+
+          if (x + 4 <= ras->width)
+            memcpy (row + x, src + tx * 16, 16);
+          else
+            memcpy (row + x, src + tx * 16, (ras->width - x) * 4);
+        }
+    }
+
+  return NULL;
+}
+
 static void
 draw_arcs (TaRenderState *state,
            cairo_t       *cr,
@@ -419,44 +476,38 @@ draw_arcs (TaRenderState *state,
   ras.tiles_w = (lw + 3) / 4;
   ras.width = lw;
   ras.height = lh;
-  memset (ras.data, 0, state->tiles_size);
-
-  /* In x order (the draw list comes sorted by minute): consecutive arcs
-   * touch neighbouring columns, so the tile buffer is swept once instead of
-   * once per colour. */
   ras.a = (guint32) CLAMP (alpha * 255 + 0.5, 0, 255);
-  for (guint j = 0; j < n_draw; j++)
-    {
-      const TaDrawArc *d = &draw[j];
-      guint32 color = ta_arc_model_get_label (state->model, state->mode, d->label)->color;
 
-      ras.r = (color >> 16) & 0xff;
-      ras.g = (color >> 8) & 0xff;
-      ras.b = color & 0xff;
-      raster_arc (&ras, d->x - ox, d->y1 - oy, d->y2 - oy, d->width);
-    }
-
-  /* untile into the cairo layer */
+  /* Two bands of tile rows, the lower one on a second thread: each band
+   * draws every arc clipped to its rows, in the same order, so the pixels
+   * are exactly those of one pass. */
   cairo_surface_flush (state->layer);
   {
-    guchar *dst = cairo_image_surface_get_data (state->layer);
-    int stride = cairo_image_surface_get_stride (state->layer);
+    RasterBand top, bottom;
+    int split = ((lh / 2) + 3) & ~3;
+    GThread *thread = NULL;
 
-    for (int y = 0; y < lh; y++)
-      {
-        guint32 *row = (guint32 *) (gpointer) (dst + (gsize) y * stride);
-        const guint32 *src = ras.data + (gsize) (y >> 2) * ras.tiles_w * 16 + ((y & 3) << 2);
+    top.ras = ras;
+    top.ras.y_lo = 0;
+    top.ras.y_hi = MIN (split, lh);
+    top.state = state;
+    top.draw = draw;
+    top.n_draw = n_draw;
+    top.ox = ox;
+    top.oy = oy;
+    top.dst = cairo_image_surface_get_data (state->layer);
+    top.stride = cairo_image_surface_get_stride (state->layer);
+    bottom = top;
+    bottom.ras.y_lo = top.ras.y_hi;
+    bottom.ras.y_hi = lh;
 
-        for (int tx = 0; tx < ras.tiles_w; tx++)
-          {
-            int x = tx * 4;
-
-            if (x + 4 <= lw)
-              memcpy (row + x, src + tx * 16, 16);
-            else
-              memcpy (row + x, src + tx * 16, (lw - x) * 4);
-          }
-      }
+    if (bottom.ras.y_lo < bottom.ras.y_hi && n_draw > 64)
+      thread = g_thread_try_new ("timearcs-raster", raster_band_worker, &bottom, NULL);
+    raster_band_worker (&top);
+    if (thread != NULL)
+      g_thread_join (thread);
+    else if (bottom.ras.y_lo < bottom.ras.y_hi)
+      raster_band_worker (&bottom);
   }
   cairo_surface_mark_dirty (state->layer);
   cairo_set_source_surface (cr, state->layer, ox, oy);

@@ -9,8 +9,11 @@
 #include "ta-application.h"
 #include "ta-attack-data.h"
 #include "ta-error.h"
+#include "ta-import-dialog.h"
+#include "ta-flow-panel.h"
 #include "ta-ip-map.h"
 #include "ta-timearcs-render.h"
+#include "ta-selection-sidebar.h"
 #include "ta-window.h"
 
 #define N_RECENT 6
@@ -26,6 +29,7 @@ struct _TaWindow
   GtkBox               *flows_slot;
   GtkWidget            *flows_placeholder;
   GtkLabel             *flows_message;
+  TaFlowPanel          *flow_panel;
   TaTimeArcsView       *view;
   GtkListBox           *legend_list;
   GtkLabel             *legend_title;
@@ -38,6 +42,7 @@ struct _TaWindow
   GMenu                *recent_section;
 
   GSettings            *settings;
+  GCancellable         *load_cancellable;   /* the load in progress */
 
   /* what is open */
   GPtrArray            *paths;            /* attack CSVs */
@@ -51,6 +56,9 @@ struct _TaWindow
   char                 *used_groups;
   char                 *used_gt;
   char                 *summary;
+
+  /* issue 7: the selection sidebar in sidebar_slot */
+  TaSelectionSidebar   *selection_sidebar;
 };
 
 G_DEFINE_FINAL_TYPE (TaWindow, ta_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -137,6 +145,8 @@ ta_window_open_folder (TaWindow *self,
   g_return_if_fail (G_IS_FILE (folder));
 
   flows_slot_changed (self);
+  if (self->flow_panel != NULL)
+    ta_flow_panel_open (self->flow_panel, folder);
   path = g_file_get_path (folder);
   /* the window says which folder it shows, as it does for attack files */
   base = g_file_get_basename (folder);
@@ -152,6 +162,16 @@ ta_window_open_folder (TaWindow *self,
    * "folder" data and the flows page */
   g_object_set_data_full (G_OBJECT (self), "ta-folder", g_object_ref (folder), g_object_unref);
   ta_window_show_flows_page (self);
+}
+
+/* issue 7: a finished extraction */
+static void
+on_extraction_folder (TaWindow   *self,
+                      const char *path)
+{
+  g_autoptr(GFile) folder = g_file_new_for_path (path);
+
+  ta_window_open_folder (self, folder);
 }
 
 /* Legend */
@@ -366,10 +386,59 @@ rebuild_recent (TaWindow *self)
   g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
 }
 
-static gboolean
-load_paths (TaWindow  *self,
-            GError   **error)
+/* Loading runs in a worker thread (GTask): parsing the attack files, the
+ * IP map (20 k entries), the mappings and the ground truth (65 k rows), and
+ * building the model with its row order. The main thread applies the
+ * result; a newer load or closing the window cancels an older one. */
+
+typedef struct
 {
+  /* in */
+  GPtrArray     *paths;
+  char          *explicit_mapping;
+  char          *explicit_ip_map;
+  char          *explicit_gt;
+  GPtrArray     *old_paths;      /* restored on failure */
+  GPtrArray     *recent;         /* GFile, added to recent files on success */
+  /* out */
+  TaAttackData  *data;
+  TaArcModel    *model;
+  TaIpMap       *ip_map;
+  TaGroundTruth *gt;
+  char          *mapping;
+  char          *ip_path;
+  char          *gt_path;
+  GString       *warnings;
+} LoadJob;
+
+static void
+load_job_free (LoadJob *job)
+{
+  g_clear_pointer (&job->paths, g_ptr_array_unref);
+  g_clear_pointer (&job->old_paths, g_ptr_array_unref);
+  g_clear_pointer (&job->recent, g_ptr_array_unref);
+  g_free (job->explicit_mapping);
+  g_free (job->explicit_ip_map);
+  g_free (job->explicit_gt);
+  g_clear_pointer (&job->data, ta_attack_data_free);
+  g_clear_pointer (&job->model, ta_arc_model_free);
+  g_clear_pointer (&job->ip_map, ta_ip_map_free);
+  g_clear_pointer (&job->gt, ta_ground_truth_unref);
+  g_free (job->mapping);
+  g_free (job->ip_path);
+  g_free (job->gt_path);
+  if (job->warnings)
+    g_string_free (job->warnings, TRUE);
+  g_free (job);
+}
+
+static void
+load_worker (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LoadJob *job = task_data;
   g_autoptr(TaAttackData) data = ta_attack_data_new ();
   g_autoptr(TaLabelMap) types = NULL;
   g_autoptr(TaLabelMap) groups = NULL;
@@ -377,7 +446,6 @@ load_paths (TaWindow  *self,
   g_autoptr(TaColorMap) group_colors = NULL;
   g_autoptr(TaIpMap) ip_map = NULL;
   g_autoptr(TaGroundTruth) gt = NULL;
-  g_autoptr(GString) warnings = g_string_new (NULL);
   g_autoptr(GError) local_error = NULL;
   g_autofree char *mapping = NULL;
   g_autofree char *group_path = NULL;
@@ -385,18 +453,20 @@ load_paths (TaWindow  *self,
   g_autofree char *colors_path = NULL;
   g_autofree char *gcolors_path = NULL;
   g_autofree char *gt_path = NULL;
+  GString *warnings = g_string_new (NULL);
   const char *first;
-  TaArcModel *model;
-  gint64 t0 = 0, t1 = 0;
-  double seed_cost, final_cost;
 
-  g_return_val_if_fail (self->paths->len > 0, FALSE);
+  job->warnings = warnings;
+  for (guint i = 0; i < job->paths->len; i++)
+    if (!ta_attack_data_load_file (data, g_ptr_array_index (job->paths, i), &local_error))
+      {
+        g_task_return_error (task, g_steal_pointer (&local_error));
+        return;
+      }
+  if (g_task_return_error_if_cancelled (task))
+    return;
 
-  for (guint i = 0; i < self->paths->len; i++)
-    if (!ta_attack_data_load_file (data, g_ptr_array_index (self->paths, i), error))
-      return FALSE;
-
-  first = g_ptr_array_index (self->paths, 0);
+  first = g_ptr_array_index (job->paths, 0);
   if (!ta_attack_data_has_groups (data))
     {
       /* group mode needs groups: learn code → group from the grouped file
@@ -407,14 +477,14 @@ load_paths (TaWindow  *self,
       if (sibling && ta_attack_data_load_file (grouped, sibling, NULL))
         ta_attack_data_apply_groups (data, grouped);
     }
-  mapping = pick (self->mapping_path, ta_attack_find_event_mapping (first));
+  mapping = pick (job->explicit_mapping, ta_attack_find_event_mapping (first));
   group_path = ta_attack_find_group_mapping (first);
-  ip_path = pick (self->ip_map_path, ta_attack_find_ip_map (first));
+  ip_path = pick (job->explicit_ip_map, ta_attack_find_ip_map (first));
   colors_path = ta_attack_find_colors (first, FALSE);
   gcolors_path = ta_attack_find_colors (first, TRUE);
-  gt_path = pick (self->gt_path, ta_attack_find_ground_truth (first));
+  gt_path = pick (job->explicit_gt, ta_attack_find_ground_truth (first));
 
-#define LOAD_OPTIONAL(var, expr, what)                                      \
+#define LOAD_OPTIONAL(var, expr)                                            \
   G_STMT_START {                                                            \
     if ((var = (expr)) == NULL && local_error)                              \
       {                                                                     \
@@ -425,24 +495,26 @@ load_paths (TaWindow  *self,
   } G_STMT_END
 
   if (mapping)
-    LOAD_OPTIONAL (types, ta_label_map_load (mapping, &local_error), mapping);
+    LOAD_OPTIONAL (types, ta_label_map_load (mapping, &local_error));
   else
     g_string_append_printf (warnings, "%s%s", warnings->len ? "\n" : "",
                             _("No event-type mapping found next to the file: arcs are labelled by their codes."));
   if (group_path)
-    LOAD_OPTIONAL (groups, ta_label_map_load (group_path, &local_error), group_path);
+    LOAD_OPTIONAL (groups, ta_label_map_load (group_path, &local_error));
   if (ip_path)
-    LOAD_OPTIONAL (ip_map, ta_ip_map_load (ip_path, &local_error), ip_path);
+    LOAD_OPTIONAL (ip_map, ta_ip_map_load (ip_path, &local_error));
   else
     g_string_append_printf (warnings, "%s%s", warnings->len ? "\n" : "",
                             _("No IP map (ip_map.json) found next to the file: rows show IP ids."));
   if (colors_path)
-    LOAD_OPTIONAL (type_colors, ta_color_map_load (colors_path, &local_error), colors_path);
+    LOAD_OPTIONAL (type_colors, ta_color_map_load (colors_path, &local_error));
   if (gcolors_path)
-    LOAD_OPTIONAL (group_colors, ta_color_map_load (gcolors_path, &local_error), gcolors_path);
+    LOAD_OPTIONAL (group_colors, ta_color_map_load (gcolors_path, &local_error));
   if (gt_path)
-    LOAD_OPTIONAL (gt, ta_ground_truth_load (gt_path, NULL, &local_error), gt_path);
+    LOAD_OPTIONAL (gt, ta_ground_truth_load (gt_path, cancellable, &local_error));
 #undef LOAD_OPTIONAL
+  if (g_task_return_error_if_cancelled (task))
+    return;
 
   if (types && groups && !ta_attack_data_check_mapping (data, types, groups, &local_error))
     {
@@ -451,7 +523,33 @@ load_paths (TaWindow  *self,
       g_clear_error (&local_error);
     }
 
-  model = ta_arc_model_new (data, ip_map, types, groups, type_colors, group_colors);
+  job->model = ta_arc_model_new (data, ip_map, types, groups, type_colors, group_colors);
+  job->data = g_steal_pointer (&data);
+  job->ip_map = g_steal_pointer (&ip_map);
+  job->gt = g_steal_pointer (&gt);
+  job->mapping = g_steal_pointer (&mapping);
+  job->ip_path = g_steal_pointer (&ip_path);
+  job->gt_path = g_steal_pointer (&gt_path);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Main thread: show a finished load */
+static void
+load_paths (TaWindow *self,
+            LoadJob  *job)
+{
+  g_autoptr(TaIpMap) ip_map = g_steal_pointer (&job->ip_map);
+  g_autoptr(TaGroundTruth) gt = g_steal_pointer (&job->gt);
+  TaAttackData *data = job->data;
+  GString *warnings = job->warnings;
+  const char *mapping = job->mapping;
+  const char *ip_path = job->ip_path;
+  const char *gt_path = job->gt_path;
+  const char *first = g_ptr_array_index (self->paths, 0);
+  TaArcModel *model = g_steal_pointer (&job->model);
+  gint64 t0 = 0, t1 = 0;
+  double seed_cost, final_cost;
+
   ta_timearcs_view_set_model (self->view, model);
   ta_timearcs_view_set_ground_truth (self->view, gt, ip_map);
 
@@ -463,9 +561,13 @@ load_paths (TaWindow  *self,
   self->used_mapping = g_strdup (mapping);
   g_free (self->used_ip_map);
   self->used_ip_map = g_strdup (ip_path);
+  /* issue 7: the sidebar maps these attack files to data files */
+  g_ptr_array_add (self->paths, NULL);
+  ta_selection_sidebar_set_attack_files (self->selection_sidebar, (const char * const *) self->paths->pdata);
+  g_ptr_array_remove_index (self->paths, self->paths->len - 1);
+  ta_selection_sidebar_set_fallback_ip_map (self->selection_sidebar, ip_path);
   g_free (self->used_gt);
   self->used_gt = g_strdup (gt_path);
-
   ta_arc_model_get_minutes (model, &t0, &t1);
   ta_arc_model_get_order_cost (model, &seed_cost, &final_cost);
   {
@@ -505,7 +607,81 @@ load_paths (TaWindow  *self,
   gtk_stack_set_visible_child_name (self->attacks_stack, "view");
   gtk_stack_set_visible_child_name (self->view_stack, "attacks");
   update_status (self);
-  return TRUE;
+}
+
+
+static void
+load_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  TaWindow *self = TA_WINDOW (object);
+  GTask *task = G_TASK (result);
+  LoadJob *job = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  /* a newer load replaced this one */
+  if (g_task_get_cancellable (task) != self->load_cancellable)
+    return;
+  g_clear_object (&self->load_cancellable);
+
+  if (!g_task_propagate_boolean (task, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* keep what was open before */
+      if (job->old_paths)
+        {
+          g_clear_pointer (&self->paths, g_ptr_array_unref);
+          self->paths = g_steal_pointer (&job->old_paths);
+        }
+      if (ta_timearcs_view_get_model (self->view) == NULL)
+        {
+          g_autofree char *text = g_strdup_printf (_("Could not open the file: %s"), error->message);
+
+          /* the message bar lives on the view page; show it there even when empty */
+          gtk_stack_set_visible_child_name (self->attacks_stack, "view");
+          ta_window_show_message (self, text);
+        }
+      else
+        ta_window_show_message (self, error->message);
+      return;
+    }
+
+  load_paths (self, job);
+  for (guint i = 0; job->recent && i < job->recent->len; i++)
+    add_recent (g_ptr_array_index (job->recent, i));
+  if (job->recent)
+    rebuild_recent (self);
+}
+
+/* Loads self->paths; old_paths (taken) come back if it fails */
+static void
+start_load (TaWindow  *self,
+            GPtrArray *old_paths,
+            GPtrArray *recent)
+{
+  g_autoptr(GTask) task = NULL;
+  LoadJob *job = g_new0 (LoadJob, 1);
+
+  job->paths = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < self->paths->len; i++)
+    g_ptr_array_add (job->paths, g_strdup (g_ptr_array_index (self->paths, i)));
+  job->explicit_mapping = g_strdup (self->mapping_path);
+  job->explicit_ip_map = g_strdup (self->ip_map_path);
+  job->explicit_gt = g_strdup (self->gt_path);
+  job->old_paths = old_paths;
+  job->recent = recent;
+
+  if (self->load_cancellable)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+
+  task = g_task_new (self, self->load_cancellable, load_done, NULL);
+  g_task_set_source_tag (task, start_load);
+  g_task_set_task_data (task, job, (GDestroyNotify) load_job_free);
+  g_task_run_in_thread (task, load_worker);
 }
 
 gboolean
@@ -514,57 +690,42 @@ ta_window_open_attack_files (TaWindow  *self,
                              guint      n_files,
                              GError   **error)
 {
-  g_autoptr(GPtrArray) old = NULL;
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *recent;
 
   g_return_val_if_fail (TA_IS_WINDOW (self), FALSE);
   g_return_val_if_fail (n_files > 0, FALSE);
 
-  old = g_steal_pointer (&self->paths);
-  self->paths = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < n_files; i++)
     {
       char *path = g_file_get_path (files[i]);
 
       if (path == NULL)
         {
-          g_set_error (&local_error, TA_ERROR, TA_ERROR_IO, _("Only local files can be opened"));
-          break;
+          g_set_error (error, TA_ERROR, TA_ERROR_IO, _("Only local files can be opened"));
+          ta_window_show_message (self, _("Only local files can be opened"));
+          return FALSE;
         }
-      g_ptr_array_add (self->paths, path);
+      g_ptr_array_add (paths, path);
     }
 
-  if (local_error == NULL && load_paths (self, &local_error))
-    {
-      for (guint i = 0; i < n_files; i++)
-        add_recent (files[i]);
-      rebuild_recent (self);
-      return TRUE;
-    }
+  recent = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < n_files; i++)
+    g_ptr_array_add (recent, g_object_ref (files[i]));
+  {
+    GPtrArray *old = g_steal_pointer (&self->paths);
 
-  /* keep what was open before */
-  g_clear_pointer (&self->paths, g_ptr_array_unref);
-  self->paths = g_steal_pointer (&old);
-  ta_window_show_message (self, local_error->message);
-  if (ta_timearcs_view_get_model (self->view) == NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_("Could not open the file: %s"), local_error->message);
-
-      /* the message bar lives on the view page; show it there even when empty */
-      gtk_stack_set_visible_child_name (self->attacks_stack, "view");
-      ta_window_show_message (self, text);
-    }
-  g_propagate_error (error, g_steal_pointer (&local_error));
-  return FALSE;
+    self->paths = g_steal_pointer (&paths);
+    start_load (self, old, recent);
+  }
+  return TRUE;
 }
 
 static void
 reload (TaWindow *self)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (self->paths->len > 0 && !load_paths (self, &error))
-    ta_window_show_message (self, error->message);
+  if (self->paths->len > 0)
+    start_load (self, NULL, NULL);
 }
 
 void
@@ -950,6 +1111,9 @@ ta_window_dispose (GObject *object)
 {
   TaWindow *self = (TaWindow *) object;
 
+  if (self->load_cancellable)
+    g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), TA_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->paths, g_ptr_array_unref);
@@ -1004,6 +1168,7 @@ ta_window_init (TaWindow *self)
 
   self->paths = g_ptr_array_new_with_free_func (g_free);
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries), self);
+  ta_import_dialog_install (GTK_WINDOW (self));
 
   g_object_bind_property (self->magnification_adjustment, "value", self->view, "magnification",
                           G_BINDING_SYNC_CREATE);
@@ -1016,6 +1181,18 @@ ta_window_init (TaWindow *self)
   g_signal_connect (self->show_all_button, "clicked", G_CALLBACK (on_show_all), self);
   g_signal_connect (self->message_close, "clicked", G_CALLBACK (on_message_close), self);
 
+  /* issue 7: selection sidebar; finished extractions open in the flows page */
+  self->selection_sidebar = ta_selection_sidebar_new (ta_timearcs_view_get_selection (self->view));
+  gtk_box_append (self->sidebar_slot, GTK_WIDGET (self->selection_sidebar));
+  g_signal_connect_swapped (self->selection_sidebar, "open-folder",
+                            G_CALLBACK (on_extraction_folder), self);
+
   on_model_state_changed (self);
   rebuild_recent (self);
+
+  /* the flow panel (issue 8) fills the Flows page */
+  self->flow_panel = TA_FLOW_PANEL (ta_flow_panel_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->flow_panel), TRUE);
+  gtk_box_append (self->flows_slot, GTK_WIDGET (self->flow_panel));
+  flows_slot_changed (self);
 }

@@ -27,11 +27,13 @@ G_DECLARE_FINAL_TYPE (TaWindow, ta_window, TA, WINDOW, GtkApplicationWindow)
  *                             holds a placeholder until a flow panel is
  *                             appended (the placeholder hides itself then)
  * ta_window_open_attack_files() loads one or more attack CSVs into the
- *                             TimeArcs view; the IP map, event-type and group
- *                             mappings, colours and ground truth come from
- *                             the first file's folder unless chosen
- *                             explicitly. Errors are shown in the window and
- *                             returned.
+ *                             TimeArcs view, in a worker thread; the IP map,
+ *                             event-type and group mappings, colours and
+ *                             ground truth come from the first file's folder
+ *                             unless chosen explicitly. Returns FALSE (with
+ *                             error) only for paths that cannot be opened at
+ *                             all; parse errors arrive later and are shown in
+ *                             the window, which keeps what it showed before.
  * ta_window_open_folder()     a subset folder: shown in the Flows page
  *                             (a clear message until the flow panel exists)
  * ta_window_show_flows_page() switches to the Flows page

@@ -8,7 +8,6 @@
  */
 #include "config.h"
 
-#include <inttypes.h>
 #include <glib/gi18n.h>
 #include <signal.h>
 #include <stdio.h>
@@ -30,30 +29,62 @@ on_signal (int sig)
 typedef struct
 {
   GCancellable *cancellable;
-  gboolean      show;
+  gboolean      quiet;
+  gboolean      tty;
+  gboolean      line_open;
+  gint64        start_us;
+  gint64        last_plain_us;
 } ProgressState;
 
+static void
+format_duration (double s,
+                 char  *buf,
+                 gsize  len)
+{
+  if (s < 0)
+    g_strlcpy (buf, "?", len);
+  else if (s < 60)
+    g_snprintf (buf, len, "%.0fs", s);
+  else if (s < 3600)
+    g_snprintf (buf, len, "%dm%02ds", (int) s / 60, (int) s % 60);
+  else
+    g_snprintf (buf, len, "%dh%02dm", (int) s / 3600, ((int) s % 3600) / 60);
+}
+
 /* Called from the job every ~100 ms: turns a signal into a cancellation
- * (g_cancellable_cancel is not async-signal-safe) and draws the line */
+ * (g_cancellable_cancel is not async-signal-safe) and draws the progress
+ * line as extract does: in place on a terminal, else a line every 5 s */
 static void
 progress_cb (const TaAttacksProgress *p,
              gpointer                 user_data)
 {
   ProgressState *st = user_data;
+  gint64 now = g_get_monotonic_time ();
+  double elapsed = (now - st->start_us) / 1e6;
+  double rate = elapsed > 0 ? p->packets / elapsed : 0;
+  double eta = p->fraction > 0.001 ? elapsed * (1 - p->fraction) / p->fraction : -1;
+  char eta_text[32];
 
   if (interrupted)
     g_cancellable_cancel (st->cancellable);
-  if (!st->show || p->file == NULL)
+  if (st->quiet || p->file == NULL)
     return;
-  if (p->n_files > 1)
-    g_printerr ("\r\033[K%s (%u/%u): %d%% · %" G_GUINT64_FORMAT " packets",
-                p->file, p->file_index + 1, p->n_files,
-                p->file_size ? (int) MIN (100, p->file_position * 100 / p->file_size) : 0,
-                p->packets);
-  else
-    g_printerr ("\r\033[K%s: %d%% · %" G_GUINT64_FORMAT " packets", p->file,
-                p->file_size ? (int) MIN (100, p->file_position * 100 / p->file_size) : 0,
-                p->packets);
+  format_duration (eta, eta_text, sizeof eta_text);
+  if (st->tty)
+    {
+      g_printerr ("\r\033[K");
+      g_printerr (_("%'llu rows, %'.0f rows/s, %.0f%%, ETA %s"),
+                  (unsigned long long) p->packets, rate, 100 * p->fraction, eta_text);
+      st->line_open = TRUE;
+      return;
+    }
+  if (st->last_plain_us == 0)
+    st->last_plain_us = now;
+  if (now - st->last_plain_us < 5 * G_USEC_PER_SEC)
+    return;
+  st->last_plain_us = now;
+  g_printerr (_("progress: %llu rows read, %.0f rows/s, %.0f%% of input, ETA %s\n"),
+              (unsigned long long) p->packets, rate, 100 * p->fraction, eta_text);
 }
 
 static void
@@ -62,43 +93,44 @@ print_summary (const TaAttacksOptions *opts,
 {
   guint64 labelled = 0;
 
-  printf (_("Read %" PRIu64 " packets from %u file(s) into %" PRIu64 " rows\n"),
-          r->packets, r->n_files_read, r->rows);
+  g_printerr (_("Read %llu packets from %u file(s) into %llu rows\n"),
+          (unsigned long long) r->packets, r->n_files_read, (unsigned long long) r->rows);
   if (r->ts_units & (TA_TS_UNIT_S | TA_TS_UNIT_MS))
-    printf (_("Timestamps: %s%s%s (told apart by magnitude)\n"),
+    g_printerr (_("Timestamps: %s%s%s (told apart by magnitude)\n"),
             (r->ts_units & TA_TS_UNIT_S) ? "s " : "",
             (r->ts_units & TA_TS_UNIT_MS) ? "ms " : "",
             (r->ts_units & TA_TS_UNIT_US) ? "µs" : "");
   if (opts->ground_truth != NULL)
-    printf (_("Ground truth: %" PRIu64 " events (%" PRIu64 " blank rows skipped, %"
-              PRIu64 " bad rows)\n"),
-            r->gt_events, r->gt_blank_rows, r->gt_bad_rows);
-  printf (_("Packets per event type:\n"));
+    g_printerr (_("Ground truth: %llu events (%llu blank rows skipped, %llu bad rows)\n"),
+            (unsigned long long) r->gt_events, (unsigned long long) r->gt_blank_rows,
+            (unsigned long long) r->gt_bad_rows);
+  g_printerr (_("Packets per event type:\n"));
   for (guint i = 0; i < r->labels->len; i++)
     {
       const TaAttacksLabelCount *c = &g_array_index (r->labels, TaAttacksLabelCount, i);
 
       if (c->code != -1)
         labelled += c->packets;
-      printf ("  %12" G_GUINT64_FORMAT "  %4d  %s\n", c->packets, c->code,
+      g_printerr ("  %12" G_GUINT64_FORMAT "  %4d  %s\n", c->packets, c->code,
               c->label ? c->label : _("(not in the event mapping)"));
     }
-  printf (_("Labelled: %" PRIu64 ", normal: %" PRIu64 "\n"), labelled, r->normal);
+  g_printerr (_("Labelled: %llu, normal: %llu\n"), (unsigned long long) labelled, (unsigned long long) r->normal);
   if (opts->ground_truth != NULL)
-    printf (_("Matched by the ground truth: %" PRIu64 ", ambiguous (several events): %"
-              PRIu64 ", of which with differing labels: %" PRIu64 "\n"),
-            r->gt_matched, r->ambiguous, r->conflicting);
+    g_printerr (_("Matched by the ground truth: %llu, ambiguous (several events): %llu, "
+              "of which with differing labels: %llu\n"),
+            (unsigned long long) r->gt_matched, (unsigned long long) r->ambiguous,
+            (unsigned long long) r->conflicting);
   if (r->column_labelled > 0)
-    printf (_("Labelled by the attack column: %" PRIu64 "\n"), r->column_labelled);
-  printf (_("Malformed rows skipped: %" PRIu64 "\n"), r->malformed);
-  printf (_("New IP ids: %u, new event labels: %u\n"), r->new_ids, r->new_labels);
-  printf (_("Wrote %s"), r->out);
+    g_printerr (_("Labelled by the attack column: %llu\n"), (unsigned long long) r->column_labelled);
+  g_printerr (_("Malformed rows skipped: %llu\n"), (unsigned long long) r->malformed);
+  g_printerr (_("New IP ids: %u, new event labels: %u\n"), r->new_ids, r->new_labels);
+  g_printerr (_("Wrote %s"), r->out);
   if (r->grouped_out)
-    printf (", %s", r->grouped_out);
-  printf (", %s, %s", r->ip_map_out, r->event_mapping_out);
+    g_printerr (", %s", r->grouped_out);
+  g_printerr (", %s, %s", r->ip_map_out, r->event_mapping_out);
   if (r->group_mapping_out)
-    printf (", %s", r->group_mapping_out);
-  printf ("\n");
+    g_printerr (", %s", r->group_mapping_out);
+  g_printerr ("\n");
 }
 
 int
@@ -111,7 +143,6 @@ ta_cli_attacks_main (int    argc,
   g_autoptr(TaAttacksResult) result = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   gboolean quiet = FALSE;
-  gboolean show_progress;
   ProgressState state;
   GOptionEntry entries[] = {
     { "ip-map", 'm', 0, G_OPTION_ARG_FILENAME, &opts->ip_map,
@@ -161,12 +192,15 @@ ta_cli_attacks_main (int    argc,
 
   signal (SIGINT, on_signal);
   signal (SIGTERM, on_signal);
-  show_progress = !quiet && isatty (STDERR_FILENO);
   state.cancellable = cancellable;
-  state.show = show_progress;
+  state.quiet = quiet;
+  state.tty = isatty (STDERR_FILENO);
+  state.line_open = FALSE;
+  state.start_us = g_get_monotonic_time ();
+  state.last_plain_us = 0;
 
   result = ta_attacks_run (opts, progress_cb, &state, cancellable, &error);
-  if (show_progress)
+  if (state.line_open)
     g_printerr ("\r\033[K");
 
   if (result == NULL)

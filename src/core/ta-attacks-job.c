@@ -4,7 +4,6 @@
  */
 #include "config.h"
 
-#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -187,7 +186,7 @@ ta_attacks_run (const TaAttacksOptions  *options,
   g_autoptr(TaGroundTruth) gt = NULL;
   g_autoptr(TaAddrTable) addrs = ta_addr_table_new ();
   g_autoptr(TaLabeler) labeler = NULL;
-  g_autoptr(TaAttackAgg) agg = ta_attack_agg_new (addrs);
+  g_autoptr(TaAttackAgg) agg = NULL;
   g_autoptr(GArray) totals = NULL;
   TaReadStats stats;
   TaReaderConfig config = { 0 };
@@ -233,6 +232,7 @@ ta_attacks_run (const TaAttacksOptions  *options,
     ip_map = ta_ip_map_new ();
   if (ip_map == NULL)
     return NULL;
+  agg = ta_attack_agg_new (addrs, ip_map);
   events = options->event_mapping ? ta_event_mapping_load (options->event_mapping, error)
                                   : ta_event_mapping_new ();
   if (events == NULL)
@@ -258,9 +258,9 @@ ta_attacks_run (const TaAttacksOptions  *options,
       for (guint i = 0; i < problems->len; i++)
         add_message (result, g_strdup (problems->pdata[i]));
       if (result->gt_bad_rows > problems->len)
-        add_message (result, g_strdup_printf (_("%s: %" PRIu64 " more bad rows"),
+        add_message (result, g_strdup_printf (_("%s: %llu more bad rows"),
                                               options->ground_truth,
-                                              result->gt_bad_rows - problems->len));
+                                              (unsigned long long) (result->gt_bad_rows - problems->len)));
       labeler = ta_labeler_new (gt, events, addrs);
     }
   n_added_before = 0;
@@ -337,8 +337,8 @@ ta_attacks_run (const TaAttacksOptions  *options,
       if (local != NULL)
         {
           result->n_files_failed++;
-          add_message (result, g_strdup_printf (_("%s (%" PRIu64 " packets before it were kept)"),
-                                                local->message, n));
+          add_message (result, g_strdup_printf (_("%s (%llu packets before it were kept)"),
+                                                local->message, (unsigned long long) n));
           if (n == 0)
             continue;
         }
@@ -355,16 +355,12 @@ ta_attacks_run (const TaAttacksOptions  *options,
       goto out;
     }
 
-  {
-    guint ids_before = ta_ip_map_get_size (ip_map);
-
-    if (!ta_attack_agg_write (agg, options->out, ip_map, events, NULL, options->force, error))
-      goto out;
-    if (options->grouped_out != NULL &&
-        !ta_attack_agg_write (agg, options->grouped_out, ip_map, events, groups, options->force, error))
-      goto out;
-    result->new_ids = ta_ip_map_get_size (ip_map) - ids_before;
-  }
+  if (!ta_attack_agg_write (agg, options->out, events, NULL, options->force, error))
+    goto out;
+  if (options->grouped_out != NULL &&
+      !ta_attack_agg_write (agg, options->grouped_out, events, groups, options->force, error))
+    goto out;
+  result->new_ids = ta_attack_agg_get_n_new_ids (agg);
   if (!ta_ip_map_save (ip_map, result->ip_map_out, error) ||
       !ta_event_mapping_save (events, result->event_mapping_out, error) ||
       (groups != NULL && !ta_event_mapping_save (groups, result->group_mapping_out, error)))
@@ -434,6 +430,37 @@ relay_ref (Relay *relay)
   return relay;
 }
 
+/* Not g_main_context_invoke: from a GTask worker, whose thread-default
+ * context is the global default, it may run the function right there */
+static void
+attach_idle (GMainContext   *context,
+             GSourceFunc     func,
+             gpointer        data,
+             GDestroyNotify  destroy)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, func, data, destroy);
+  g_source_set_static_name (source, "[timearcs] attacks progress");
+  g_source_attach (source, context);
+  g_source_unref (source);
+}
+
+static gboolean
+relay_free_cb (gpointer data)
+{
+  Relay *relay = data;
+
+  if (relay->destroy != NULL)
+    relay->destroy (relay->data);
+  g_main_context_unref (relay->context);
+  g_mutex_clear (&relay->lock);
+  g_free (relay->file);
+  g_free (relay);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 relay_unref (gpointer data)
 {
@@ -441,12 +468,12 @@ relay_unref (gpointer data)
 
   if (!g_atomic_ref_count_dec (&relay->ref_count))
     return;
-  if (relay->destroy != NULL)
-    relay->destroy (relay->data);
-  g_main_context_unref (relay->context);
-  g_mutex_clear (&relay->lock);
-  g_free (relay->file);
-  g_free (relay);
+  /* the progress data belongs to the caller's context (a widget, say):
+   * release it there, not in the worker that may drop the last ref */
+  if (g_main_context_is_owner (relay->context))
+    relay_free_cb (relay);
+  else
+    attach_idle (relay->context, relay_free_cb, relay, NULL);
 }
 
 static gboolean
@@ -481,8 +508,7 @@ relay_progress (const TaAttacksProgress *progress,
   relay->pending = TRUE;
   g_mutex_unlock (&relay->lock);
   if (schedule)
-    g_main_context_invoke_full (relay->context, G_PRIORITY_DEFAULT, relay_dispatch,
-                                relay_ref (relay), relay_unref);
+    attach_idle (relay->context, relay_dispatch, relay_ref (relay), relay_unref);
 }
 
 typedef struct

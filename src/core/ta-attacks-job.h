@@ -108,7 +108,8 @@ TaAttacksResult *ta_attacks_run           (const TaAttacksOptions  *options,
                                            GError                 **error);
 
 /* Runs in a worker thread; @progress is called on the thread-default main
- * context of the caller (coalesced: the latest state only). */
+ * context of the caller (coalesced: the latest state only), and
+ * @progress_destroy is called there too, after the last progress call. */
 void             ta_attacks_run_async     (const TaAttacksOptions  *options,
                                            TaAttacksProgressFunc    progress,
                                            gpointer                 progress_data,

@@ -1,0 +1,321 @@
+/* ta-extraction-runner.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ta-extraction-runner.h"
+
+struct _TaExtractionRunner
+{
+  GtkBox       parent_instance;
+
+  TaJobQueue  *queue;
+
+  GtkRevealer *error_revealer;
+  GtkLabel    *error_label;
+  GtkBox      *progress_box;
+  GtkLabel    *title_label;
+  GtkProgressBar *progress_bar;
+  GtkLabel    *queued_label;
+  GtkButton   *drop_queued_button;
+  GtkButton   *cancel_button;
+  GtkLabel    *done_label;
+  char        *error;
+};
+
+G_DEFINE_FINAL_TYPE (TaExtractionRunner, ta_extraction_runner, GTK_TYPE_BOX)
+
+enum {
+  FOLDER_READY,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static char *
+format_duration (double s)
+{
+  guint64 t;
+
+  if (s < 0)
+    return g_strdup ("–");
+  t = (guint64) (s + 0.5);
+  if (t >= 3600)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT ":%02u:%02u", t / 3600,
+                            (guint) (t / 60 % 60), (guint) (t % 60));
+  return g_strdup_printf ("%u:%02u", (guint) (t / 60), (guint) (t % 60));
+}
+
+/* 1234 → "1234", 45678 → "45.7 k", 1527034 → "1.5 M" */
+static char *
+format_count (double n)
+{
+  if (n >= 1e6)
+    return g_strdup_printf ("%.1f M", n / 1e6);
+  if (n >= 1e4)
+    return g_strdup_printf ("%.1f k", n / 1e3);
+  return g_strdup_printf ("%.0f", n);
+}
+
+static void
+update_queued (TaExtractionRunner *self)
+{
+  guint n = ta_job_queue_get_n_pending (self->queue);
+  g_autofree char *text = NULL;
+
+  if (n > 0)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u more extraction queued",
+                                         "%u more extractions queued", n), n);
+  gtk_label_set_label (self->queued_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->queued_label), n > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->drop_queued_button), n > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_box),
+                          ta_job_queue_get_running (self->queue) || n > 0);
+}
+
+void
+ta_extraction_runner_show_error (TaExtractionRunner *self,
+                                 const char         *message)
+{
+  g_return_if_fail (TA_IS_EXTRACTION_RUNNER (self));
+
+  g_free (self->error);
+  self->error = g_strdup (message);
+  gtk_label_set_label (self->error_label, message != NULL ? message : "");
+  gtk_revealer_set_reveal_child (self->error_revealer, message != NULL);
+}
+
+const char *
+ta_extraction_runner_get_error (TaExtractionRunner *self)
+{
+  g_return_val_if_fail (TA_IS_EXTRACTION_RUNNER (self), NULL);
+
+  return self->error;
+}
+
+static void
+job_started_cb (TaJobQueue         *queue,
+                guint               id,
+                TaExtractSpec      *spec,
+                TaExtractionRunner *self)
+{
+  g_autofree char *base = g_path_get_basename (spec->output_dir);
+  g_autofree char *title = g_strdup_printf (_("Extracting %s"), base);
+
+  gtk_label_set_label (self->title_label, title);
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_progress_bar_set_text (self->progress_bar, _("Starting…"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->cancel_button), TRUE);
+  update_queued (self);
+}
+
+static void
+progress_cb (TaJobQueue          *queue,
+             const TaJobProgress *p,
+             TaExtractionRunner  *self)
+{
+  g_autofree char *eta = format_duration (p->eta_s);
+  g_autofree char *rows = NULL;
+  g_autofree char *rate = NULL;
+  g_autofree char *text = NULL;
+
+  if (p->fraction >= 0)
+    gtk_progress_bar_set_fraction (self->progress_bar, p->fraction);
+  else
+    gtk_progress_bar_pulse (self->progress_bar);
+
+  rows = format_count ((double) p->sample.rows);
+  rate = format_count (p->rows_per_s);
+  /* translators: "1.5 M rows · 1.2 M/s · ETA 0:02" */
+  text = g_strdup_printf (_("%s rows · %s/s · ETA %s"), rows, rate, eta);
+  gtk_progress_bar_set_text (self->progress_bar, text);
+}
+
+static void
+job_finished_cb (TaJobQueue         *queue,
+                 guint               id,
+                 const char         *output_dir,
+                 const GError       *error,
+                 TaExtractionRunner *self)
+{
+  update_queued (self);
+
+  if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      gtk_label_set_label (self->done_label, _("Extraction cancelled; nothing was kept."));
+      gtk_widget_set_visible (GTK_WIDGET (self->done_label), TRUE);
+      return;
+    }
+  if (error != NULL)
+    {
+      g_autofree char *msg = g_strdup_printf (_("Extraction failed: %s"), error->message);
+
+      ta_extraction_runner_show_error (self, msg);
+      return;
+    }
+
+  {
+    g_autoptr(GError) local_error = NULL;
+    g_autofree char *summary = ta_folder_manifest_summary (output_dir, &local_error);
+    g_autofree char *text = g_strdup_printf (_("Finished %s\n%s"), output_dir,
+                                             summary != NULL ? summary : local_error->message);
+
+    gtk_label_set_label (self->done_label, text);
+    gtk_widget_set_visible (GTK_WIDGET (self->done_label), TRUE);
+  }
+
+  g_signal_emit (self, signals[FOLDER_READY], 0, output_dir);
+}
+
+static void
+cancel_clicked_cb (TaExtractionRunner *self)
+{
+  guint id = ta_job_queue_get_current_id (self->queue);
+
+  if (id != 0)
+    {
+      ta_job_queue_cancel (self->queue, id);
+      gtk_progress_bar_set_text (self->progress_bar, _("Cancelling…"));
+      gtk_widget_set_sensitive (GTK_WIDGET (self->cancel_button), FALSE);
+    }
+}
+
+static void
+drop_queued_cb (TaExtractionRunner *self)
+{
+  /* the waiting ones only; the running one keeps going */
+  ta_job_queue_cancel_pending (self->queue);
+}
+
+static void
+dismiss_error_cb (TaExtractionRunner *self)
+{
+  ta_extraction_runner_show_error (self, NULL);
+}
+
+static void
+ta_extraction_runner_dispose (GObject *object)
+{
+  TaExtractionRunner *self = (TaExtractionRunner *) object;
+
+  if (self->queue != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->queue, self);
+      ta_job_queue_cancel_all (self->queue);
+      g_clear_object (&self->queue);
+    }
+  g_clear_pointer (&self->error, g_free);
+
+  G_OBJECT_CLASS (ta_extraction_runner_parent_class)->dispose (object);
+}
+
+static void
+ta_extraction_runner_class_init (TaExtractionRunnerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = ta_extraction_runner_dispose;
+
+  signals[FOLDER_READY] =
+    g_signal_new ("folder-ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+ta_extraction_runner_init (TaExtractionRunner *self)
+{
+  GtkWidget *box, *button, *row;
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
+  gtk_box_set_spacing (GTK_BOX (self), 6);
+
+  self->queue = ta_job_queue_new ();
+
+  /* errors: a revealer with the core's message, dismissable */
+  self->error_revealer = GTK_REVEALER (gtk_revealer_new ());
+  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_add_css_class (box, "card");
+  gtk_widget_add_css_class (box, "error");
+  self->error_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->error_label, TRUE);
+  gtk_label_set_wrap_mode (self->error_label, PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (self->error_label, TRUE);
+  gtk_label_set_xalign (self->error_label, 0);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->error_label), TRUE);
+  gtk_widget_set_margin_start (GTK_WIDGET (self->error_label), 6);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->error_label), 6);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->error_label), 6);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->error_label));
+  button = gtk_button_new_from_icon_name ("window-close-symbolic");
+  gtk_widget_set_valign (button, GTK_ALIGN_START);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, _("Dismiss"));
+  g_signal_connect_swapped (button, "clicked", G_CALLBACK (dismiss_error_cb), self);
+  gtk_box_append (GTK_BOX (box), button);
+  gtk_revealer_set_child (self->error_revealer, box);
+  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->error_revealer));
+
+  /* progress of the running job */
+  self->progress_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 4));
+  self->title_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->title_label, 0);
+  gtk_label_set_ellipsize (self->title_label, PANGO_ELLIPSIZE_MIDDLE);
+  gtk_box_append (self->progress_box, GTK_WIDGET (self->title_label));
+  row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  self->progress_bar = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_progress_bar_set_show_text (self->progress_bar, TRUE);
+  gtk_progress_bar_set_ellipsize (self->progress_bar, PANGO_ELLIPSIZE_END);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->progress_bar), TRUE);
+  gtk_widget_set_valign (GTK_WIDGET (self->progress_bar), GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->progress_bar));
+  self->cancel_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Cancel")));
+  g_signal_connect_swapped (self->cancel_button, "clicked", G_CALLBACK (cancel_clicked_cb), self);
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->cancel_button));
+  gtk_box_append (self->progress_box, row);
+  self->queued_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->queued_label, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->queued_label), "dim-label");
+  row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_hexpand (GTK_WIDGET (self->queued_label), TRUE);
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->queued_label));
+  self->drop_queued_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Drop Queued")));
+  gtk_widget_add_css_class (GTK_WIDGET (self->drop_queued_button), "flat");
+  gtk_widget_set_visible (GTK_WIDGET (self->drop_queued_button), FALSE);
+  g_signal_connect_swapped (self->drop_queued_button, "clicked", G_CALLBACK (drop_queued_cb), self);
+  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->drop_queued_button));
+  gtk_box_append (self->progress_box, row);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_box), FALSE);
+  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->progress_box));
+
+  /* the last result */
+  self->done_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->done_label, 0);
+  gtk_label_set_wrap (self->done_label, TRUE);
+  gtk_label_set_wrap_mode (self->done_label, PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (self->done_label, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->done_label), "caption");
+  gtk_widget_set_visible (GTK_WIDGET (self->done_label), FALSE);
+  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->done_label));
+
+  g_signal_connect_swapped (self->queue, "job-added", G_CALLBACK (update_queued), self);
+  g_signal_connect (self->queue, "job-started", G_CALLBACK (job_started_cb), self);
+  g_signal_connect (self->queue, "progress", G_CALLBACK (progress_cb), self);
+  g_signal_connect (self->queue, "job-finished", G_CALLBACK (job_finished_cb), self);
+}
+
+TaExtractionRunner *
+ta_extraction_runner_new (void)
+{
+  return g_object_new (TA_TYPE_EXTRACTION_RUNNER, NULL);
+}
+
+TaJobQueue *
+ta_extraction_runner_get_queue (TaExtractionRunner *self)
+{
+  g_return_val_if_fail (TA_IS_EXTRACTION_RUNNER (self), NULL);
+
+  return self->queue;
+}

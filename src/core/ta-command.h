@@ -1,0 +1,200 @@
+/* ta-command.h — from a TimeArcs selection to one extraction request
+ *
+ * TaExtractSpec is the single source of truth for an extraction the analyst
+ * asks for: the `timearcs-cli extract …` argv and its shell line are built
+ * from it, and so are the options of the in-process extraction job, so the
+ * copied command and the Extract button can never disagree.
+ *
+ * Also here: minutes ↔ µs (FORMATS.md §3), the readable and safe name of
+ * an output folder, and which data files a selection reads (the original's
+ * `day1_attacks.csv` → `<data path>/decoded_day1.csv` convention, explicit
+ * files, or a folder whose files are kept when their time span overlaps the
+ * selection).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define TA_US_PER_MINUTE G_GINT64_CONSTANT (60000000)
+
+/* Longest folder name ta_command_folder_name() makes, in bytes */
+#define TA_FOLDER_NAME_MAX 120
+
+typedef struct
+{
+  char   **data_files;        /* NULL-terminated input files, in reading order */
+  char    *ip_map;            /* NULL = none */
+  char    *output_dir;
+  char   **filter_ips;        /* NULL-terminated ids or addresses; NULL = no IP filter */
+  gboolean has_time_range;
+  gint64   first_minute;      /* minutes since the epoch, inclusive */
+  gint64   last_minute;       /* inclusive */
+  char    *attack_context;    /* NULL = none */
+} TaExtractSpec;
+
+#define TA_TYPE_EXTRACT_SPEC (ta_extract_spec_get_type ())
+
+GType          ta_extract_spec_get_type        (void) G_GNUC_CONST;
+TaExtractSpec *ta_extract_spec_new             (void);
+TaExtractSpec *ta_extract_spec_copy            (const TaExtractSpec *spec);
+void           ta_extract_spec_free            (TaExtractSpec       *spec);
+gboolean       ta_extract_spec_equal           (const TaExtractSpec *a,
+                                                const TaExtractSpec *b);
+/* Data files, output folder present; time range convertible to µs */
+gboolean       ta_extract_spec_validate        (const TaExtractSpec *spec,
+                                                GError             **error);
+/* The µs window of the spec (FALSE with has_time_range unset or on overflow) */
+gboolean       ta_extract_spec_get_time_us     (const TaExtractSpec *spec,
+                                                gint64              *start_us,
+                                                gint64              *end_us,
+                                                GError             **error);
+/* "1,2,7204" or NULL */
+char          *ta_extract_spec_join_ips        (const TaExtractSpec *spec);
+
+/* argv[0] is @program ("timearcs-cli" when NULL), argv[1] "extract" */
+GStrv          ta_extract_spec_build_argv      (const TaExtractSpec *spec,
+                                                const char          *program,
+                                                GError             **error);
+/* Every argument passed through g_shell_quote(); @multiline puts each option
+ * on its own line after " \\\n  " so it reads well and still pastes into a
+ * POSIX shell as one command. g_shell_parse_argv() of the line gives back
+ * exactly the argv. */
+char          *ta_extract_spec_build_shell_line (const TaExtractSpec *spec,
+                                                 const char          *program,
+                                                 gboolean             multiline,
+                                                 GError             **error);
+
+/* A path as it goes on the command line and into the job: one that starts
+ * with "-" becomes "./-…" so it is never taken for an option */
+char          *ta_command_path_arg             (const char          *path);
+
+/* Minutes [first, last] → [first × 60 000 000, (last + 1) × 60 000 000] µs.
+ * Fails on first > last and when a value does not fit in gint64. */
+gboolean       ta_minutes_to_us_range          (gint64               first_minute,
+                                                gint64               last_minute,
+                                                gint64              *start_us,
+                                                gint64              *end_us,
+                                                GError             **error);
+
+/* A file-name-safe version of @text: valid UTF-8, letters, digits and
+ * "-_.+" kept, everything else (slashes, controls, spaces, quotes, shell
+ * metacharacters) → "_", runs of "_" collapsed, no leading ".", "-" or "_",
+ * at most @max_bytes bytes cut on a character boundary. Never empty: "x". */
+char          *ta_command_sanitize_name        (const char          *text,
+                                                gsize                max_bytes);
+/* "ddos_2009-11-03T1324Z-1330Z"; several types joined by "+" (the first two
+ * and "+N" more); no type → "selection"; a range across days repeats the
+ * date: "ddos_2009-11-03T2350Z-2009-11-04T0010Z". Safe and ≤ TA_FOLDER_NAME_MAX. */
+char          *ta_command_folder_name          (const char * const  *attack_types,
+                                                gboolean             has_time_range,
+                                                gint64               first_minute,
+                                                gint64               last_minute);
+/* @parent/@name, or @parent/@name-2, -3, … : the first that does not exist
+ * and is not in @reserved (a set of paths; may be NULL). */
+char          *ta_command_unique_path          (const char          *parent,
+                                                const char          *name,
+                                                GHashTable          *reserved);
+
+/* The original's convention: "day1_attacks.csv" → "@data_dir/decoded_day1.csv"
+ * ("_attacks.csv", "_attack.csv" and, ours, "_grouped_attacks.csv" are
+ * replaced by ".csv"; any other name gets the "decoded_" prefix as is). */
+char          *ta_command_map_attack_file      (const char          *attack_file,
+                                                const char          *data_dir);
+
+/* What a quick look at a data file tells about its time span */
+typedef struct
+{
+  gboolean has_first;
+  gint64   first_us;
+  gboolean has_last;
+  gint64   last_us;
+} TaFileSpan;
+
+/* Reads the first row/record (any file, also gzip) and, for a plain CSV,
+ * the last complete line (one read of the file's last 64 KiB); for pcapng
+ * the first packet block within the first 64 KiB. Fails only
+ * when the file cannot be opened; a span it cannot tell is left unset. */
+gboolean       ta_data_file_probe_span         (const char          *path,
+                                                TaFileSpan          *span,
+                                                GError             **error);
+/* FALSE only when the known part of @span proves no overlap with [start, end] */
+gboolean       ta_file_span_overlaps           (const TaFileSpan    *span,
+                                                gint64               start_us,
+                                                gint64               end_us);
+
+/* The data files for a selection. Each entry of @data_paths is a file (used
+ * as is) or a folder: in a folder, the files the convention names for
+ * @attack_files are used when they exist (decoded_X.csv, or .csv.gz);
+ * otherwise every packet CSV / capture in it (*.csv, *.csv.gz, *.pcap,
+ * *.pcapng, *.cap and their .gz) whose span overlaps the selection, in
+ * order of first timestamp (then name). @notes (may be NULL) receives one
+ * human-readable line per decision. Fails when no file remains. */
+GStrv          ta_command_resolve_data_files   (const char * const  *data_paths,
+                                                const char * const  *attack_files,
+                                                gboolean             has_time_range,
+                                                gint64               start_us,
+                                                gint64               end_us,
+                                                GPtrArray           *notes,
+                                                GError             **error);
+
+/* A selection of the TimeArcs view, without GTK */
+typedef struct
+{
+  const gint64       *ip_ids;
+  guint               n_ips;
+  const char * const *ip_names;      /* n_ips entries, or NULL */
+  gboolean            has_time_range;
+  gint64              first_minute;
+  gint64              last_minute;
+  const char * const *attack_types;  /* NULL-terminated, may be NULL */
+  const char * const *attack_files;  /* the attack CSVs on display, for the convention */
+} TaSelectionInfo;
+
+/* Where data lives and where subsets go (the app's GSettings) */
+typedef struct
+{
+  const char * const *data_paths;    /* files and/or folders */
+  const char         *ip_map;        /* may be NULL or "" */
+  const char         *output_parent; /* folder that receives subset folders */
+} TaExtractSettings;
+
+/* The spec for a selection: data files resolved (see
+ * ta_command_resolve_data_files()), output folder = @output_parent / a unique
+ * ta_command_folder_name(), IPs as IP-map ids when an IP map is set (as the
+ * original does) or as dotted names otherwise, attack context = the attack
+ * types joined by ", ". @reserved as for ta_command_unique_path(). */
+TaExtractSpec *ta_extract_spec_new_for_selection (const TaSelectionInfo   *selection,
+                                                  const TaExtractSettings *settings,
+                                                  GHashTable              *reserved,
+                                                  GPtrArray               *notes,
+                                                  GError                 **error);
+
+/* A selection and settings written as text, for screenshots and debugging
+ * (the app reads it from $TA_DEBUG_SELECTION):
+ *   "ips=15314,3438;minutes=20954244-20954250;attacks=ddos;packets=120;
+ *    data=/path/a.csv,/path/folder;ipmap=/path/ip_map.json;out=/path"
+ * Every key is optional; unknown keys are an error. */
+typedef struct
+{
+  GArray  *ip_ids;        /* gint64 */
+  gboolean has_time_range;
+  gint64   first_minute;
+  gint64   last_minute;
+  char   **attack_types;
+  guint64  packets;
+  char   **data_paths;
+  char    *ip_map;
+  char    *output_dir;
+} TaDebugSelection;
+
+gboolean       ta_debug_selection_parse        (const char          *text,
+                                                TaDebugSelection    *out,
+                                                GError             **error);
+void           ta_debug_selection_clear        (TaDebugSelection    *sel);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TaExtractSpec, ta_extract_spec_free)
+
+G_END_DECLS
