@@ -14,15 +14,20 @@
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ta-application.h"
+#include "ta-flow-panel.h"
 #include "ta-window.h"
 
 /* A file manager hands TimeArcs a folder as a file:// URI (Exec=timearcs %U,
  * or org.freedesktop.Application.Open when D-Bus activated); a shell hands
- * it a path. Both must end in ta_window_open_folder() on the application's
- * window, reusing the window that is already open. Runs on a private session
- * bus (GTestDBus) and needs a display (meson runs it under xvfb-run). */
+ * it a path. Both must end with the folder loaded in the flow panel of the
+ * application's window, reusing the window that is already open. The
+ * folder is the original tool's subset folder (TA_SHARED_DATA), reached
+ * through symbolic links whose names need escaping in a URI. Runs on a
+ * private session bus (GTestDBus) and needs a display (meson runs it under
+ * xvfb-run). */
 
 static GTestDBus *bus;
 
@@ -30,21 +35,21 @@ static char *
 make_folder (const char *tmp,
              const char *name)
 {
+  const char *shared = g_getenv ("TA_SHARED_DATA");
+  g_autofree char *target = NULL;
   char *path = g_build_filename (tmp, name, NULL);
-  g_autofree char *manifest = g_build_filename (path, "manifest.json", NULL);
 
-  g_assert_cmpint (g_mkdir_with_parents (path, 0700), ==, 0);
-  g_assert_true (g_file_set_contents (manifest, "{\"version\": \"2.0\"}", -1, NULL));
+  g_assert_nonnull (shared);
+  target = g_build_filename (shared, "original-folder", "folder", NULL);
+  g_assert_true (g_file_test (target, G_FILE_TEST_IS_DIR));
+  g_assert_cmpint (symlink (target, path), ==, 0);
   return path;
 }
 
 static void
 remove_folder (const char *path)
 {
-  g_autofree char *manifest = g_build_filename (path, "manifest.json", NULL);
-
-  g_unlink (manifest);
-  g_rmdir (path);
+  g_unlink (path);
 }
 
 static TaWindow *
@@ -64,6 +69,34 @@ the_window (GtkApplication *app)
   return found;
 }
 
+static TaFlowPanel *
+flow_panel_of (TaWindow *window)
+{
+  GtkWidget *slot = GTK_WIDGET (ta_window_get_flows_slot (window));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (slot); child;
+       child = gtk_widget_get_next_sibling (child))
+    if (TA_IS_FLOW_PANEL (child))
+      return TA_FLOW_PANEL (child);
+  return NULL;
+}
+
+/* TRUE once the flow panel holds the folder at @path (loading is async) */
+static gboolean
+panel_shows (TaWindow   *window,
+             const char *path)
+{
+  TaFlowPanel *panel = flow_panel_of (window);
+  TaSubsetFolder *folder;
+  g_autofree char *loaded = NULL;
+
+  g_assert_nonnull (panel);
+  if ((folder = ta_flow_panel_get_folder (panel)) == NULL)
+    return FALSE;
+  loaded = g_file_get_path (ta_subset_folder_get_file (folder));
+  return g_strcmp0 (loaded, path) == 0;
+}
+
 static void
 assert_window_shows (TaWindow   *window,
                      const char *path)
@@ -71,11 +104,20 @@ assert_window_shows (TaWindow   *window,
   GFile *shown = g_object_get_data (G_OBJECT (window), "ta-folder");
   g_autofree char *shown_path = NULL;
   g_autofree char *base = g_path_get_basename (path);
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  TaSubsetFolder *folder;
 
   g_assert_nonnull (shown);
   shown_path = g_file_get_path (shown);
   g_assert_cmpstr (shown_path, ==, path);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, base);
+
+  while (!panel_shows (window, path) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (panel_shows (window, path));
+  folder = ta_flow_panel_get_folder (flow_panel_of (window));
+  /* the original's folder: 4,000 packets (its README) */
+  g_assert_cmpuint (ta_subset_folder_get_manifest (folder)->total_packets, ==, 4000);
 }
 
 static void
