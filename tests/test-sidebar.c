@@ -49,7 +49,7 @@ test_sidebar (void)
   g_autofree char *expected = NULL;
   g_autoptr(TaSelection) selection = ta_selection_new ();
   const gint64 ids[] = { 1, 2 };
-  const char *names[] = { "10.0.0.1", "10.0.0.2" };
+  const char *names[] = { "10.0.0.1", "10.0.0.2", NULL };
   const char *types[] = { "ddos", NULL };
   const char *data_paths[2] = { dir, NULL };
   const char *attack_files[] = { "/elsewhere/day1_attacks.csv", NULL };

@@ -87,8 +87,8 @@ on_progress (const TaExtractProgress *p,
   if (st->tty)
     {
       g_printerr ("\r\033[K");
-      g_printerr (_("%'" G_GUINT64_FORMAT " rows, %'.0f rows/s, %.0f%%, ETA %s"),
-                  p->rows_read, p->rows_per_s, pct, eta);
+      g_printerr (_("%'llu rows, %'.0f rows/s, %.0f%%, ETA %s"),
+                  (unsigned long long) p->rows_read, p->rows_per_s, pct, eta);
       st->line_open = TRUE;
       return;
     }
@@ -99,9 +99,10 @@ on_progress (const TaExtractProgress *p,
   if (now - st->last_plain_us < 5 * G_USEC_PER_SEC)
     return;
   st->last_plain_us = now;
-  g_printerr (_("progress: %" G_GUINT64_FORMAT " rows read, %" G_GUINT64_FORMAT " kept, "
+  g_printerr (_("progress: %llu rows read, %llu kept, "
                 "%.0f rows/s, %.0f%% of input, ETA %s\n"),
-              p->rows_read, p->rows_kept, p->rows_per_s, pct, eta);
+              (unsigned long long) p->rows_read, (unsigned long long) p->rows_kept,
+              p->rows_per_s, pct, eta);
 }
 
 static gboolean
@@ -149,21 +150,21 @@ print_summary (TaExtractJob *job,
     g_printerr (_("warning: %s\n"), (const char *) g_ptr_array_index (stats->warnings, i));
 
   g_printerr (_("Files: %u read, %u skipped\n"), c->files_read, c->files_skipped);
-  g_printerr (_("Rows read: %" G_GUINT64_FORMAT "\n"), stats->rows);
+  g_printerr (_("Rows read: %llu\n"), (unsigned long long) stats->rows);
   if (stats->ts_units & (TA_TS_UNIT_S | TA_TS_UNIT_MS))
     g_printerr (_("Timestamps: %s%s%s (converted to µs)\n"),
                 stats->ts_units & TA_TS_UNIT_S ? _("seconds ") : "",
                 stats->ts_units & TA_TS_UNIT_MS ? _("milliseconds ") : "",
                 stats->ts_units & TA_TS_UNIT_US ? _("microseconds") : "");
-  g_printerr (_("Malformed rows: %" G_GUINT64_FORMAT "\n"), stats->malformed);
+  g_printerr (_("Malformed rows: %llu\n"), (unsigned long long) stats->malformed);
   for (guint i = 0; i < stats->examples->len; i++)
     g_printerr ("  %s\n", (const char *) g_ptr_array_index (stats->examples, i));
   if (o->has_time_start || o->has_time_end)
-    g_printerr (_("Rejected by the time filter: %" G_GUINT64_FORMAT "%s\n"), c->rejected_time,
+    g_printerr (_("Rejected by the time filter: %llu%s\n"), (unsigned long long) c->rejected_time,
                 c->files_stopped_early ? _(" (reading stopped early past the end)") : "");
   if (o->filter_ips != NULL)
-    g_printerr (_("Rejected by the IP filter: %" G_GUINT64_FORMAT "\n"), c->rejected_ip);
-  g_printerr (_("Rows kept: %" G_GUINT64_FORMAT "%s\n"), c->rows_kept,
+    g_printerr (_("Rejected by the IP filter: %llu\n"), (unsigned long long) c->rejected_ip);
+  g_printerr (_("Rows kept: %llu%s\n"), (unsigned long long) c->rows_kept,
               c->max_reached ? _(" (stopped at --max-records)") : "");
   if (ok && sum != NULL)
     {
@@ -171,12 +172,14 @@ print_summary (TaExtractJob *job,
       GHashTableIter iter;
       gpointer key;
 
-      g_printerr (_("Packets written: %" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " TCP), "
+      g_printerr (_("Packets written: %llu (%llu TCP), "
                     "%u addresses\n"),
-                  sum->total_packets, sum->tcp_packets, sum->unique_ips);
-      g_printerr (_("Flows: %" G_GUINT64_FORMAT " in %u chunks (%" G_GUINT64_FORMAT
+                  (unsigned long long) sum->total_packets,
+                  (unsigned long long) sum->tcp_packets, sum->unique_ips);
+      g_printerr (_("Flows: %llu in %u chunks (%llu"
                     " completed by timeout)\n"),
-                  sum->total_flows, sum->total_chunks, sum->flows_by_timeout);
+                  (unsigned long long) sum->total_flows, sum->total_chunks,
+                  (unsigned long long) sum->flows_by_timeout);
       g_hash_table_iter_init (&iter, sum->flow_classes);
       while (g_hash_table_iter_next (&iter, &key, NULL))
         g_ptr_array_add (keys, key);

@@ -218,13 +218,13 @@ progress (Progress *pr,
   if (pr->tty)
     {
       g_printerr ("\r\033[K");
-      g_printerr (_("%'" G_GUINT64_FORMAT " packets, %'.0f packets/s, %.0f%%, ETA %s"),
-                  packets, rate, pct, eta_s);
+      g_printerr (_("%'llu packets, %'.0f packets/s, %.0f%%, ETA %s"),
+                  (unsigned long long) packets, rate, pct, eta_s);
       pr->line_open = TRUE;
     }
   else
-    g_printerr (_("progress: %" G_GUINT64_FORMAT " packets, %.0f packets/s, %.0f%% of input, ETA %s\n"),
-                packets, rate, pct, eta_s);
+    g_printerr (_("progress: %llu packets, %.0f packets/s, %.0f%% of input, ETA %s\n"),
+                (unsigned long long) packets, rate, pct, eta_s);
 }
 
 static void
@@ -428,8 +428,8 @@ ta_cli_import_main (int    argc,
               continue;
             }
           end_line (&pr);
-          g_printerr (_("%s (%" G_GUINT64_FORMAT " packets before it were kept)\n"),
-                      ferr->message, n);
+          g_printerr (_("%s (%llu packets before it were kept)\n"),
+                      ferr->message, (unsigned long long) n);
         }
       n_read++;
     }
@@ -506,12 +506,12 @@ ta_cli_import_main (int    argc,
   if (!quiet)
     {
       g_printerr (_("Files: %u read, %u skipped\n"), n_read, n_skipped);
-      g_printerr (_("Records read: %" G_GUINT64_FORMAT "\n"), stats.rows);
-      g_printerr (_("Without IP or of unsupported link types: %" G_GUINT64_FORMAT "\n"), stats.unsupported);
-      g_printerr (_("Cut before their IP addresses: %" G_GUINT64_FORMAT "\n"), stats.malformed);
+      g_printerr (_("Records read: %llu\n"), (unsigned long long) stats.rows);
+      g_printerr (_("Without IP or of unsupported link types: %llu\n"), (unsigned long long) stats.unsupported);
+      g_printerr (_("Cut before their IP addresses: %llu\n"), (unsigned long long) stats.malformed);
       for (guint i = 0; i < stats.examples->len; i++)
         g_printerr ("  %s\n", (char *) g_ptr_array_index (stats.examples, i));
-      g_printerr (_("Packets written: %" G_GUINT64_FORMAT " to %s\n"), rows, out_path);
+      g_printerr (_("Packets written: %llu to %s\n"), (unsigned long long) rows, out_path);
       g_printerr (_("IP map: %u addresses (%u new) in %s\n"), ta_ip_map_get_size (map), added, map_path);
       g_printerr (_("Wall time: %.2f s\n"), (g_get_monotonic_time () - t0) / 1e6);
     }

@@ -799,7 +799,7 @@ ta_attack_data_apply_groups (TaAttackData *self,
   for (guint i = 0; i < grouped->records->len; i++)
     {
       const TaAttackRecord *r = &g_array_index (grouped->records, TaAttackRecord, i);
-      gint64 k = ((gint64) r->attack << 32) | (guint32) r->group;
+      gint64 k = (gint64) (((guint64) (guint32) r->attack << 32) | (guint32) r->group);
       gpointer v;
 
       if (r->group == TA_ATTACK_NO_GROUP)
@@ -821,7 +821,7 @@ ta_attack_data_apply_groups (TaAttackData *self,
 
       if (cur != NULL)
         {
-          cur_k = ((gint64) code << 32) | (guint32) (GPOINTER_TO_INT (cur) - 1);
+          cur_k = (gint64) (((guint64) (guint32) code << 32) | (guint32) (GPOINTER_TO_INT (cur) - 1));
           cur_n = GPOINTER_TO_UINT (g_hash_table_lookup (votes, &cur_k));
           if (cur_n > n || (cur_n == n && GPOINTER_TO_INT (cur) - 1 < group))
             continue;
@@ -924,7 +924,7 @@ ta_attack_data_check_mapping (TaAttackData  *self,
 
       if (r->group == TA_ATTACK_NO_GROUP)
         continue;
-      key = GINT_TO_POINTER ((r->attack & 0xffff) << 16 | (r->group & 0xffff));
+      key = GUINT_TO_POINTER (((guint32) r->attack & 0xffffu) << 16 | ((guint32) r->group & 0xffffu));
       if (g_hash_table_contains (seen, key))
         continue;
       g_hash_table_add (seen, key);

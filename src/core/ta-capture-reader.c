@@ -254,16 +254,19 @@ warn_truncated (TaCaptureReader *self,
     why += strlen (self->path) + 1 + (why[strlen (self->path) + 1] == ' ');
   if (why != NULL)
     ta_read_stats_add_warning (self->stats,
-                               _("%s: capture ends early: %s; the data stops inside %s at byte %"
-                                 G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " records read before it)"),
-                               self->path, why, what, at, self->records);
+                               _("%s: capture ends early: %s; the data stops inside %s at byte %llu"
+                                 " (%llu records read before it)"),
+                               self->path, why, what, (unsigned long long) at,
+                               (unsigned long long) self->records);
   else
     ta_read_stats_add_warning (self->stats,
-                               _("%s: capture is truncated at byte %" G_GUINT64_FORMAT
-                                 ": %s at byte %" G_GUINT64_FORMAT " needs %" G_GSIZE_FORMAT
-                                 " bytes, only %" G_GSIZE_FORMAT " are there (%" G_GUINT64_FORMAT
+                               _("%s: capture is truncated at byte %llu"
+                                 ": %s at byte %llu needs %zu"
+                                 " bytes, only %zu are there (%llu"
                                  " records read before it)"),
-                               self->path, at + got, what, at, need, got, self->records);
+                               self->path, (unsigned long long) (at + got), what,
+                               (unsigned long long) at, need, got,
+                               (unsigned long long) self->records);
   self->done = TRUE;
 }
 
@@ -662,15 +665,17 @@ deliver (TaCaptureReader *self,
       return TRUE;
     case DEC_CUT:
       ta_read_stats_add_malformed (self->stats,
-                                   _("%s: record %" G_GUINT64_FORMAT " at byte %" G_GUINT64_FORMAT
+                                   _("%s: record %llu at byte %llu"
                                      ": only %u of %u bytes captured, not enough for the IP addresses"),
-                                   self->path, self->records, rec_offset, caplen, frame);
+                                   self->path, (unsigned long long) self->records,
+                                   (unsigned long long) rec_offset, caplen, frame);
       return FALSE;
     case DEC_BAD_IP:
       ta_read_stats_add_malformed (self->stats,
-                                   _("%s: record %" G_GUINT64_FORMAT " at byte %" G_GUINT64_FORMAT
+                                   _("%s: record %llu at byte %llu"
                                      ": invalid IP header"),
-                                   self->path, self->records, rec_offset);
+                                   self->path, (unsigned long long) self->records,
+                                   (unsigned long long) rec_offset);
       return FALSE;
     case DEC_NOT_IP:
       self->stats->unsupported++;
@@ -700,7 +705,7 @@ open_pcap (TaCaptureReader *self,
   if (got < 24)
     {
       g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                   _("%s: pcap file header is cut short (%" G_GSIZE_FORMAT " of 24 bytes)"),
+                   _("%s: pcap file header is cut short (%zu of 24 bytes)"),
                    self->path, got);
       return FALSE;
     }
@@ -758,9 +763,10 @@ next_pcap (TaCaptureReader *self,
       if (caplen > MAX_RECORD)
         {
           g_set_error (error, TA_ERROR, TA_ERROR_CORRUPT,
-                       _("%s: record %" G_GUINT64_FORMAT " at byte %" G_GUINT64_FORMAT
+                       _("%s: record %llu at byte %llu"
                          " claims %u captured bytes (at most %u are possible); reading stops here"),
-                       self->path, self->records + 1, rec_offset, caplen, (guint) MAX_RECORD);
+                       self->path, (unsigned long long) (self->records + 1),
+                       (unsigned long long) rec_offset, caplen, (guint) MAX_RECORD);
           self->done = TRUE;
           return FALSE;
         }
@@ -804,9 +810,8 @@ walk_options (TaCaptureReader *self,
       if (pos + 4 + padded > len)
         {
           g_set_error (error, TA_ERROR, TA_ERROR_CORRUPT,
-                       _("%s: option %u of length %u runs past the end of its block at byte %"
-                         G_GUINT64_FORMAT),
-                       self->path, code, olen, at + pos);
+                       _("%s: option %u of length %u runs past the end of its block at byte %llu"),
+                       self->path, code, olen, (unsigned long long) (at + pos));
           return FALSE;
         }
       if (iface != NULL && code == 9 && olen >= 1)            /* if_tsresol */
@@ -899,7 +904,7 @@ read_shb (TaCaptureReader *self,
       if (first)
         {
           g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                       _("%s: pcapng section header is cut short (%" G_GSIZE_FORMAT " bytes)"),
+                       _("%s: pcapng section header is cut short (%zu bytes)"),
                        self->path, got);
           return FALSE;
         }
@@ -914,16 +919,16 @@ read_shb (TaCaptureReader *self,
   else
     {
       g_set_error (error, TA_ERROR, TA_ERROR_CORRUPT,
-                   _("%s: pcapng section header at byte %" G_GUINT64_FORMAT
-                     " has no valid byte-order magic"), self->path, at);
+                   _("%s: pcapng section header at byte %llu"
+                     " has no valid byte-order magic"), self->path, (unsigned long long) at);
       return FALSE;
     }
   len = rd32 (b + 4, swap);
   if (len < 28 || len % 4 != 0 || len > MAX_BLOCK)
     {
       g_set_error (error, TA_ERROR, TA_ERROR_CORRUPT,
-                   _("%s: pcapng section header at byte %" G_GUINT64_FORMAT
-                     " has an impossible length %u"), self->path, at, len);
+                   _("%s: pcapng section header at byte %llu"
+                     " has an impossible length %u"), self->path, (unsigned long long) at, len);
       return FALSE;
     }
   b = need_bytes (self, len, &got, first ? NULL : &why, error);
@@ -934,7 +939,7 @@ read_shb (TaCaptureReader *self,
       if (first)
         {
           g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                       _("%s: pcapng section header is cut short (%" G_GSIZE_FORMAT " of %u bytes)"),
+                       _("%s: pcapng section header is cut short (%zu of %u bytes)"),
                        self->path, got, len);
           return FALSE;
         }
@@ -946,16 +951,16 @@ read_shb (TaCaptureReader *self,
   if (major != 1 || (minor != 0 && minor != 2))
     {
       g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                   _("%s: unsupported pcapng version %u.%u in the section header at byte %"
-                     G_GUINT64_FORMAT), self->path, major, minor, at);
+                   _("%s: unsupported pcapng version %u.%u in the section header at byte %llu"),
+                   self->path, major, minor, (unsigned long long) at);
       return FALSE;
     }
   if (rd32 (b + len - 4, swap) != len)
     {
       g_set_error (error, TA_ERROR, TA_ERROR_CORRUPT,
-                   _("%s: pcapng section header at byte %" G_GUINT64_FORMAT
+                   _("%s: pcapng section header at byte %llu"
                      ": block length %u and trailing length %u differ"),
-                   self->path, at, len, rd32 (b + len - 4, swap));
+                   self->path, (unsigned long long) at, len, rd32 (b + len - 4, swap));
       return FALSE;
     }
   if (!walk_options (self, b + 24, len - 28, swap, NULL, at + 24, error))
@@ -1005,9 +1010,9 @@ next_pcapng (TaCaptureReader *self,
       if (len < 12 || len % 4 != 0 || len > MAX_BLOCK)
         {
           g_set_error (error, TA_ERROR, TA_ERROR_CORRUPT,
-                       _("%s: pcapng block of type 0x%08x at byte %" G_GUINT64_FORMAT
+                       _("%s: pcapng block of type 0x%08x at byte %llu"
                          " has an impossible length %u%s; reading stops here"),
-                       self->path, type, at, len,
+                       self->path, type, (unsigned long long) at, len,
                        len % 4 != 0 ? _(" (not a multiple of 4)") : "");
           self->done = TRUE;
           return FALSE;
@@ -1023,9 +1028,10 @@ next_pcapng (TaCaptureReader *self,
       if (rd32 (b + len - 4, self->swap) != len)
         {
           g_set_error (error, TA_ERROR, TA_ERROR_CORRUPT,
-                       _("%s: pcapng block of type 0x%08x at byte %" G_GUINT64_FORMAT
+                       _("%s: pcapng block of type 0x%08x at byte %llu"
                          ": block length %u and trailing length %u differ; reading stops here"),
-                       self->path, type, at, len, rd32 (b + len - 4, self->swap));
+                       self->path, type, (unsigned long long) at, len,
+                       rd32 (b + len - 4, self->swap));
           self->done = TRUE;
           return FALSE;
         }
@@ -1050,8 +1056,8 @@ next_pcapng (TaCaptureReader *self,
             if (self->ifaces->len >= 65536)
               {
                 g_set_error (error, TA_ERROR, TA_ERROR_CORRUPT,
-                             _("%s: too many interfaces in one section (byte %" G_GUINT64_FORMAT ")"),
-                             self->path, at);
+                             _("%s: too many interfaces in one section (byte %llu)"),
+                             self->path, (unsigned long long) at);
                 self->done = TRUE;
                 return FALSE;
               }
@@ -1077,9 +1083,9 @@ next_pcapng (TaCaptureReader *self,
             if (caplen > len - 32)
               {
                 g_set_error (error, TA_ERROR, TA_ERROR_CORRUPT,
-                             _("%s: packet block at byte %" G_GUINT64_FORMAT
+                             _("%s: packet block at byte %llu"
                                " claims %u captured bytes but holds at most %u; reading stops here"),
-                             self->path, at, caplen, len - 32);
+                             self->path, (unsigned long long) at, caplen, len - 32);
                 self->done = TRUE;
                 return FALSE;
               }
@@ -1119,22 +1125,23 @@ next_pcapng (TaCaptureReader *self,
     bad_iface:
       if (self->ifaces->len == 0)
         g_set_error (error, TA_ERROR, TA_ERROR_CORRUPT,
-                     _("%s: packet block at byte %" G_GUINT64_FORMAT
+                     _("%s: packet block at byte %llu"
                        " comes before any interface description block; reading stops here"),
-                     self->path, at);
+                     self->path, (unsigned long long) at);
       else
         g_set_error (error, TA_ERROR, TA_ERROR_CORRUPT,
-                   _("%s: packet block at byte %" G_GUINT64_FORMAT
+                   _("%s: packet block at byte %llu"
                      " names interface %u but its section has %u; reading stops here"),
-                   self->path, at, rd32 (b + 8, self->swap), self->ifaces->len);
+                   self->path, (unsigned long long) at, rd32 (b + 8, self->swap),
+                   self->ifaces->len);
       self->done = TRUE;
       return FALSE;
 
     too_short:
       g_set_error (error, TA_ERROR, TA_ERROR_CORRUPT,
-                   _("%s: pcapng block of type 0x%08x at byte %" G_GUINT64_FORMAT
+                   _("%s: pcapng block of type 0x%08x at byte %llu"
                      " is too short (%u bytes); reading stops here"),
-                   self->path, type, at, len);
+                   self->path, type, (unsigned long long) at, len);
       self->done = TRUE;
       return FALSE;
     }

@@ -564,8 +564,8 @@ next_line (TaCsvReader  *self,
           self->line++;
           self->config.stats->rows++;
           ta_read_stats_add_malformed (self->config.stats,
-                                       _("%s:%" G_GUINT64_FORMAT ": line longer than %d bytes"),
-                                       self->path, self->line, MAX_LINE);
+                                       _("%s:%llu: line longer than %d bytes"),
+                                       self->path, (unsigned long long) self->line, MAX_LINE);
           self->skipping = TRUE;
         }
       if (self->skipping)
@@ -759,8 +759,8 @@ parse_row (TaCsvReader *self,
 
   if (!parse_timestamp (field (self, COL_TIMESTAMP)->p, field (self, COL_TIMESTAMP)->len,
                         &pkt->ts, &unit))
-    MALFORMED (_("%s:%" G_GUINT64_FORMAT ": timestamp is not a finite number"),
-               self->path, self->line);
+    MALFORMED (_("%s:%llu: timestamp is not a finite number"),
+               self->path, (unsigned long long) self->line);
   self->config.stats->ts_units |= unit;
 
   if (filter != NULL)
@@ -784,11 +784,11 @@ parse_row (TaCsvReader *self,
   if (!split_fields (self, &cursor, end, &k, self->filter_fields, &problem))
     goto split_failed;
   if (!parse_addr (self, field (self, COL_SRC_IP), &pkt->src))
-    MALFORMED (_("%s:%" G_GUINT64_FORMAT ": src_ip is not an address or id"),
-               self->path, self->line);
+    MALFORMED (_("%s:%llu: src_ip is not an address or id"),
+               self->path, (unsigned long long) self->line);
   if (!parse_addr (self, field (self, COL_DST_IP), &pkt->dst))
-    MALFORMED (_("%s:%" G_GUINT64_FORMAT ": dst_ip is not an address or id"),
-               self->path, self->line);
+    MALFORMED (_("%s:%llu: dst_ip is not an address or id"),
+               self->path, (unsigned long long) self->line);
 
   if (filter != NULL && !ta_packet_filter_addrs_ok (filter, pkt->src, pkt->dst))
     {
@@ -805,27 +805,27 @@ parse_row (TaCsvReader *self,
 
   r = parse_uint (field (self, COL_LENGTH)->p, field (self, COL_LENGTH)->len, G_MAXUINT32, &v);
   if (r == NUM_BAD)
-    MALFORMED (_("%s:%" G_GUINT64_FORMAT ": length is not a number"), self->path, self->line);
+    MALFORMED (_("%s:%llu: length is not a number"), self->path, (unsigned long long) self->line);
   pkt->length = r == NUM_OK ? v : 0;
 
   r = parse_uint (field (self, COL_PROTOCOL)->p, field (self, COL_PROTOCOL)->len, 255, &v);
   if (r == NUM_BAD)
-    MALFORMED (_("%s:%" G_GUINT64_FORMAT ": protocol is not a number from 0 to 255"),
-               self->path, self->line);
+    MALFORMED (_("%s:%llu: protocol is not a number from 0 to 255"),
+               self->path, (unsigned long long) self->line);
   pkt->proto = r == NUM_OK ? v : 0;
 
   r = parse_uint (field (self, COL_SRC_PORT)->p, field (self, COL_SRC_PORT)->len, 65535, &v);
   if (r == NUM_BAD)
-    MALFORMED (_("%s:%" G_GUINT64_FORMAT ": src_port is not a port number"),
-               self->path, self->line);
+    MALFORMED (_("%s:%llu: src_port is not a port number"),
+               self->path, (unsigned long long) self->line);
   pkt->sport = r == NUM_OK ? v : 0;
   if (r == NUM_OK)
     pkt->pflags |= TA_PKT_HAS_PORTS;
 
   r = parse_uint (field (self, COL_DST_PORT)->p, field (self, COL_DST_PORT)->len, 65535, &v);
   if (r == NUM_BAD)
-    MALFORMED (_("%s:%" G_GUINT64_FORMAT ": dst_port is not a port number"),
-               self->path, self->line);
+    MALFORMED (_("%s:%llu: dst_port is not a port number"),
+               self->path, (unsigned long long) self->line);
   pkt->dport = r == NUM_OK ? v : 0;
   if (r != NUM_OK)
     pkt->pflags &= ~TA_PKT_HAS_PORTS;
@@ -843,14 +843,14 @@ parse_row (TaCsvReader *self,
 
   r = parse_uint (field (self, COL_SEQ)->p, field (self, COL_SEQ)->len, G_MAXUINT32, &v);
   if (r == NUM_BAD)
-    MALFORMED (_("%s:%" G_GUINT64_FORMAT ": seq_num is not a 32-bit number"),
-               self->path, self->line);
+    MALFORMED (_("%s:%llu: seq_num is not a 32-bit number"),
+               self->path, (unsigned long long) self->line);
   pkt->seq = r == NUM_OK ? v : 0;
 
   r = parse_uint (field (self, COL_ACK)->p, field (self, COL_ACK)->len, G_MAXUINT32, &v);
   if (r == NUM_BAD)
-    MALFORMED (_("%s:%" G_GUINT64_FORMAT ": ack_num is not a 32-bit number"),
-               self->path, self->line);
+    MALFORMED (_("%s:%llu: ack_num is not a 32-bit number"),
+               self->path, (unsigned long long) self->line);
   pkt->ack = r == NUM_OK ? v : 0;
 
   pkt->label = self->col_pos[COL_ATTACK] >= 0
@@ -861,9 +861,9 @@ parse_row (TaCsvReader *self,
 
 split_failed:
   if (g_strcmp0 (problem, "quote") == 0)
-    MALFORMED (_("%s:%" G_GUINT64_FORMAT ": broken quoted field"), self->path, self->line);
-  MALFORMED (_("%s:%" G_GUINT64_FORMAT ": too few fields (need %u)"),
-             self->path, self->line, self->n_fields);
+    MALFORMED (_("%s:%llu: broken quoted field"), self->path, (unsigned long long) self->line);
+  MALFORMED (_("%s:%llu: too few fields (need %u)"),
+             self->path, (unsigned long long) self->line, self->n_fields);
 }
 
 #undef MALFORMED
@@ -974,10 +974,10 @@ ta_csv_reader_next (TaCsvReader  *self,
       self->warned_unmapped = TRUE;
       ta_read_stats_add_warning (self->config.stats,
                                  g_dngettext (GETTEXT_PACKAGE,
-                                              "%s: %u id is missing from the IP map (%" G_GUINT64_FORMAT " uses); it is written as its decimal text",
-                                              "%s: %u ids are missing from the IP map (%" G_GUINT64_FORMAT " uses); they are written as their decimal text",
+                                              "%s: %u id is missing from the IP map (%llu uses); it is written as its decimal text",
+                                              "%s: %u ids are missing from the IP map (%llu uses); they are written as their decimal text",
                                               self->unmapped_ids),
-                                 self->path, self->unmapped_ids, self->unmapped_rows);
+                                 self->path, self->unmapped_ids, (unsigned long long) self->unmapped_rows);
     }
   return FALSE;
 }

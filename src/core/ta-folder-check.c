@@ -551,7 +551,7 @@ scan_chunk (Check      *c,
     s.err = "text after the array";
   if (s.err)
     {
-      problem (c, _("%s: invalid JSON at byte %" G_GSIZE_FORMAT ": %s"), rel,
+      problem (c, _("%s: invalid JSON at byte %zu: %s"), rel,
                (gsize) (s.p - s.start), s.err);
       return NULL;
     }
@@ -600,11 +600,11 @@ check_flows (Check              *c,
           }
       }
   if (n_chunk_files != total_chunks)
-    problem (c, _("manifest total_chunks is %" G_GINT64_FORMAT " but flows/ has %" G_GINT64_FORMAT " chunk files"),
-             total_chunks, n_chunk_files);
+    problem (c, _("manifest total_chunks is %lld but flows/ has %lld chunk files"),
+             (long long) total_chunks, (long long) n_chunk_files);
   if (sum_chunk_flows != total_flows)
-    problem (c, _("manifest total_flows is %" G_GINT64_FORMAT " but the chunk files hold %" G_GINT64_FORMAT " flows"),
-             total_flows, sum_chunk_flows);
+    problem (c, _("manifest total_flows is %lld but the chunk files hold %lld flows"),
+             (long long) total_flows, (long long) sum_chunk_flows);
 
   if (index == NULL)
     return;
@@ -615,8 +615,8 @@ check_flows (Check              *c,
     }
   arr = json_node_get_array (index);
   if ((gint64) json_array_get_length (arr) != total_flows)
-    problem (c, _("manifest total_flows is %" G_GINT64_FORMAT " but flows_index.json has %u entries"),
-             total_flows, json_array_get_length (arr));
+    problem (c, _("manifest total_flows is %lld but flows_index.json has %u entries"),
+             (long long) total_flows, json_array_get_length (arr));
 
   for (guint i = 0; i < json_array_get_length (arr) && c->problems->len < 4 * MAX_LISTED; i++)
     {
@@ -657,30 +657,30 @@ check_flows (Check              *c,
         }
       if (ci < 0 || ci >= flows->len)
         {
-          problem (c, _("%s (%s): chunk_index %" G_GINT64_FORMAT " outside %s (%u flows)"),
-                   where, id, ci, cf, flows->len);
+          problem (c, _("%s (%s): chunk_index %lld outside %s (%u flows)"),
+                   where, id, (long long) ci, cf, flows->len);
           continue;
         }
       f = &g_array_index (flows, ChunkFlow, ci);
       if (!f->is_object)
         {
-          problem (c, _("%s (%s): %s[%" G_GINT64_FORMAT "] is not an object"), where, id, cf, ci);
+          problem (c, _("%s (%s): %s[%lld] is not an object"), where, id, cf, (long long) ci);
           continue;
         }
       if (f->id == NULL || strcmp (f->id, id) != 0)
         {
-          problem (c, _("%s (%s): %s[%" G_GINT64_FORMAT "] holds another flow"), where, id, cf, ci);
+          problem (c, _("%s (%s): %s[%lld] holds another flow"), where, id, cf, (long long) ci);
           continue;
         }
       if (f->n_packets < 0)
-        problem (c, _("%s[%" G_GINT64_FORMAT "] (%s): “packets” missing or not an array"), cf, ci, id);
+        problem (c, _("%s[%lld] (%s): “packets” missing or not an array"), cf, (long long) ci, id);
       else if (f->n_packets != total)
-        problem (c, _("%s[%" G_GINT64_FORMAT "] (%s): %" G_GINT64_FORMAT " packets listed but totalPackets is %" G_GINT64_FORMAT),
-                 cf, ci, id, f->n_packets, total);
+        problem (c, _("%s[%lld] (%s): %lld packets listed but totalPackets is %lld"),
+                 cf, (long long) ci, id, (long long) f->n_packets, (long long) total);
       if (!f->has_phases)
-        problem (c, _("%s[%" G_GINT64_FORMAT "] (%s): “phases” missing or not an object"), cf, ci, id);
+        problem (c, _("%s[%lld] (%s): “phases” missing or not an object"), cf, (long long) ci, id);
       if ((flags & TA_FOLDER_CHECK_STRICT) && f->total != total)
-        problem (c, _("%s[%" G_GINT64_FORMAT "] (%s): totalPackets differs from the index"), cf, ci, id);
+        problem (c, _("%s[%lld] (%s): totalPackets differs from the index"), cf, (long long) ci, id);
     }
 }
 
@@ -782,15 +782,15 @@ ta_folder_check (const char          *folder,
 
   rows = count_csv_rows (&c);
   if (m && rows >= 0 && rows != total_packets)
-    problem (&c, _("manifest total_packets is %" G_GINT64_FORMAT " but packets.csv has %" G_GINT64_FORMAT " rows"),
-             total_packets, rows);
+    problem (&c, _("manifest total_packets is %lld but packets.csv has %lld rows"),
+             (long long) total_packets, (long long) rows);
 
   uniq = load_json (&c, "ips/unique_ips.json");
   if (uniq && !is_array (uniq))
     problem (&c, _("ips/unique_ips.json: not an array"));
   else if (uniq && m && (gint64) json_array_get_length (json_node_get_array (uniq)) != unique_ips)
-    problem (&c, _("manifest unique_ips is %" G_GINT64_FORMAT " but unique_ips.json lists %u"),
-             unique_ips, json_array_get_length (json_node_get_array (uniq)));
+    problem (&c, _("manifest unique_ips is %lld but unique_ips.json lists %u"),
+             (long long) unique_ips, json_array_get_length (json_node_get_array (uniq)));
 
   fstats = load_json (&c, "ips/flag_stats.json");
   if (fstats && !is_object (fstats))
@@ -803,8 +803,8 @@ ta_folder_check (const char          *folder,
       for (GList *l = members; l; l = l->next)
         sum += is_int (l->data) ? json_node_get_int (l->data) : 0;
       if (sum != tcp_packets)
-        problem (&c, _("manifest tcp_packets is %" G_GINT64_FORMAT " but flag_stats.json counts %" G_GINT64_FORMAT),
-                 tcp_packets, sum);
+        problem (&c, _("manifest tcp_packets is %lld but flag_stats.json counts %lld"),
+                 (long long) tcp_packets, (long long) sum);
     }
 
   ipstats = load_json (&c, "ips/ip_stats.json");
@@ -846,8 +846,8 @@ ta_folder_check (const char          *folder,
             sum += need_int (&c, "indices/bins.json", json_node_get_object (e), "count");
         }
       if (sum != total_packets)
-        problem (&c, _("bins.json counts %" G_GINT64_FORMAT " packets, manifest total_packets is %" G_GINT64_FORMAT),
-                 sum, total_packets);
+        problem (&c, _("bins.json counts %lld packets, manifest total_packets is %lld"),
+                 (long long) sum, (long long) total_packets);
     }
 
   if (m)
