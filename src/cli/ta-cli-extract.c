@@ -310,19 +310,20 @@ ta_cli_extract_main (int    argc,
       "  130  interrupted (Ctrl+C); nothing is left behind\n"));
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
 
+  /* parse_strv, not parse: args is ours, and only the strv variant frees
+   * the strings it removes from the vector */
   args = expand_data_args (argc, argv, &n_args);
   {
-    char **argv2 = args;
-
-    if (!g_option_context_parse (ctx, &n_args, &argv2, &error))
+    if (!g_option_context_parse_strv (ctx, &args, &error))
       {
         g_printerr ("timearcs-cli extract: %s\n", error->message);
         g_ptr_array_unref (st.data_files);
         return TA_EXIT_USAGE;
       }
+    n_args = g_strv_length (args);
     if (n_args > 1)
       {
-        g_printerr (_("timearcs-cli extract: unexpected argument “%s”\n"), argv2[1]);
+        g_printerr (_("timearcs-cli extract: unexpected argument “%s”\n"), args[1]);
         g_ptr_array_unref (st.data_files);
         return TA_EXIT_USAGE;
       }

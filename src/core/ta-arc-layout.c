@@ -830,38 +830,33 @@ ta_arc_aggregator_get_n_merged (TaArcAggregator *self)
   return self->n_merged;
 }
 
-static int
-compare_draw_count_desc (gconstpointer a,
-                         gconstpointer b,
-                         gpointer      data)
-{
-  const TaDrawArc *d = data;
-  const TaDrawArc *x = &d[*(const guint32 *) a], *y = &d[*(const guint32 *) b];
-
-  if (x->count != y->count)
-    return x->count > y->count ? -1 : 1;
-  return *(const guint32 *) a < *(const guint32 *) b ? -1 : 1;
-}
-
-static int
-compare_u32_asc (gconstpointer a,
-                 gconstpointer b)
-{
-  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
-
-  return x < y ? -1 : (x > y);
-}
-
 /* Keep the arcs with the most packets until `max_ink` is spent, in their
- * original (x) order */
+ * original (x) order. Runs every frame when zoomed out over many arcs, so no
+ * comparison sort: a stable three-pass radix sort (11-bit digits) of the
+ * indices by count, descending with ties in x order; the kept ones are then
+ * compacted in place, which keeps x order without sorting again. */
+#define RADIX_BITS 11
+#define RADIX_SIZE (1u << RADIX_BITS)
+
+static inline guint32
+count_key (const TaDrawArc *a)
+{
+  /* ascending key is descending count */
+  return ~(guint32) MIN (a->count, G_MAXUINT32);
+}
+
 static void
 cap_ink (TaArcAggregator *self,
          double           max_ink)
 {
   guint n = self->out->len;
   TaDrawArc *d = (TaDrawArc *) (gpointer) self->out->data;
+  g_autofree guint32 *tmp = NULL;
+  g_autofree guint8 *kept_flag = NULL;
+  guint hist[3][RADIX_SIZE + 1];
+  guint32 *src, *dst;
   double ink = 0;
-  guint kept = 0;
+  guint kept = 0, out = 0;
 
   if (self->keep_len < n)
     {
@@ -869,19 +864,54 @@ cap_ink (TaArcAggregator *self,
       self->keep = g_new (guint32, n);
       self->keep_len = n;
     }
+  tmp = g_new (guint32, n);
+
+  memset (hist, 0, sizeof hist);
   for (guint i = 0; i < n; i++)
-    self->keep[i] = i;
-  g_qsort_with_data (self->keep, n, sizeof (guint32), compare_draw_count_desc, d);
+    {
+      guint32 key = count_key (&d[i]);
+
+      for (guint p = 0; p < 3; p++)
+        hist[p][((key >> (p * RADIX_BITS)) & (RADIX_SIZE - 1)) + 1]++;
+    }
+  for (guint p = 0; p < 3; p++)
+    for (guint b = 0; b < RADIX_SIZE; b++)
+      hist[p][b + 1] += hist[p][b];
+
+  /* pass 0 from the identity order into tmp, 1 into keep, 2 into tmp… */
+  src = self->keep;
+  for (guint i = 0; i < n; i++)
+    src[i] = i;
+  dst = tmp;
+  for (guint p = 0; p < 3; p++)
+    {
+      guint32 *t;
+
+      for (guint j = 0; j < n; j++)
+        {
+          guint32 key = count_key (&d[src[j]]);
+
+          dst[hist[p][(key >> (p * RADIX_BITS)) & (RADIX_SIZE - 1)]++] = src[j];
+        }
+      t = src;
+      src = dst;
+      dst = t;
+    }
+  /* after three passes the sorted order is in src (== tmp) */
+
+  kept_flag = g_new0 (guint8, n);
   while (kept < n && ink < max_ink)
     {
-      const TaDrawArc *a = &d[self->keep[kept++]];
+      guint32 i = src[kept++];
+      const TaDrawArc *a = &d[i];
 
+      kept_flag[i] = 1;
       ink += G_PI / 2 * fabs (a->y2 - a->y1) + 6;
     }
-  qsort (self->keep, kept, sizeof (guint32), compare_u32_asc);
-  for (guint i = 0; i < kept; i++)
-    d[i] = d[self->keep[i]];
-  g_array_set_size (self->out, kept);
+  for (guint i = 0; i < n; i++)
+    if (kept_flag[i])
+      d[out++] = d[i];
+  g_array_set_size (self->out, out);
 }
 
 guint64
