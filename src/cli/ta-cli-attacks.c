@@ -15,6 +15,7 @@
 
 #include "ta-attacks-job.h"
 #include "ta-cli.h"
+#include "ta-cli-progress.h"
 #include "ta-error.h"
 #include "ta-read-stats.h"
 
@@ -28,28 +29,10 @@ on_signal (int sig)
 
 typedef struct
 {
-  GCancellable *cancellable;
-  gboolean      quiet;
-  gboolean      tty;
-  gboolean      line_open;
-  gint64        start_us;
-  gint64        last_plain_us;
+  GCancellable  *cancellable;
+  TaCliProgress  line;
+  gint64         start_us;
 } ProgressState;
-
-static void
-format_duration (double s,
-                 char  *buf,
-                 gsize  len)
-{
-  if (s < 0)
-    g_strlcpy (buf, "?", len);
-  else if (s < 60)
-    g_snprintf (buf, len, "%.0fs", s);
-  else if (s < 3600)
-    g_snprintf (buf, len, "%dm%02ds", (int) s / 60, (int) s % 60);
-  else
-    g_snprintf (buf, len, "%dh%02dm", (int) s / 3600, ((int) s % 3600) / 60);
-}
 
 /* Called from the job every ~100 ms: turns a signal into a cancellation
  * (g_cancellable_cancel is not async-signal-safe) and draws the progress
@@ -67,22 +50,15 @@ progress_cb (const TaAttacksProgress *p,
 
   if (interrupted)
     g_cancellable_cancel (st->cancellable);
-  if (st->quiet || p->file == NULL)
+  if (p->file == NULL || !ta_cli_progress_due (&st->line))
     return;
-  format_duration (eta, eta_text, sizeof eta_text);
-  if (st->tty)
+  ta_cli_format_duration (eta, eta_text, sizeof eta_text);
+  if (st->line.tty)
     {
-      g_printerr ("\r\033[K");
       g_printerr (_("%'llu rows, %'.0f rows/s, %.0f%%, ETA %s"),
                   (unsigned long long) p->packets, rate, 100 * p->fraction, eta_text);
-      st->line_open = TRUE;
       return;
     }
-  if (st->last_plain_us == 0)
-    st->last_plain_us = now;
-  if (now - st->last_plain_us < 5 * G_USEC_PER_SEC)
-    return;
-  st->last_plain_us = now;
   g_printerr (_("progress: %llu rows read, %.0f rows/s, %.0f%% of input, ETA %s\n"),
               (unsigned long long) p->packets, rate, 100 * p->fraction, eta_text);
 }
@@ -193,15 +169,11 @@ ta_cli_attacks_main (int    argc,
   signal (SIGINT, on_signal);
   signal (SIGTERM, on_signal);
   state.cancellable = cancellable;
-  state.quiet = quiet;
-  state.tty = isatty (STDERR_FILENO);
-  state.line_open = FALSE;
+  ta_cli_progress_init (&state.line, quiet);
   state.start_us = g_get_monotonic_time ();
-  state.last_plain_us = 0;
 
   result = ta_attacks_run (opts, progress_cb, &state, cancellable, &error);
-  if (state.line_open)
-    g_printerr ("\r\033[K");
+  ta_cli_progress_end_line (&state.line);
 
   if (result == NULL)
     {

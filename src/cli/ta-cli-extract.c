@@ -13,15 +13,13 @@
 
 #include "ta-cli.h"
 #include "ta-error.h"
+#include "ta-cli-progress.h"
 #include "ta-extract-job.h"
 
 typedef struct
 {
-  GPtrArray *data_files;   /* char* */
-  gboolean   tty;
-  gboolean   quiet;
-  gboolean   line_open;    /* a \r progress line is on screen */
-  gint64     last_plain_us;
+  GPtrArray     *data_files;   /* char* */
+  TaCliProgress  progress;
 } CliState;
 
 static CliState *cli_state;
@@ -58,47 +56,22 @@ parse_us (const char *text,
 }
 
 static void
-format_duration (double   s,
-                 char    *buf,
-                 gsize    len)
-{
-  if (s < 0)
-    g_strlcpy (buf, "?", len);
-  else if (s < 60)
-    g_snprintf (buf, len, "%.0fs", s);
-  else if (s < 3600)
-    g_snprintf (buf, len, "%dm%02ds", (int) s / 60, (int) s % 60);
-  else
-    g_snprintf (buf, len, "%dh%02dm", (int) s / 3600, ((int) s % 3600) / 60);
-}
-
-static void
 on_progress (const TaExtractProgress *p,
              gpointer                 user_data)
 {
   CliState *st = user_data;
   char eta[32];
   double pct = p->bytes_total ? 100.0 * p->bytes_done / p->bytes_total : 0;
-  gint64 now;
 
-  if (st->quiet)
+  if (!ta_cli_progress_due (&st->progress))
     return;
-  format_duration (p->eta_s, eta, sizeof eta);
-  if (st->tty)
+  ta_cli_format_duration (p->eta_s, eta, sizeof eta);
+  if (st->progress.tty)
     {
-      g_printerr ("\r\033[K");
       g_printerr (_("%'llu rows, %'.0f rows/s, %.0f%%, ETA %s"),
                   (unsigned long long) p->rows_read, p->rows_per_s, pct, eta);
-      st->line_open = TRUE;
       return;
     }
-  /* not a terminal: a plain line every 5 seconds */
-  now = g_get_monotonic_time ();
-  if (st->last_plain_us == 0)
-    st->last_plain_us = now;
-  if (now - st->last_plain_us < 5 * G_USEC_PER_SEC)
-    return;
-  st->last_plain_us = now;
   g_printerr (_("progress: %llu rows read, %llu kept, "
                 "%.0f rows/s, %.0f%% of input, ETA %s\n"),
               (unsigned long long) p->rows_read, (unsigned long long) p->rows_kept,
@@ -371,8 +344,7 @@ ta_cli_extract_main (int    argc,
   opts->chunk_size = chunk_size;
   opts->force = force;
 
-  st.quiet = quiet;
-  st.tty = isatty (STDERR_FILENO);
+  ta_cli_progress_init (&st.progress, quiet);
 
   job = ta_extract_job_new (opts);
   ta_extract_job_set_progress_func (job, on_progress, &st, NULL);
@@ -394,8 +366,7 @@ ta_cli_extract_main (int    argc,
   g_main_loop_unref (signal_loop);
   g_main_context_unref (signal_ctx);
 
-  if (st.line_open)
-    g_printerr ("\n");
+  ta_cli_progress_end_line (&st.progress);
   if (!quiet && (ok || ta_extract_job_get_counts (job)->files_read > 0))
     print_summary (job, ok);
   else if (!quiet)

@@ -25,6 +25,7 @@
 #include "ta-addr-table.h"
 #include "ta-capture-reader.h"
 #include "ta-cli.h"
+#include "ta-cli-progress.h"
 #include "ta-error.h"
 #include "ta-input.h"
 #include "ta-ip-map.h"
@@ -172,28 +173,11 @@ addr_id (GArray *cache, TaAddrTable *addrs, TaIpMap *map, guint32 idx, guint *ad
 
 typedef struct
 {
-  gboolean tty;
-  gboolean line_open;
+  TaCliProgress line;
   gint64   t0;
-  gint64   last_us;
   guint64  bytes_total;    /* all inputs */
   guint64  bytes_before;   /* inputs finished */
 } Progress;
-
-static void
-format_duration (double s,
-                 char  *buf,
-                 gsize  len)
-{
-  if (s < 0)
-    g_strlcpy (buf, "?", len);
-  else if (s < 60)
-    g_snprintf (buf, len, "%.0fs", s);
-  else if (s < 3600)
-    g_snprintf (buf, len, "%dm%02ds", (int) s / 60, (int) s % 60);
-  else
-    g_snprintf (buf, len, "%dh%02dm", (int) s / 3600, ((int) s % 3600) / 60);
-}
 
 /* As `extract`: a line rewritten in place on a terminal (about four times
  * a second), else a plain line every 5 seconds. */
@@ -211,17 +195,12 @@ progress (Progress *pr,
                ? (pr->bytes_total - done) / (done / secs) : -1;
   char eta_s[32];
 
-  if (now - pr->last_us < (pr->tty ? 250000 : 5 * G_USEC_PER_SEC))
+  if (!ta_cli_progress_due (&pr->line))
     return;
-  pr->last_us = now;
-  format_duration (eta, eta_s, sizeof eta_s);
-  if (pr->tty)
-    {
-      g_printerr ("\r\033[K");
-      g_printerr (_("%'llu packets, %'.0f packets/s, %.0f%%, ETA %s"),
-                  (unsigned long long) packets, rate, pct, eta_s);
-      pr->line_open = TRUE;
-    }
+  ta_cli_format_duration (eta, eta_s, sizeof eta_s);
+  if (pr->line.tty)
+    g_printerr (_("%'llu packets, %'.0f packets/s, %.0f%%, ETA %s"),
+                (unsigned long long) packets, rate, pct, eta_s);
   else
     g_printerr (_("progress: %llu packets, %.0f packets/s, %.0f%% of input, ETA %s\n"),
                 (unsigned long long) packets, rate, pct, eta_s);
@@ -230,9 +209,7 @@ progress (Progress *pr,
 static void
 end_line (Progress *pr)
 {
-  if (pr->line_open)
-    g_printerr ("\n");
-  pr->line_open = FALSE;
+  ta_cli_progress_end_line (&pr->line);
 }
 
 static void
@@ -369,9 +346,8 @@ ta_cli_import_main (int    argc,
   ta_read_stats_init (&stats);
   cfg.addrs = addrs;
   cfg.stats = &stats;
-  pr.tty = isatty (STDERR_FILENO);
+  ta_cli_progress_init (&pr.line, quiet);
   pr.t0 = t0;
-  pr.last_us = t0;
   for (guint i = 0; inputs[i] != NULL; i++)
     {
       GStatBuf sb;

@@ -1,0 +1,32 @@
+/* ta-cli-progress.h — the progress line shared by the subcommands
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  gboolean quiet;
+  gboolean tty;        /* stderr is a terminal: one line redrawn in place */
+  gboolean line_open;  /* an in-place line is on screen */
+  gint64   last_us;    /* when the last line was printed */
+} TaCliProgress;
+
+void     ta_cli_progress_init         (TaCliProgress *self,
+                                       gboolean       quiet);
+/* Whether a progress report is due now: on a terminal at most ten times a
+ * second (the current line is cleared, and the caller prints the new one
+ * without a newline), otherwise once every 5 seconds (a plain line). */
+gboolean ta_cli_progress_due          (TaCliProgress *self);
+/* Ends an in-place line so that other output starts on a fresh line */
+void     ta_cli_progress_end_line     (TaCliProgress *self);
+/* "42s", "3m05s", "2h10m"; "?" when unknown (negative) */
+void     ta_cli_format_duration       (double         seconds,
+                                       char          *buf,
+                                       gsize          len);
+
+G_END_DECLS
