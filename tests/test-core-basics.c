@@ -10,6 +10,7 @@
 
 #include "ta-addr-table.h"
 #include "ta-error.h"
+#include "ta-file-kind.h"
 #include "ta-input.h"
 #include "ta-ip-map.h"
 #include "ta-packet.h"
@@ -244,6 +245,41 @@ test_ip_map (void)
   g_assert_cmpint (ta_ip_map_lookup_addr (again, "172.28.94.58"), >, 0);
 }
 
+static void
+test_file_kind (void)
+{
+  const char *data = g_getenv ("TA_SHARED_DATA");
+  static const struct { const char *rel; TaFileKind kind; } files[] = {
+    { "timearcs/90min_day1_attacks.csv", TA_FILE_KIND_ATTACK_CSV },
+    { "timearcs/90min_day1_grouped_attacks.csv", TA_FILE_KIND_ATTACK_CSV },
+    { "original-folder/input.csv", TA_FILE_KIND_PACKETS },
+    { "original-folder/folder/packets.csv", TA_FILE_KIND_PACKETS },
+    { "pcaps/good/loopback-http.pcap", TA_FILE_KIND_PACKETS },
+    { "pcaps/good/pcapplusplus-many_interfaces-1.pcapng", TA_FILE_KIND_PACKETS },
+    { "pcaps/good/zeek-smb_smb_many_open_files_500.pcap.gz", TA_FILE_KIND_PACKETS },
+    { "timearcs/GroundTruth_UTC_naive.csv", TA_FILE_KIND_UNKNOWN },
+    { "timearcs/ip_map.json", TA_FILE_KIND_UNKNOWN },
+    { "pcaps/bad/libpcap-pcap-empty-file.pcap", TA_FILE_KIND_UNKNOWN },
+    { "no/such/file.csv", TA_FILE_KIND_UNKNOWN },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (data, files[i].rel, NULL);
+
+      g_test_message ("%s", files[i].rel);
+      g_assert_cmpint (ta_file_kind_sniff (path), ==, files[i].kind);
+    }
+
+  {
+    const char *bom = "\xef\xbb\xbftimestamp,length,src_ip,dst_ip,protocol,attack,count\r\nnext";
+
+    g_assert_cmpint (ta_file_kind_from_header (bom, strlen (bom)), ==, TA_FILE_KIND_ATTACK_CSV);
+  }
+  g_assert_cmpint (ta_file_kind_from_header ("src_ip,dst_ip,timestamp,flags", 29), ==, TA_FILE_KIND_PACKETS);
+  g_assert_cmpint (ta_file_kind_from_header ("a,b,c", 5), ==, TA_FILE_KIND_UNKNOWN);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -255,5 +291,6 @@ main (int    argc,
   g_test_add_func ("/core/input/truncated-gzip", test_input_truncated_gzip);
   g_test_add_func ("/core/input/missing", test_input_missing);
   g_test_add_func ("/core/ip-map/load-save", test_ip_map);
+  g_test_add_func ("/core/file-kind/sniff", test_file_kind);
   return g_test_run ();
 }

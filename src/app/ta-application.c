@@ -7,6 +7,8 @@
 #include <glib/gi18n.h>
 
 #include "ta-application.h"
+#include "ta-file-kind.h"
+#include "ta-import-dialog.h"
 #include "ta-window.h"
 
 struct _TaApplication
@@ -101,17 +103,30 @@ ta_application_open (GApplication  *app,
 {
   TaWindow *window = get_window (TA_APPLICATION (app));
   g_autoptr(GPtrArray) csvs = g_ptr_array_new ();
+  g_autoptr(GPtrArray) packets = g_ptr_array_new_with_free_func (g_free);
 
+  /* folders are subset folders (flow panel); packet CSVs and captures go
+   * to Import Packets… (they are not attack CSVs); anything else is tried
+   * as an attack CSV, whose loader says what is wrong with it */
   for (int i = 0; i < n_files; i++)
     {
+      g_autofree char *path = g_file_get_path (files[i]);
+
       if (g_file_query_file_type (files[i], G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_DIRECTORY)
         ta_window_open_folder (window, files[i]);
+      else if (path != NULL && ta_file_kind_sniff (path) == TA_FILE_KIND_PACKETS)
+        g_ptr_array_add (packets, g_steal_pointer (&path));
       else
         g_ptr_array_add (csvs, files[i]);
     }
   if (csvs->len > 0)
     ta_window_open_attack_files (window, (GFile **) csvs->pdata, csvs->len, NULL);
   gtk_window_present (GTK_WINDOW (window));
+  if (packets->len > 0)
+    {
+      g_ptr_array_add (packets, NULL);
+      ta_import_dialog_present_for (GTK_WINDOW (window), (const char * const *) packets->pdata);
+    }
 }
 
 static void

@@ -640,11 +640,20 @@ import_packets_action (GSimpleAction *action,
                        GVariant      *parameter,
                        gpointer       user_data)
 {
-  TaWindow *window = user_data;
-  TaImportDialog *dialog = ta_import_dialog_new (GTK_WINDOW (window));
+  ta_import_dialog_present_for (GTK_WINDOW (user_data), NULL);
+}
+
+TaImportDialog *
+ta_import_dialog_present_for (GtkWindow         *window,
+                              const char *const *inputs)
+{
+  TaImportDialog *dialog = ta_import_dialog_new (window);
 
   g_signal_connect_object (dialog, "open-result", G_CALLBACK (open_result_in_window_cb), window, 0);
+  if (inputs != NULL && inputs[0] != NULL)
+    ta_import_dialog_set_inputs (dialog, inputs);
   gtk_window_present (GTK_WINDOW (dialog));
+  return dialog;
 }
 
 static GMenuModel *

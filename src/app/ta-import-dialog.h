@@ -40,6 +40,10 @@ const GError           *ta_import_dialog_get_error    (TaImportDialog   *self);
  * the dialog opens its result in the window's TimeArcs view with the
  * mappings written next to it, and the ground truth it used. */
 void                    ta_import_dialog_install      (GtkWindow        *window);
+/* Opens the dialog for a TaWindow as the menu item does, with @inputs
+ * (packet CSVs or captures; may be NULL) already chosen */
+TaImportDialog         *ta_import_dialog_present_for  (GtkWindow        *window,
+                                                       const char *const *inputs);
 
 /* Signals:
  *   "finished" (void): the import ended (see get_result / get_error).
