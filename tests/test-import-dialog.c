@@ -214,6 +214,15 @@ test_import_from_window (void)
       g_assert_cmpuint (g_strv_length (remembered), ==, 1);
       g_assert_cmpstr (remembered[0], ==, packets);
     }
+  /* the window loads the result in a worker: wait for it (bounded) */
+  {
+    gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+    while (ta_timearcs_view_get_model (ta_window_get_view (window)) == NULL &&
+           g_get_monotonic_time () < deadline)
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (5000);
+  }
   model = ta_timearcs_view_get_model (ta_window_get_view (window));
   g_assert_nonnull (model);
   g_assert_cmpuint (ta_arc_model_get_n_rows (model), >, 10);
