@@ -13,6 +13,8 @@
 
 #include "ta-attack-data.h"
 #include "ta-error.h"
+#include "ta-event-mapping.h"
+#include "ta-packet.h"
 
 #define MAX_FILE_SIZE (((gsize) 1) << 31)
 
@@ -411,11 +413,12 @@ ta_attack_data_get_total_packets (TaAttackData *self)
 
 /* Label maps */
 
+/* The view's name for a label ↔ code mapping: the core's TaEventMapping
+ * (one loader for the format) plus the file name for messages */
 struct _TaLabelMap
 {
-  char       *name;
-  GHashTable *by_code;   /* gint64* -> char* */
-  GHashTable *by_label;  /* char* -> gint64* */
+  char           *name;
+  TaEventMapping *map;
 };
 
 void
@@ -423,10 +426,23 @@ ta_label_map_free (TaLabelMap *self)
 {
   if (self == NULL)
     return;
-  g_hash_table_unref (self->by_code);
-  g_hash_table_unref (self->by_label);
+  ta_event_mapping_free (self->map);
   g_free (self->name);
   g_free (self);
+}
+
+static TaLabelMap *
+wrap_mapping (const char     *name,
+              TaEventMapping *map)
+{
+  TaLabelMap *self;
+
+  if (map == NULL)
+    return NULL;
+  self = g_new0 (TaLabelMap, 1);
+  self->name = g_strdup (name);
+  self->map = map;
+  return self;
 }
 
 TaLabelMap *
@@ -435,94 +451,23 @@ ta_label_map_new_from_data (const char  *name,
                             gssize       len,
                             GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(TaLabelMap) self = NULL;
-  JsonObjectIter iter;
-  const char *member;
-  JsonNode *node;
-  JsonNode *root;
-
-  if (!json_parser_load_from_data (parser, json, len, &local_error))
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT, "%s:%s", name, local_error->message);
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                   _("%s: expected a JSON object of label → code"), name);
-      return NULL;
-    }
-
-  self = g_new0 (TaLabelMap, 1);
-  self->name = g_strdup (name);
-  self->by_code = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  self->by_label = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-
-  json_object_iter_init (&iter, json_node_get_object (root));
-  while (json_object_iter_next (&iter, &member, &node))
-    {
-      gint64 *code;
-      char *label;
-      double d;
-
-      if (!JSON_NODE_HOLDS_VALUE (node) ||
-          (json_node_get_value_type (node) != G_TYPE_INT64 &&
-           json_node_get_value_type (node) != G_TYPE_DOUBLE))
-        {
-          g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                       _("%s: the code of “%s” is not a number"), name, member);
-          return NULL;
-        }
-      d = json_node_get_double (node);
-      if (d != floor (d) || fabs (d) > 1e9)
-        {
-          g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                       _("%s: the code of “%s” is not an integer"), name, member);
-          return NULL;
-        }
-      code = g_new (gint64, 1);
-      *code = (gint64) d;
-      label = g_strdup (member);
-      /* Keep the first label for a code; a later one is still found by name */
-      g_hash_table_replace (self->by_label, g_strdup (label), g_memdup2 (code, sizeof *code));
-      if (g_hash_table_contains (self->by_code, code))
-        {
-          g_free (code);
-          g_free (label);
-          continue;
-        }
-      g_hash_table_insert (self->by_code, code, label);
-    }
-
-  return g_steal_pointer (&self);
+  return wrap_mapping (name, ta_event_mapping_load_from_data (name, json, len, error));
 }
 
 TaLabelMap *
 ta_label_map_load (const char  *path,
                    GError     **error)
 {
-  g_autofree char *contents = NULL;
-  g_autoptr(GError) local_error = NULL;
-  gsize len;
-
-  if (!g_file_get_contents (path, &contents, &len, &local_error))
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_IO, "%s", local_error->message);
-      return NULL;
-    }
-  return ta_label_map_new_from_data (path, contents, len, error);
+  return wrap_mapping (path, ta_event_mapping_load (path, error));
 }
 
 const char *
 ta_label_map_lookup_code (TaLabelMap *self,
                           gint64      code)
 {
-  if (self == NULL)
+  if (self == NULL || code < G_MININT32 || code > G_MAXINT32)
     return NULL;
-  return g_hash_table_lookup (self->by_code, &code);
+  return ta_event_mapping_get_label (self->map, (gint32) code);
 }
 
 gboolean
@@ -530,19 +475,19 @@ ta_label_map_lookup_label (TaLabelMap *self,
                            const char *label,
                            gint64     *code)
 {
-  gint64 *c;
+  gint32 c;
 
-  if (self == NULL || (c = g_hash_table_lookup (self->by_label, label)) == NULL)
+  if (self == NULL || (c = ta_event_mapping_lookup (self->map, label)) == TA_LABEL_NONE)
     return FALSE;
   if (code)
-    *code = *c;
+    *code = c;
   return TRUE;
 }
 
 guint
 ta_label_map_get_size (TaLabelMap *self)
 {
-  return self ? g_hash_table_size (self->by_label) : 0;
+  return self ? ta_event_mapping_get_size (self->map) : 0;
 }
 
 const char *

@@ -64,34 +64,36 @@ insert (TaEventMapping *self,
 }
 
 TaEventMapping *
-ta_event_mapping_load (const char  *path,
-                       GError     **error)
+ta_event_mapping_load_from_data (const char  *name,
+                                 const char  *data,
+                                 gssize       len,
+                                 GError     **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(TaEventMapping) self = NULL;
   g_autoptr(GError) local = NULL;
   JsonNode *root;
   JsonObjectIter iter;
-  const char *name;
+  const char *label;
   JsonNode *value;
 
-  if (!json_parser_load_from_mapped_file (parser, path, &local))
+  if (!json_parser_load_from_data (parser, data, len, &local))
     {
       g_set_error (error, TA_ERROR, TA_ERROR_FORMAT, _("%s: cannot read mapping: %s"),
-                   path, local->message);
+                   name, local->message);
       return NULL;
     }
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                   _("%s: a mapping must be a JSON object {\"label\": code}"), path);
+                   _("%s: a mapping must be a JSON object {\"label\": code}"), name);
       return NULL;
     }
 
   self = ta_event_mapping_new ();
   json_object_iter_init (&iter, json_node_get_object (root));
-  while (json_object_iter_next (&iter, &name, &value))
+  while (json_object_iter_next (&iter, &label, &value))
     {
       GType type = JSON_NODE_HOLDS_VALUE (value) ? json_node_get_value_type (value) : G_TYPE_INVALID;
       double d;
@@ -99,19 +101,37 @@ ta_event_mapping_load (const char  *path,
       if (type != G_TYPE_INT64 && type != G_TYPE_DOUBLE)
         {
           g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                       _("%s: the code of \"%s\" is not a number"), path, name);
+                       _("%s: the code of \"%s\" is not a number"), name, label);
           return NULL;
         }
       d = type == G_TYPE_DOUBLE ? json_node_get_double (value) : (double) json_node_get_int (value);
       if (d != (gint32) d || d < -1 || d > G_MAXINT32 - 1)
         {
           g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                       _("%s: the code of \"%s\" is not an integer ≥ -1"), path, name);
+                       _("%s: the code of \"%s\" is not an integer ≥ -1"), name, label);
           return NULL;
         }
-      insert (self, name, (gint32) d);
+      insert (self, label, (gint32) d);
     }
   return g_steal_pointer (&self);
+}
+
+TaEventMapping *
+ta_event_mapping_load (const char  *path,
+                       GError     **error)
+{
+  g_autoptr(GMappedFile) file = NULL;
+  g_autoptr(GError) local = NULL;
+
+  file = g_mapped_file_new (path, FALSE, &local);
+  if (file == NULL)
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_IO, _("%s: cannot read mapping: %s"),
+                   path, local->message);
+      return NULL;
+    }
+  return ta_event_mapping_load_from_data (path, g_mapped_file_get_contents (file),
+                                          g_mapped_file_get_length (file), error);
 }
 
 gint32

@@ -19,6 +19,11 @@ typedef struct _TaEventMapping TaEventMapping;
 TaEventMapping *ta_event_mapping_new          (void);
 TaEventMapping *ta_event_mapping_load         (const char      *path,
                                                GError         **error);
+/* The same from JSON text; @name is used in error messages */
+TaEventMapping *ta_event_mapping_load_from_data (const char    *name,
+                                                 const char    *data,
+                                                 gssize         len,
+                                                 GError       **error);
 void            ta_event_mapping_free         (TaEventMapping  *self);
 /* The code of @label, or TA_LABEL_NONE (-2) when it is not in the mapping */
 gint32          ta_event_mapping_lookup       (TaEventMapping  *self,
