@@ -1094,11 +1094,24 @@ export_drawing (TaFlowPanel  *self,
   else
     ta_flow_timeline_draw (self->timeline, cr, w, h);
   cairo_destroy (cr);
-  cairo_surface_finish (surface);
-  status = cairo_surface_status (surface);
-  if (status == CAIRO_STATUS_SUCCESS && g_str_equal (format, "png"))
-    status = cairo_surface_write_to_png (surface, path);
+  /* a finished surface can no longer be written as PNG: flush it for PNG,
+   * finish it (which writes the file) for SVG and PDF */
+  if (g_str_equal (format, "png"))
+    {
+      cairo_surface_flush (surface);
+      status = cairo_surface_status (surface);
+      if (status == CAIRO_STATUS_SUCCESS)
+        status = cairo_surface_write_to_png (surface, path);
+    }
+  else
+    {
+      cairo_surface_finish (surface);
+      status = cairo_surface_status (surface);
+    }
   cairo_surface_destroy (surface);
+  /* the renderers keep the geometry of their last draw for hit-testing:
+   * draw again at the widget's own size */
+  gtk_widget_queue_draw (source);
   if (status != CAIRO_STATUS_SUCCESS)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot write %s: %s"), path,

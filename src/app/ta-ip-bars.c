@@ -935,8 +935,9 @@ ta_ip_bars_init (TaIpBars *self)
   GtkGesture *gesture;
 
   self->vadjustment = g_object_ref_sink (gtk_adjustment_new (0, 0, 1, 1, 1, 1));
-  g_signal_connect_swapped (self->vadjustment, "value-changed",
-                            G_CALLBACK (gtk_widget_queue_draw), self);
+  /* the flow panel's scrollbar shares this adjustment and may outlive us */
+  g_signal_connect_object (self->vadjustment, "value-changed",
+                           G_CALLBACK (gtk_widget_queue_draw), self, G_CONNECT_SWAPPED);
 
   controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES);
   g_signal_connect (controller, "scroll", G_CALLBACK (on_scroll), self);

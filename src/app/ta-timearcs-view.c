@@ -1026,6 +1026,9 @@ ta_timearcs_view_export (TaTimeArcsView *self,
       status = cairo_surface_status (surface);
     }
   cairo_surface_destroy (surface);
+  /* the render state keeps the geometry of the last draw for hit-testing:
+   * draw again at the widget's size */
+  gtk_widget_queue_draw (GTK_WIDGET (self));
   if (status != CAIRO_STATUS_SUCCESS)
     {
       g_set_error (error, TA_ERROR, TA_ERROR_IO, _("%s: could not write the image: %s"),

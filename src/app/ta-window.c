@@ -1175,8 +1175,8 @@ ta_window_init (TaWindow *self)
   g_signal_connect_swapped (self->view, "labels-changed", G_CALLBACK (rebuild_legend), self);
   g_signal_connect_swapped (self->view, "labels-changed", G_CALLBACK (on_model_state_changed), self);
   g_signal_connect_swapped (self->view, "hidden-changed", G_CALLBACK (update_legend_states), self);
-  g_signal_connect_swapped (ta_timearcs_view_get_selection (self->view), "changed",
-                            G_CALLBACK (update_status), self);
+  g_signal_connect_object (ta_timearcs_view_get_selection (self->view), "changed",
+                           G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
   g_signal_connect (self->legend_list, "row-activated", G_CALLBACK (on_legend_row_activated), self);
   g_signal_connect (self->show_all_button, "clicked", G_CALLBACK (on_show_all), self);
   g_signal_connect (self->message_close, "clicked", G_CALLBACK (on_message_close), self);

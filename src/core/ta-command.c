@@ -747,10 +747,70 @@ probe_csv_last (const char *path,
     }
 }
 
+static gboolean probe_span (const char *path,
+                            TaFileSpan *span,
+                            GError    **error);
+
+/* The sidebar resolves data files on every selection change: remember each
+ * file's span, keyed by path and checked against its size and mtime, so a
+ * repeat costs a stat() instead of reading the file again. */
+typedef struct
+{
+  gint64     size;
+  gint64     mtime;
+  TaFileSpan span;
+} CachedSpan;
+
+G_LOCK_DEFINE_STATIC (span_cache);
+static GHashTable *span_cache;   /* char* path -> CachedSpan* */
+
 gboolean
 ta_data_file_probe_span (const char *path,
                          TaFileSpan *span,
                          GError    **error)
+{
+  GStatBuf st;
+  CachedSpan *cached;
+  gboolean have_stat = g_stat (path, &st) == 0;
+
+  if (have_stat)
+    {
+      G_LOCK (span_cache);
+      cached = span_cache ? g_hash_table_lookup (span_cache, path) : NULL;
+      if (cached != NULL && cached->size == (gint64) st.st_size && cached->mtime == (gint64) st.st_mtime)
+        {
+          *span = cached->span;
+          G_UNLOCK (span_cache);
+          return TRUE;
+        }
+      G_UNLOCK (span_cache);
+    }
+
+  if (!probe_span (path, span, error))
+    return FALSE;
+
+  if (have_stat)
+    {
+      cached = g_new (CachedSpan, 1);
+      cached->size = st.st_size;
+      cached->mtime = st.st_mtime;
+      cached->span = *span;
+      G_LOCK (span_cache);
+      if (span_cache == NULL || g_hash_table_size (span_cache) >= 4096)
+        {
+          g_clear_pointer (&span_cache, g_hash_table_unref);
+          span_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+        }
+      g_hash_table_replace (span_cache, g_strdup (path), cached);
+      G_UNLOCK (span_cache);
+    }
+  return TRUE;
+}
+
+static gboolean
+probe_span (const char *path,
+            TaFileSpan *span,
+            GError    **error)
 {
   g_autoptr(TaInput) in = NULL;
   const guint8 *buf;
