@@ -10,6 +10,7 @@
 
 #include "ta-addr-table.h"
 #include "ta-error.h"
+#include "ta-event-mapping.h"
 #include "ta-file-kind.h"
 #include "ta-input.h"
 #include "ta-ip-map.h"
@@ -245,6 +246,41 @@ test_ip_map (void)
   g_assert_cmpint (ta_ip_map_lookup_addr (again, "172.28.94.58"), >, 0);
 }
 
+/* Labels and names with UTF-8, quotes and control characters survive a
+ * save and a reload (g_strescape's octal escapes are not JSON) */
+static void
+test_json_round_trip (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("ta-json-XXXXXX", NULL);
+  g_autofree char *map_path = g_build_filename (dir, "map.json", NULL);
+  g_autofree char *ev_path = g_build_filename (dir, "events.json", NULL);
+  const char *odd = "café \"quoted\" back\\slash \001 tab\t";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TaIpMap) map = ta_ip_map_new ();
+  g_autoptr(TaIpMap) map2 = NULL;
+  g_autoptr(TaEventMapping) ev = ta_event_mapping_new ();
+  g_autoptr(TaEventMapping) ev2 = NULL;
+  gint64 id = ta_ip_map_add (map, odd);
+  gint32 code = ta_event_mapping_ensure (ev, odd);
+
+  g_assert_true (ta_ip_map_save (map, map_path, &error));
+  g_assert_no_error (error);
+  map2 = ta_ip_map_load (map_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ta_ip_map_lookup_addr (map2, odd), ==, id);
+
+  g_assert_true (ta_event_mapping_save (ev, ev_path, &error));
+  g_assert_no_error (error);
+  ev2 = ta_event_mapping_load (ev_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ta_event_mapping_lookup (ev2, odd), ==, code);
+  g_assert_cmpint (ta_event_mapping_lookup (ev2, "normal"), ==, -1);
+
+  g_unlink (map_path);
+  g_unlink (ev_path);
+  g_rmdir (dir);
+}
+
 static void
 test_file_kind (void)
 {
@@ -292,5 +328,6 @@ main (int    argc,
   g_test_add_func ("/core/input/missing", test_input_missing);
   g_test_add_func ("/core/ip-map/load-save", test_ip_map);
   g_test_add_func ("/core/file-kind/sniff", test_file_kind);
+  g_test_add_func ("/core/json/round-trip", test_json_round_trip);
   return g_test_run ();
 }

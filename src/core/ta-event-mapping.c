@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ta-error.h"
+#include "ta-json.h"
 #include "ta-event-mapping.h"
 #include "ta-packet.h"
 
@@ -263,9 +264,9 @@ ta_event_mapping_save (TaEventMapping  *self,
   for (guint i = 0; i < pairs->len; i++)
     {
       const Pair *p = &g_array_index (pairs, Pair, i);
-      g_autofree char *esc = g_strescape (p->label, NULL);
-
-      g_string_append_printf (out, "    \"%s\": %d%s\n", esc, p->code, i + 1 < pairs->len ? "," : "");
+      g_string_append (out, "    ");
+      ta_json_append_string (out, p->label);
+      g_string_append_printf (out, ": %d%s\n", p->code, i + 1 < pairs->len ? "," : "");
     }
   g_string_append (out, "}\n");
   if (!g_file_set_contents (path, out->str, out->len, &local))

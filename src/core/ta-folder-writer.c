@@ -23,6 +23,7 @@
 #include <glib/gstdio.h>
 
 #include "ta-error.h"
+#include "ta-json.h"
 #include "ta-flow-tracker.h"
 #include "ta-folder-writer.h"
 
@@ -317,20 +318,7 @@ json_quote (const char *s)
 {
   GString *out = g_string_sized_new (strlen (s) + 2);
 
-  g_string_append_c (out, '"');
-  for (const guchar *c = (const guchar *) s; *c; c++)
-    {
-      if (*c == '"' || *c == '\\')
-        {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, *c);
-        }
-      else if (*c < 0x20)
-        g_string_append_printf (out, "\\u%04x", *c);
-      else
-        g_string_append_c (out, *c);
-    }
-  g_string_append_c (out, '"');
+  ta_json_append_string (out, s);
   return g_string_free (out, FALSE);
 }
 

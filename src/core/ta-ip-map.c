@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "ta-error.h"
+#include "ta-json.h"
 #include "ta-ip-map.h"
 
 struct _TaIpMap
@@ -192,9 +193,10 @@ ta_ip_map_save (TaIpMap     *self,
     {
       gint64 *idp = ids->pdata[i];
       const char *addr = g_hash_table_lookup (self->by_id, idp);
-      g_autofree char *esc = g_strescape (addr, NULL);
-
-      g_string_append_printf (out, "%s\"%s\": %" G_GINT64_FORMAT, i ? ", " : "", esc, *idp);
+      if (i > 0)
+        g_string_append (out, ", ");
+      ta_json_append_string (out, addr);
+      g_string_append_printf (out, ": %" G_GINT64_FORMAT, *idp);
     }
   g_string_append (out, "}\n");
 
