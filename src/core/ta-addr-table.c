@@ -54,7 +54,9 @@ append_entry (TaAddrTable *self,
   if (self->blocks[b] == NULL)
     self->blocks[b] = g_new (Entry, BLOCK_SIZE);
   self->blocks[b][self->n_entries & (BLOCK_SIZE - 1)] = *e;
-  self->n_entries++;
+  /* published atomically: the extract job's writer thread reads entries
+   * while its reader thread interns new ones */
+  g_atomic_int_set ((gint *) &self->n_entries, (gint) (self->n_entries + 1));
 }
 
 TaAddrTable *
@@ -261,7 +263,7 @@ const char *
 ta_addr_table_get_name (TaAddrTable *self,
                         guint32      index)
 {
-  g_return_val_if_fail (index < self->n_entries, "");
+  g_return_val_if_fail (index < (guint32) g_atomic_int_get ((gint *) &self->n_entries), "");
   return entry_at (self, index)->name;
 }
 
@@ -269,12 +271,12 @@ guint
 ta_addr_table_get_family (TaAddrTable *self,
                           guint32      index)
 {
-  g_return_val_if_fail (index < self->n_entries, 0);
+  g_return_val_if_fail (index < (guint32) g_atomic_int_get ((gint *) &self->n_entries), 0);
   return entry_at (self, index)->family;
 }
 
 guint
 ta_addr_table_get_size (TaAddrTable *self)
 {
-  return self->n_entries;
+  return (guint) g_atomic_int_get ((gint *) &self->n_entries);
 }

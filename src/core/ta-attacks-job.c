@@ -190,7 +190,7 @@ ta_attacks_run (const TaAttacksOptions  *options,
   g_autoptr(GArray) totals = NULL;
   TaReadStats stats;
   TaReaderConfig config = { 0 };
-  guint n_files, n_added_before;
+  guint n_files;
   gint64 last_progress = 0;
   gboolean ok = FALSE;
 
@@ -263,7 +263,6 @@ ta_attacks_run (const TaAttacksOptions  *options,
                                               (unsigned long long) (result->gt_bad_rows - problems->len)));
       labeler = ta_labeler_new (gt, events, addrs);
     }
-  n_added_before = 0;
 
   ta_read_stats_init (&stats);
   config.addrs = addrs;
@@ -377,7 +376,8 @@ ta_attacks_run (const TaAttacksOptions  *options,
   result->rows = ta_attack_agg_get_n_rows (agg);
   result->malformed = stats.malformed;
   result->ts_units = stats.ts_units;
-  result->new_labels = ta_event_mapping_get_n_added (events) - n_added_before;
+  /* labels the mapping lacked: from the column and from the ground truth */
+  result->new_labels = ta_event_mapping_get_n_added (events);
   if (labeler != NULL)
     {
       result->gt_matched = ta_labeler_get_n_matched (labeler);

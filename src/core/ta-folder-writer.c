@@ -137,7 +137,10 @@ out_flush (OutFile  *of,
   gsize done = 0;
 
   if (of->fd < 0)
-    return TRUE;
+    {
+      of->len = 0;   /* nowhere to write (closed): never let reserve() overrun */
+      return TRUE;
+    }
   while (done < of->len)
     {
       gssize n = write (of->fd, of->buf + done, of->len - done);
