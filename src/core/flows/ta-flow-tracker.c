@@ -214,7 +214,7 @@ flow_reset (TaFlow         *f,
  * the packet's phase. Longer than 120 lines on purpose: it is one chain of
  * flag cases, each a transition of the state machine, kept in the
  * original's order so the two can be compared case by case. */
-static inline TaFlowPhase
+G_ALWAYS_INLINE static inline TaFlowPhase
 classify_packet (TaFlow         *f,
                  const TaPacket *p,
                  guint           i,
