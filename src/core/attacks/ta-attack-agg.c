@@ -727,32 +727,6 @@ ta_attack_agg_get_label_totals (TaAttackAgg *self)
 
 /* ---------------------------------------------------------------- output */
 
-static inline char *
-put_int (char   *p,
-         gint64  v)
-{
-  char tmp[24];
-  int n = 0;
-  guint64 u;
-
-  if (v < 0)
-    {
-      *p++ = '-';
-      u = (guint64) 0 - (guint64) v;
-    }
-  else
-    u = v;
-  do
-    {
-      tmp[n++] = '0' + u % 10;
-      u /= 10;
-    }
-  while (u);
-  while (n)
-    *p++ = tmp[--n];
-  return p;
-}
-
 typedef struct
 {
   GHashTable *codes;  /* attack code -> group code + 1 (as pointer) */
@@ -820,18 +794,18 @@ ta_attack_agg_write (TaAttackAgg     *self,
       const Row *r = &it.row;
       char *p = ta_out_reserve (out, 256);
 
-      p = put_int (p, r->minute); *p++ = ',';
-      p = put_int (p, r->length); *p++ = ',';
-      p = put_int (p, r->src); *p++ = ',';
-      p = put_int (p, r->dst); *p++ = ',';
-      p = put_int (p, r->proto); *p++ = ',';
-      p = put_int (p, r->attack); *p++ = ',';
+      p = ta_put_i64 (p, r->minute); *p++ = ',';
+      p = ta_put_i64 (p, r->length); *p++ = ',';
+      p = ta_put_i64 (p, r->src); *p++ = ',';
+      p = ta_put_i64 (p, r->dst); *p++ = ',';
+      p = ta_put_i64 (p, r->proto); *p++ = ',';
+      p = ta_put_i64 (p, r->attack); *p++ = ',';
       if (groups)
         {
-          p = put_int (p, group_of (&gc, r->attack));
+          p = ta_put_i64 (p, group_of (&gc, r->attack));
           *p++ = ',';
         }
-      p = put_int (p, (gint64) r->count);
+      p = ta_put_i64 (p, (gint64) r->count);
       *p++ = '\n';
       ta_out_commit (out, p);
     }

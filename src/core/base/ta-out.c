@@ -40,6 +40,11 @@ typedef struct
 
 #define REAL(o) ((TaOutReal *) (o))
 
+const char ta_out_digit_pairs[201] =
+  "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+  "8081828384858687888990919293949596979899";
+
 static void
 set_errno_error (TaOutReal  *self,
                  const char *format,
@@ -47,6 +52,7 @@ set_errno_error (TaOutReal  *self,
 {
   if (self->error == NULL)
     self->error = g_error_new (TA_ERROR, TA_ERROR_IO, format, self->path, g_strerror (saved));
+  self->pub.failed = TRUE;
 }
 
 static gboolean

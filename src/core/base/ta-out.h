@@ -6,6 +6,7 @@
 #pragma once
 
 #include <glib.h>
+#include <string.h>
 
 G_BEGIN_DECLS
 
@@ -19,13 +20,14 @@ typedef enum
                                  * no temporary sibling, no rename */
 } TaOutFlags;
 
-/* The buffer fields are public for the inline reserve/commit below; write
- * nothing else. */
+/* The fields are public for the inline helpers below; read failed, write
+ * nothing but through ta_out_reserve()/ta_out_commit(). */
 typedef struct _TaOut
 {
   char  *buf;
   gsize  len;
   gsize  cap;
+  gboolean failed;   /* a write failed: what follows is dropped */
 } TaOut;
 
 /* Creates the output (its temporary sibling unless TA_OUT_IN_PLACE) with a
@@ -92,6 +94,103 @@ gboolean    ta_out_write_file      (const char  *path,
                                     const void  *data,
                                     gsize        len,
                                     GError     **error);
+
+/* Formatting straight into reserved room: each writes at @p and returns
+ * the end. Decimal digits go two at a time, in 32-bit arithmetic. */
+extern const char ta_out_digit_pairs[201];
+
+static inline int
+ta_count_digits32 (guint32 v)
+{
+  if (v < 10000)
+    return v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : 4;
+  if (v < 100000000)
+    return v < 100000 ? 5 : v < 1000000 ? 6 : v < 10000000 ? 7 : 8;
+  return v < 1000000000 ? 9 : 10;
+}
+
+static inline char *
+ta_put_u32 (char    *p,
+            guint32  v)
+{
+  char *end = p + ta_count_digits32 (v);
+  char *q = end;
+
+  while (v >= 100)
+    {
+      guint i = (v % 100) * 2;
+
+      v /= 100;
+      q -= 2;
+      q[0] = ta_out_digit_pairs[i];
+      q[1] = ta_out_digit_pairs[i + 1];
+    }
+  if (v >= 10)
+    {
+      q -= 2;
+      q[0] = ta_out_digit_pairs[v * 2];
+      q[1] = ta_out_digit_pairs[v * 2 + 1];
+    }
+  else
+    *--q = (char) ('0' + v);
+  return end;
+}
+
+/* exactly eight digits, zero-padded; v < 10^8 */
+static inline char *
+ta_put_u32_8 (char    *p,
+              guint32  v)
+{
+  for (int k = 6; k >= 0; k -= 2)
+    {
+      guint i = (v % 100) * 2;
+
+      v /= 100;
+      p[k] = ta_out_digit_pairs[i];
+      p[k + 1] = ta_out_digit_pairs[i + 1];
+    }
+  return p + 8;
+}
+
+static inline char *
+ta_put_u64 (char    *p,
+            guint64  v)
+{
+  if (v <= G_MAXUINT32)
+    return ta_put_u32 (p, (guint32) v);
+  p = ta_put_u64 (p, v / 100000000);
+  return ta_put_u32_8 (p, (guint32) (v % 100000000));
+}
+
+static inline char *
+ta_put_i64 (char   *p,
+            gint64  v)
+{
+  if (v < 0)
+    {
+      *p++ = '-';
+      return ta_put_u64 (p, (guint64) 0 - (guint64) v);
+    }
+  return ta_put_u64 (p, (guint64) v);
+}
+
+static inline char *
+ta_put_mem (char       *p,
+            const char *s,
+            gsize       n)
+{
+  memcpy (p, s, n);
+  return p + n;
+}
+
+#define TA_PUT_LIT(p, lit) ta_put_mem ((p), (lit), sizeof (lit) - 1)
+
+static inline char *
+ta_put_str (char       *p,
+            const char *s)
+{
+  return ta_put_mem (p, s, strlen (s));
+}
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TaOut, ta_out_abandon)
 
