@@ -114,8 +114,25 @@ put_ts (TaFolderWriter *self,
 }
 
 /* Names and counts of an address, created on first use */
-AddrInfo *ta_folder_writer_addr_info       (TaFolderWriter *self,
+AddrInfo *ta_folder_writer_addr_info_slow  (TaFolderWriter *self,
                                             guint32         idx);
+
+G_ALWAYS_INLINE static inline AddrInfo *
+ta_folder_writer_addr_info (TaFolderWriter *self,
+                            guint32         idx)
+{
+  AddrInfo *ai;
+
+  if (idx == TA_ADDR_NONE)
+    ai = &self->none_info;
+  else if (G_LIKELY (idx < self->n_info))
+    ai = &self->info[idx];
+  else
+    return ta_folder_writer_addr_info_slow (self, idx);
+  if (G_UNLIKELY (ai->json == NULL))
+    return ta_folder_writer_addr_info_slow (self, idx);
+  return ai;
+}
 
 /* An address that add() has seen: its names are cached */
 static inline AddrInfo *

@@ -57,9 +57,11 @@ info_init_names (AddrInfo   *ai,
   ai->json_len = strlen (ai->json);
 }
 
+/* Grows the table or makes the names: the rare part of
+ * ta_folder_writer_addr_info() */
 AddrInfo *
-ta_folder_writer_addr_info (TaFolderWriter *self,
-                            guint32         idx)
+ta_folder_writer_addr_info_slow (TaFolderWriter *self,
+                                 guint32         idx)
 {
   AddrInfo *ai;
 
