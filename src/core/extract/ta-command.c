@@ -4,17 +4,11 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <glib/gi18n-lib.h>
-#include <glib/gstdio.h>
-#include <math.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "ta-command.h"
 #include "ta-error.h"
-#include "ta-input.h"
 
 G_DEFINE_BOXED_TYPE (TaExtractSpec, ta_extract_spec,
                      ta_extract_spec_copy, ta_extract_spec_free)
