@@ -34,36 +34,35 @@ sibling_if_exists (const char *attack_csv,
   return NULL;
 }
 
-char *
-ta_attack_find_event_mapping (const char *attack_csv)
+/* STEM_PREFIX.json next to the attack file, else STEM.json */
+static char *
+find_json (const char *attack_csv,
+           const char *stem)
 {
   g_autofree char *prefix = attack_prefix (attack_csv);
-  char *path = NULL;
+  g_autofree char *plain = g_strconcat (stem, ".json", NULL);
 
   if (prefix != NULL)
     {
-      g_autofree char *name = g_strdup_printf ("event_type_mapping_%s.json", prefix);
+      g_autofree char *name = g_strdup_printf ("%s_%s.json", stem, prefix);
+      char *path = sibling_if_exists (attack_csv, name);
 
-      if ((path = sibling_if_exists (attack_csv, name)))
+      if (path != NULL)
         return path;
     }
-  return sibling_if_exists (attack_csv, "event_type_mapping.json");
+  return sibling_if_exists (attack_csv, plain);
+}
+
+char *
+ta_attack_find_event_mapping (const char *attack_csv)
+{
+  return find_json (attack_csv, "event_type_mapping");
 }
 
 char *
 ta_attack_find_group_mapping (const char *attack_csv)
 {
-  g_autofree char *prefix = attack_prefix (attack_csv);
-  char *path = NULL;
-
-  if (prefix != NULL)
-    {
-      g_autofree char *name = g_strdup_printf ("attack_group_mapping_%s.json", prefix);
-
-      if ((path = sibling_if_exists (attack_csv, name)))
-        return path;
-    }
-  return sibling_if_exists (attack_csv, "attack_group_mapping.json");
+  return find_json (attack_csv, "attack_group_mapping");
 }
 
 char *
