@@ -1,5 +1,5 @@
 /* ta-extract-job.h — one extraction: packet files in, a v2.0 subset folder
- * out (issue 4). Used by `timearcs-cli extract` (synchronously) and by the
+ * out. Used by `timearcs-cli extract` (synchronously) and by the
  * GUI (asynchronously); identical options give identical folders.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
