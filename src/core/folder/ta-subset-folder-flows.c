@@ -412,6 +412,175 @@ intern_value (GStringChunk *chunk,
   }
 }
 
+/* An integer field the flow cannot do without: null is "missing" */
+static gboolean
+value_required_int (Scan        *sc,
+                    const Value *v,
+                    guint        flow,
+                    const char  *field,
+                    gint64       max,
+                    gint64      *out)
+{
+  if (v->type == VAL_NULL)
+    {
+      g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT,
+                   _("%s: flow %u: field “%s” is missing"), sc->file, flow, field);
+      return FALSE;
+    }
+  return value_int (sc, v, flow, field, 0, max, 0, out);
+}
+
+#define IS(name) (strcmp (key, name) == 0)
+
+/* The flow's string fields; *matched is FALSE for any other key */
+static gboolean
+flow_text_field (TaFlowsJob  *job,
+                 Scan        *sc,
+                 guint        n,
+                 TaFlowInfo  *f,
+                 const char  *key,
+                 const Value *v,
+                 guint       *seen,
+                 gboolean    *matched)
+{
+  *matched = TRUE;
+  if (IS ("id"))
+    {
+      if (!value_string (sc, v, n, key, FALSE))
+        return FALSE;
+      f->id = g_string_chunk_insert_len (job->strings, v->s, v->len);
+      *seen |= F_ID;
+    }
+  else if (IS ("key"))
+    {
+      const char *dash;
+
+      if (!value_string (sc, v, n, key, FALSE))
+        return FALSE;
+      dash = memchr (v->s, '-', v->len);
+      if (dash == NULL
+          || !parse_endpoint (job->addrs, v->s, dash - v->s, &f->a, &f->a_port)
+          || !parse_endpoint (job->addrs, dash + 1, v->s + v->len - dash - 1, &f->b, &f->b_port))
+        {
+          g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT,
+                       _("%s: flow %u: field “key” (“%.*s”) is not “address:port-address:port”"),
+                       sc->file, n, (int) MIN (v->len, 80), v->s);
+          return FALSE;
+        }
+      *seen |= F_KEY;
+    }
+  else if (IS ("initiator") || IS ("responder"))
+    {
+      if (!value_string (sc, v, n, key, TRUE))
+        return FALSE;
+      if (v->type == VAL_STRING)
+        *(IS ("initiator") ? &f->initiator : &f->responder)
+          = ta_addr_table_intern_text (job->addrs, v->s, v->len);
+    }
+  else if (IS ("state"))
+    {
+      if (!value_string (sc, v, n, key, FALSE))
+        return FALSE;
+      f->state = intern_value (job->strings, v);
+      *seen |= F_STATE;
+    }
+  else if (IS ("closeType") || IS ("invalidReason"))
+    {
+      if (!value_string (sc, v, n, key, TRUE))
+        return FALSE;
+      *(IS ("closeType") ? &f->close_type : &f->invalid_reason) = intern_value (job->strings, v);
+    }
+  else if (IS ("chunk_file"))
+    {
+      if (!value_string (sc, v, n, key, FALSE))
+        return FALSE;
+      if (v->len == 0 || memchr (v->s, '/', v->len) != NULL || memchr (v->s, '\\', v->len) != NULL
+          || (v->len <= 2 && memcmp (v->s, "..", v->len) == 0))
+        {
+          g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT,
+                       _("%s: flow %u: field “chunk_file” (“%.*s”) must be a file name"),
+                       sc->file, n, (int) MIN (v->len, 80), v->s);
+          return FALSE;
+        }
+      f->chunk_file = intern_value (job->strings, v);
+      *seen |= F_CHUNK_FILE;
+    }
+  else
+    *matched = FALSE;
+  return TRUE;
+}
+
+/* The flow's numbers and flags; other keys are ignored */
+static gboolean
+flow_number_field (Scan        *sc,
+                   guint        n,
+                   TaFlowInfo  *f,
+                   const char  *key,
+                   const Value *v,
+                   guint       *seen)
+{
+  gint64 i;
+
+  if (IS ("initiatorPort") || IS ("responderPort"))
+    {
+      if (!value_int (sc, v, n, key, 0, 65535, -1, &i))
+        return FALSE;
+      *(IS ("initiatorPort") ? &f->initiator_port : &f->responder_port) = i;
+    }
+  else if (IS ("startTime") || IS ("endTime"))
+    {
+      if (!value_required_int (sc, v, n, key, MAX_TIME_US, &i))
+        return FALSE;
+      *(IS ("startTime") ? &f->start : &f->end) = i;
+      *seen |= IS ("startTime") ? F_START : F_END;
+    }
+  else if (IS ("totalPackets"))
+    {
+      if (!value_required_int (sc, v, n, key, MAX_COUNT, &i))
+        return FALSE;
+      f->total_packets = i;
+      *seen |= F_TOTAL;
+    }
+  else if (IS ("totalBytes"))
+    {
+      if (!value_int (sc, v, n, key, 0, G_GINT64_CONSTANT (1) << 56, 0, &i))
+        return FALSE;
+      f->total_bytes = i;
+    }
+  else if (IS ("establishment_packets") || IS ("data_transfer_packets") || IS ("closing_packets"))
+    {
+      if (!value_int (sc, v, n, key, 0, G_MAXUINT32, 0, &i))
+        return FALSE;
+      *(IS ("establishment_packets") ? &f->establishment_packets
+        : IS ("data_transfer_packets") ? &f->data_transfer_packets : &f->closing_packets) = i;
+    }
+  else if (IS ("establishmentComplete") || IS ("dataTransferStarted")
+           || IS ("closingStarted") || IS ("ongoing"))
+    {
+      guint8 *dest = IS ("establishmentComplete") ? &f->establishment_complete
+                     : IS ("dataTransferStarted") ? &f->data_transfer_started
+                     : IS ("closingStarted") ? &f->closing_started : &f->ongoing;
+
+      if (v->type != VAL_BOOL && v->type != VAL_NULL)
+        {
+          g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT,
+                       _("%s: flow %u: field “%s” must be true or false"), sc->file, n, key);
+          return FALSE;
+        }
+      *dest = v->b;
+    }
+  else if (IS ("chunk_index"))
+    {
+      if (!value_required_int (sc, v, n, key, G_MAXUINT32, &i))
+        return FALSE;
+      f->chunk_index = i;
+      *seen |= F_CHUNK_INDEX;
+    }
+  return TRUE;
+}
+
+#undef IS
+
 static gboolean
 scan_flow (TaFlowsJob  *job,
            Scan        *sc,
@@ -439,7 +608,7 @@ scan_flow (TaFlowsJob  *job,
         gsize kl;
         char key[32];
         Value v;
-        gint64 i;
+        gboolean matched;
 
         if (!scan_string (sc, &k, &kl))
           return FALSE;
@@ -451,140 +620,9 @@ scan_flow (TaFlowsJob  *job,
           return scan_fail (sc, _("“:” was expected"));
         if (!scan_value (sc, &v, 1))
           return FALSE;
-
-#define IS(name) (strcmp (key, name) == 0)
-        if (IS ("id"))
-          {
-            if (!value_string (sc, &v, n, key, FALSE))
-              return FALSE;
-            f->id = g_string_chunk_insert_len (job->strings, v.s, v.len);
-            seen |= F_ID;
-          }
-        else if (IS ("key"))
-          {
-            const char *dash;
-
-            if (!value_string (sc, &v, n, key, FALSE))
-              return FALSE;
-            dash = memchr (v.s, '-', v.len);
-            if (dash == NULL
-                || !parse_endpoint (job->addrs, v.s, dash - v.s, &f->a, &f->a_port)
-                || !parse_endpoint (job->addrs, dash + 1, v.s + v.len - dash - 1, &f->b, &f->b_port))
-              {
-                g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT,
-                             _("%s: flow %u: field “key” (“%.*s”) is not “address:port-address:port”"),
-                             sc->file, n, (int) MIN (v.len, 80), v.s);
-                return FALSE;
-              }
-            seen |= F_KEY;
-          }
-        else if (IS ("initiator") || IS ("responder"))
-          {
-            if (!value_string (sc, &v, n, key, TRUE))
-              return FALSE;
-            if (v.type == VAL_STRING)
-              *(IS ("initiator") ? &f->initiator : &f->responder)
-                = ta_addr_table_intern_text (job->addrs, v.s, v.len);
-          }
-        else if (IS ("initiatorPort") || IS ("responderPort"))
-          {
-            if (!value_int (sc, &v, n, key, 0, 65535, -1, &i))
-              return FALSE;
-            *(IS ("initiatorPort") ? &f->initiator_port : &f->responder_port) = i;
-          }
-        else if (IS ("state"))
-          {
-            if (!value_string (sc, &v, n, key, FALSE))
-              return FALSE;
-            f->state = intern_value (job->strings, &v);
-            seen |= F_STATE;
-          }
-        else if (IS ("closeType") || IS ("invalidReason"))
-          {
-            if (!value_string (sc, &v, n, key, TRUE))
-              return FALSE;
-            *(IS ("closeType") ? &f->close_type : &f->invalid_reason) = intern_value (job->strings, &v);
-          }
-        else if (IS ("startTime") || IS ("endTime"))
-          {
-            if (v.type == VAL_NULL || !value_int (sc, &v, n, key, 0, MAX_TIME_US, 0, &i))
-              {
-                if (v.type == VAL_NULL)
-                  g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT,
-                               _("%s: flow %u: field “%s” is missing"), sc->file, n, key);
-                return FALSE;
-              }
-            *(IS ("startTime") ? &f->start : &f->end) = i;
-            seen |= IS ("startTime") ? F_START : F_END;
-          }
-        else if (IS ("totalPackets"))
-          {
-            if (v.type == VAL_NULL || !value_int (sc, &v, n, key, 0, MAX_COUNT, 0, &i))
-              {
-                if (v.type == VAL_NULL)
-                  g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT,
-                               _("%s: flow %u: field “%s” is missing"), sc->file, n, key);
-                return FALSE;
-              }
-            f->total_packets = i;
-            seen |= F_TOTAL;
-          }
-        else if (IS ("totalBytes"))
-          {
-            if (!value_int (sc, &v, n, key, 0, G_GINT64_CONSTANT (1) << 56, 0, &i))
-              return FALSE;
-            f->total_bytes = i;
-          }
-        else if (IS ("establishment_packets") || IS ("data_transfer_packets") || IS ("closing_packets"))
-          {
-            if (!value_int (sc, &v, n, key, 0, G_MAXUINT32, 0, &i))
-              return FALSE;
-            *(IS ("establishment_packets") ? &f->establishment_packets
-              : IS ("data_transfer_packets") ? &f->data_transfer_packets : &f->closing_packets) = i;
-          }
-        else if (IS ("establishmentComplete") || IS ("dataTransferStarted")
-                 || IS ("closingStarted") || IS ("ongoing"))
-          {
-            guint8 *dest = IS ("establishmentComplete") ? &f->establishment_complete
-                           : IS ("dataTransferStarted") ? &f->data_transfer_started
-                           : IS ("closingStarted") ? &f->closing_started : &f->ongoing;
-
-            if (v.type != VAL_BOOL && v.type != VAL_NULL)
-              {
-                g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT,
-                             _("%s: flow %u: field “%s” must be true or false"), sc->file, n, key);
-                return FALSE;
-              }
-            *dest = v.b;
-          }
-        else if (IS ("chunk_file"))
-          {
-            if (!value_string (sc, &v, n, key, FALSE))
-              return FALSE;
-            if (v.len == 0 || memchr (v.s, '/', v.len) != NULL || memchr (v.s, '\\', v.len) != NULL
-                || (v.len <= 2 && memcmp (v.s, "..", v.len) == 0))
-              {
-                g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT,
-                             _("%s: flow %u: field “chunk_file” (“%.*s”) must be a file name"),
-                             sc->file, n, (int) MIN (v.len, 80), v.s);
-                return FALSE;
-              }
-            f->chunk_file = intern_value (job->strings, &v);
-            seen |= F_CHUNK_FILE;
-          }
-        else if (IS ("chunk_index"))
-          {
-            if (v.type == VAL_NULL || !value_int (sc, &v, n, key, 0, G_MAXUINT32, 0, &i))
-              {
-                if (v.type == VAL_NULL)
-                  g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT,
-                               _("%s: flow %u: field “%s” is missing"), sc->file, n, key);
-                return FALSE;
-              }
-            f->chunk_index = i;
-            seen |= F_CHUNK_INDEX;
-          }
-#undef IS
+        if (!flow_text_field (job, sc, n, f, key, &v, &seen, &matched)
+            || (!matched && !flow_number_field (sc, n, f, key, &v, &seen)))
+          return FALSE;
 
         if (scan_char (sc, ','))
           continue;

@@ -46,49 +46,14 @@ bad:
   return FALSE;
 }
 
-gboolean
-ta_subset_folder_parse_manifest (TaSubsetFolder     *self,
-                                 TaFolderStructure  *structure,
-                                 GCancellable       *cancellable,
-                                 GError            **error)
+static gboolean
+parse_sources (JsonObject  *root,
+               TaManifest  *m,
+               GError     **error)
 {
   static const char *file = "manifest.json";
-  static const struct { const char *field; gsize offset; } counts[] = {
-    { "total_packets", G_STRUCT_OFFSET (TaManifest, total_packets) },
-    { "tcp_packets", G_STRUCT_OFFSET (TaManifest, tcp_packets) },
-    { "unique_ips", G_STRUCT_OFFSET (TaManifest, unique_ips) },
-    { "total_flows", G_STRUCT_OFFSET (TaManifest, total_flows) },
-    { "flows_per_chunk", G_STRUCT_OFFSET (TaManifest, flows_per_chunk) },
-    { "total_chunks", G_STRUCT_OFFSET (TaManifest, total_chunks) },
-  };
-  g_autoptr(JsonParser) parser = NULL;
-  TaManifest *m = &self->manifest;
-  JsonObject *root, *range, *st, *filter;
-  const char *s;
   JsonNode *node;
-  gint64 v;
-
-  parser = ta_folder_json_load (self->file, file, JSON_NODE_OBJECT, TRUE, cancellable, error);
-  if (parser == NULL)
-    return FALSE;
-  root = json_node_get_object (json_parser_get_root (parser));
-
-  if (!ta_folder_json_get_string (root, file, "", "version", TRUE, &s, error))
-    return FALSE;
-  if (strcmp (s, "2.0") != 0)
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                   _("%s: field “version” is “%s”; only subset folders of version 2.0 can be opened"),
-                   file, s);
-      return FALSE;
-    }
-  m->version = g_strdup (s);
-  if (!ta_folder_json_get_string (root, file, "", "format", FALSE, &s, error))
-    return FALSE;
-  m->format = g_strdup (s);
-  if (!ta_folder_json_get_string (root, file, "", "created", FALSE, &s, error))
-    return FALSE;
-  m->created = g_strdup (s);
+  const char *s;
 
   node = json_object_get_member (root, "source_files");
   if (node != NULL && !JSON_NODE_HOLDS_NULL (node))
@@ -110,29 +75,17 @@ ta_subset_folder_parse_manifest (TaSubsetFolder     *self,
       m->source_files = g_new0 (char *, 2);
       m->source_files[0] = s ? g_strdup (s) : NULL;
     }
+  return TRUE;
+}
 
-  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
-    {
-      if (!ta_folder_json_get_int (root, file, "", counts[i].field, TRUE, 0, MAX_COUNT, 0, &v, error))
-        return FALSE;
-      G_STRUCT_MEMBER (guint64, m, counts[i].offset) = v;
-    }
-
-  if (!ta_folder_json_get_object (root, file, "time_range", TRUE, &range, error))
-    return FALSE;
-  if (!ta_folder_json_get_int (range, file, "time_range: ", "start", TRUE, 0, MAX_TIME_US, 0,
-                               &m->time_start, error)
-      || !ta_folder_json_get_int (range, file, "time_range: ", "end", TRUE, 0, MAX_TIME_US, 0,
-                                  &m->time_end, error)
-      || !ta_folder_json_get_int (range, file, "time_range: ", "duration", FALSE, 0, MAX_TIME_US,
-                                  0, &m->duration, error))
-    return FALSE;
-  if (m->time_end < m->time_start)
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                   _("%s: time_range: “end” is before “start”"), file);
-      return FALSE;
-    }
+static gboolean
+parse_structure (JsonObject         *root,
+                 TaFolderStructure  *structure,
+                 GError            **error)
+{
+  static const char *file = "manifest.json";
+  JsonObject *st;
+  const char *s;
 
   structure->packets = g_strdup ("packets.csv");
   structure->flows_index = g_strdup ("flows/flows_index.json");
@@ -165,6 +118,19 @@ ta_subset_folder_parse_manifest (TaSubsetFolder     *self,
           *paths[i].dest = g_strdup (s);
         }
     }
+  return TRUE;
+}
+
+/* attack_context and filter_applied */
+static gboolean
+parse_context (JsonObject  *root,
+               TaManifest  *m,
+               GError     **error)
+{
+  static const char *file = "manifest.json";
+  JsonObject *filter;
+  JsonNode *node;
+  const char *s;
 
   node = json_object_get_member (root, "attack_context");
   if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
@@ -196,6 +162,77 @@ ta_subset_folder_parse_manifest (TaSubsetFolder     *self,
           m->has_time_filter = TRUE;
         }
     }
-
   return TRUE;
+}
+
+gboolean
+ta_subset_folder_parse_manifest (TaSubsetFolder     *self,
+                                 TaFolderStructure  *structure,
+                                 GCancellable       *cancellable,
+                                 GError            **error)
+{
+  static const char *file = "manifest.json";
+  static const struct { const char *field; gsize offset; } counts[] = {
+    { "total_packets", G_STRUCT_OFFSET (TaManifest, total_packets) },
+    { "tcp_packets", G_STRUCT_OFFSET (TaManifest, tcp_packets) },
+    { "unique_ips", G_STRUCT_OFFSET (TaManifest, unique_ips) },
+    { "total_flows", G_STRUCT_OFFSET (TaManifest, total_flows) },
+    { "flows_per_chunk", G_STRUCT_OFFSET (TaManifest, flows_per_chunk) },
+    { "total_chunks", G_STRUCT_OFFSET (TaManifest, total_chunks) },
+  };
+  g_autoptr(JsonParser) parser = NULL;
+  TaManifest *m = &self->manifest;
+  JsonObject *root, *range;
+  const char *s;
+  gint64 v;
+
+  parser = ta_folder_json_load (self->file, file, JSON_NODE_OBJECT, TRUE, cancellable, error);
+  if (parser == NULL)
+    return FALSE;
+  root = json_node_get_object (json_parser_get_root (parser));
+
+  if (!ta_folder_json_get_string (root, file, "", "version", TRUE, &s, error))
+    return FALSE;
+  if (strcmp (s, "2.0") != 0)
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                   _("%s: field “version” is “%s”; only subset folders of version 2.0 can be opened"),
+                   file, s);
+      return FALSE;
+    }
+  m->version = g_strdup (s);
+  if (!ta_folder_json_get_string (root, file, "", "format", FALSE, &s, error))
+    return FALSE;
+  m->format = g_strdup (s);
+  if (!ta_folder_json_get_string (root, file, "", "created", FALSE, &s, error))
+    return FALSE;
+  m->created = g_strdup (s);
+
+  if (!parse_sources (root, m, error))
+    return FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    {
+      if (!ta_folder_json_get_int (root, file, "", counts[i].field, TRUE, 0, MAX_COUNT, 0, &v, error))
+        return FALSE;
+      G_STRUCT_MEMBER (guint64, m, counts[i].offset) = v;
+    }
+
+  if (!ta_folder_json_get_object (root, file, "time_range", TRUE, &range, error))
+    return FALSE;
+  if (!ta_folder_json_get_int (range, file, "time_range: ", "start", TRUE, 0, MAX_TIME_US, 0,
+                               &m->time_start, error)
+      || !ta_folder_json_get_int (range, file, "time_range: ", "end", TRUE, 0, MAX_TIME_US, 0,
+                                  &m->time_end, error)
+      || !ta_folder_json_get_int (range, file, "time_range: ", "duration", FALSE, 0, MAX_TIME_US,
+                                  0, &m->duration, error))
+    return FALSE;
+  if (m->time_end < m->time_start)
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                   _("%s: time_range: “end” is before “start”"), file);
+      return FALSE;
+    }
+
+  return parse_structure (root, structure, error) && parse_context (root, m, error);
 }

@@ -455,30 +455,22 @@ range_job_clear (RangeJob *job)
   g_clear_pointer (&job->error_message, g_free);
 }
 
-gboolean
-ta_subset_folder_load_packets (TaLoadContext  *ctx,
-                               const char     *rel,
-                               GError        **error)
+/* Opens packets.csv; *size > 0 on success */
+static int
+open_packets (TaSubsetFolder  *self,
+              const char      *rel,
+              goffset         *size,
+              GError         **error)
 {
-  TaSubsetFolder *self = ctx->self;
   g_autoptr(GFile) file = g_file_resolve_relative_path (self->file, rel);
   g_autofree char *path = g_file_get_path (file);
-  char header[8192];
-  const char *eol;
-  int col_of[N_COLS];
-  guint n_fields = 0;
-  gssize hl;
-  goffset size, body, split;
-  RangeJob jobs[2];
-  GThread *thread = NULL;
-  gboolean ok = FALSE;
   struct stat st;
   int fd;
 
   if (path == NULL)
     {
       g_set_error (error, TA_ERROR, TA_ERROR_IO, _("%s: not a local file"), rel);
-      return FALSE;
+      return -1;
     }
   fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0 || fstat (fd, &st) != 0)
@@ -488,22 +480,38 @@ ta_subset_folder_load_packets (TaLoadContext  *ctx,
       g_set_error (error, TA_ERROR, TA_ERROR_IO, _("%s: cannot read: %s"), rel, g_strerror (saved));
       if (fd >= 0)
         close (fd);
-      return FALSE;
+      return -1;
     }
-  size = st.st_size;
-  if (size == 0)
+  *size = st.st_size;
+  if (*size == 0)
     {
       g_set_error (error, TA_ERROR, TA_ERROR_FORMAT, _("%s: the file is empty"), rel);
       close (fd);
-      return FALSE;
+      return -1;
     }
+  return fd;
+}
 
-  /* header */
+/* Maps the header's names to columns: col_of[COL_*] is a field index or
+ * -1; *body is the offset of the first data line */
+static gboolean
+read_header (int          fd,
+             const char  *rel,
+             goffset      size,
+             int          col_of[N_COLS],
+             guint       *n_fields_out,
+             goffset     *body,
+             GError     **error)
+{
+  char header[8192];
+  const char *eol, *f = header;
+  guint n_fields = 0;
+  gssize hl;
+
   hl = pread (fd, header, sizeof header - 1, 0);
   if (hl <= 0)
     {
       g_set_error (error, TA_ERROR, TA_ERROR_IO, _("%s: cannot read"), rel);
-      close (fd);
       return FALSE;
     }
   header[hl] = 0;
@@ -513,67 +521,84 @@ ta_subset_folder_load_packets (TaLoadContext  *ctx,
       if (hl == (gssize) sizeof header - 1)
         {
           g_set_error (error, TA_ERROR, TA_ERROR_FORMAT, _("%s line 1: the header is too long"), rel);
-          close (fd);
           return FALSE;
         }
       eol = header + hl;
     }
   for (guint i = 0; i < N_COLS; i++)
     col_of[i] = -1;
-  {
-    const char *f = header;
+  while (f <= eol && n_fields < MAX_FIELDS)
+    {
+      const char *fe = memchr (f, ',', eol - f);
+      const char *a = f, *b;
 
-    while (f <= eol && n_fields < MAX_FIELDS)
-      {
-        const char *fe = memchr (f, ',', eol - f);
-        const char *a = f, *b;
-
-        if (fe == NULL)
-          fe = eol;
-        b = fe;
-        while (a < b && (*a == ' ' || *a == '"' || (guchar) *a == 0xef || (guchar) *a == 0xbb
-                         || (guchar) *a == 0xbf))
-          a++;
-        while (b > a && (b[-1] == '\r' || b[-1] == ' ' || b[-1] == '"'))
-          b--;
-        for (guint c = 0; c < N_COLS; c++)
-          if ((gsize) (b - a) == strlen (col_names[c]) && memcmp (a, col_names[c], b - a) == 0
-              && col_of[c] < 0)
-            col_of[c] = n_fields;
-        n_fields++;
-        f = fe + 1;
-      }
-  }
+      if (fe == NULL)
+        fe = eol;
+      b = fe;
+      while (a < b && (*a == ' ' || *a == '"' || (guchar) *a == 0xef || (guchar) *a == 0xbb
+                       || (guchar) *a == 0xbf))
+        a++;
+      while (b > a && (b[-1] == '\r' || b[-1] == ' ' || b[-1] == '"'))
+        b--;
+      for (guint c = 0; c < N_COLS; c++)
+        if ((gsize) (b - a) == strlen (col_names[c]) && memcmp (a, col_names[c], b - a) == 0
+            && col_of[c] < 0)
+          col_of[c] = n_fields;
+      n_fields++;
+      f = fe + 1;
+    }
   for (guint c = 0; c <= COL_DST_IP; c++)
     if (col_of[c] < 0)
       {
         g_set_error (error, TA_ERROR, TA_ERROR_MISSING_COLUMN,
                      _("%s line 1: required column “%s” is missing"), rel, col_names[c]);
-        close (fd);
         return FALSE;
       }
-  body = MIN ((goffset) (eol - header) + 1, size);
+  *n_fields_out = n_fields;
+  *body = MIN ((goffset) (eol - header) + 1, size);
+  return TRUE;
+}
 
-  /* split point: the first line start after the middle */
-  split = size;
-  if (size - body > 1024 * 1024)
-    {
-      char probe[4096];
-      goffset mid = body + (size - body) / 2;
-      gssize r = pread (fd, probe, sizeof probe, mid);
-      const char *nl = r > 0 ? memchr (probe, '\n', r) : NULL;
+/* The first line start after the middle of the body, or @size when the
+ * file is too small to be worth a second worker */
+static goffset
+split_point (int     fd,
+             goffset body,
+             goffset size)
+{
+  char probe[4096];
+  goffset mid = body + (size - body) / 2;
+  gssize r;
+  const char *nl;
 
-      if (nl != NULL)
-        split = mid + (nl - probe) + 1;
-    }
+  if (size - body <= 1024 * 1024)
+    return size;
+  r = pread (fd, probe, sizeof probe, mid);
+  nl = r > 0 ? memchr (probe, '\n', r) : NULL;
+  return nl != NULL ? mid + (nl - probe) + 1 : size;
+}
 
-  memset (jobs, 0, sizeof jobs);
+/* Runs the two workers over [body, split) and [split, size) */
+static void
+run_halves (TaLoadContext *ctx,
+            RangeJob       jobs[2],
+            int            fd,
+            const char    *rel,
+            const int     *col_of,
+            guint          n_fields,
+            goffset        body,
+            goffset        size)
+{
+  goffset split = split_point (fd, body, size);
+  GThread *thread = NULL;
+
+  memset (jobs, 0, 2 * sizeof (RangeJob));
   for (guint k = 0; k < 2; k++)
     {
       RangeJob *j = &jobs[k];
       /* bounded by the bytes: a wrong manifest cannot make us over-allocate */
       guint64 hint = MIN ((guint64) ((k == 0 ? split - body : size - split) / 40 + 16),
-                          self->manifest.total_packets / (split < size ? 2 : 1) + 1024);
+                          ctx->self->manifest.total_packets / (split < size ? 2 : 1) + 1024);
 
       j->fd = fd;
       j->rel = rel;
@@ -591,13 +616,20 @@ ta_subset_folder_load_packets (TaLoadContext  *ctx,
   range_job_run (&jobs[0]);
   if (thread != NULL)
     g_thread_join (thread);
+}
 
+static gboolean
+check_halves (RangeJob    jobs[2],
+              int         fd,
+              const char *rel,
+              GError    **error)
+{
   for (guint k = 0; k < 2; k++)
     {
       if (jobs[k].cancelled)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
-          goto out;
+          return FALSE;
         }
       if (jobs[k].error_message != NULL)
         {
@@ -608,56 +640,88 @@ ta_subset_folder_load_packets (TaLoadContext  *ctx,
             g_set_error (error, TA_ERROR, TA_ERROR_FORMAT, _("%s line %llu: %s"), rel,
                          (unsigned long long) line_number_at (fd, jobs[k].error_offset),
                          jobs[k].error_message);
-          goto out;
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* The first half's table becomes the folder's; the second half's
+ * addresses are remapped into it */
+static void
+join_halves (TaSubsetFolder *self,
+             RangeJob        jobs[2])
+{
+  TaPacketColumns *a = &jobs[0].cols, *b = &jobs[1].cols;
+  guint n = a->n + b->n;
+  guint nb = jobs[1].addrs ? ta_addr_table_get_size (jobs[1].addrs) : 0;
+  g_autofree guint32 *remap = g_new (guint32, MAX (nb, 1));
+
+  ta_addr_table_free (self->addrs);
+  self->addrs = g_steal_pointer (&jobs[0].addrs);
+  for (guint i = 0; i < nb; i++)
+    {
+      remap[i] = ta_addr_table_intern_text (self->addrs,
+                                            ta_addr_table_get_name (jobs[1].addrs, i), -1);
+    }
+  packet_columns_resize (a, MAX (n, 1));
+  if (b->n > 0)
+    {
+      memcpy (a->ts + a->n, b->ts, b->n * sizeof (gint64));
+      for (guint i = 0; i < b->n; i++)
+        {
+          a->src[a->n + i] = remap[b->src[i]];
+          a->dst[a->n + i] = remap[b->dst[i]];
+        }
+      memcpy (a->sport + a->n, b->sport, b->n * sizeof (guint16));
+      memcpy (a->dport + a->n, b->dport, b->n * sizeof (guint16));
+      memcpy (a->seq + a->n, b->seq, b->n * sizeof (guint32));
+      memcpy (a->ack + a->n, b->ack, b->n * sizeof (guint32));
+      memcpy (a->length + a->n, b->length, b->n * sizeof (guint32));
+      memcpy (a->flags + a->n, b->flags, b->n);
+      memcpy (a->proto + a->n, b->proto, b->n);
+      memcpy (a->fclass + a->n, b->fclass, b->n);
+    }
+  a->n = n;
+  self->packets = *a;
+  self->packets_cap = MAX (n, 1);
+  memset (a, 0, sizeof *a);
+}
+
+gboolean
+ta_subset_folder_load_packets (TaLoadContext  *ctx,
+                               const char     *rel,
+                               GError        **error)
+{
+  TaSubsetFolder *self = ctx->self;
+  int col_of[N_COLS];
+  guint n_fields = 0;
+  goffset size = 0, body;
+  RangeJob jobs[2];
+  gboolean ok;
+  int fd;
+
+  fd = open_packets (self, rel, &size, error);
+  if (fd < 0)
+    return FALSE;
+  if (!read_header (fd, rel, size, col_of, &n_fields, &body, error))
+    {
+      close (fd);
+      return FALSE;
+    }
+
+  run_halves (ctx, jobs, fd, rel, col_of, n_fields, body, size);
+  ok = check_halves (jobs, fd, rel, error);
+  if (ok)
+    {
+      join_halves (self, jobs);
+      if (!packets_sorted (&self->packets))
+        {
+          ta_subset_folder_add_warning (self, _("%s is not in time order; packets were sorted"), rel);
+          sort_packets (&self->packets);
         }
     }
 
-  /* join: the first half's table becomes the folder's */
-  {
-    TaPacketColumns *a = &jobs[0].cols, *b = &jobs[1].cols;
-    guint n = a->n + b->n;
-    guint nb = jobs[1].addrs ? ta_addr_table_get_size (jobs[1].addrs) : 0;
-    g_autofree guint32 *remap = g_new (guint32, MAX (nb, 1));
-
-    ta_addr_table_free (self->addrs);
-    self->addrs = g_steal_pointer (&jobs[0].addrs);
-    for (guint i = 0; i < nb; i++)
-      {
-        remap[i] = ta_addr_table_intern_text (self->addrs,
-                                              ta_addr_table_get_name (jobs[1].addrs, i), -1);
-      }
-    packet_columns_resize (a, MAX (n, 1));
-    if (b->n > 0)
-      {
-        memcpy (a->ts + a->n, b->ts, b->n * sizeof (gint64));
-        for (guint i = 0; i < b->n; i++)
-          {
-            a->src[a->n + i] = remap[b->src[i]];
-            a->dst[a->n + i] = remap[b->dst[i]];
-          }
-        memcpy (a->sport + a->n, b->sport, b->n * sizeof (guint16));
-        memcpy (a->dport + a->n, b->dport, b->n * sizeof (guint16));
-        memcpy (a->seq + a->n, b->seq, b->n * sizeof (guint32));
-        memcpy (a->ack + a->n, b->ack, b->n * sizeof (guint32));
-        memcpy (a->length + a->n, b->length, b->n * sizeof (guint32));
-        memcpy (a->flags + a->n, b->flags, b->n);
-        memcpy (a->proto + a->n, b->proto, b->n);
-        memcpy (a->fclass + a->n, b->fclass, b->n);
-      }
-    a->n = n;
-    self->packets = *a;
-    self->packets_cap = MAX (n, 1);
-    memset (a, 0, sizeof *a);
-  }
-
-  if (!packets_sorted (&self->packets))
-    {
-      ta_subset_folder_add_warning (self, _("%s is not in time order; packets were sorted"), rel);
-      sort_packets (&self->packets);
-    }
-  ok = TRUE;
-
-out:
   range_job_clear (&jobs[0]);
   range_job_clear (&jobs[1]);
   close (fd);
