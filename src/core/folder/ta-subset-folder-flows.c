@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ta-error.h"
+#include "ta-json-scan.h"
 #include "ta-subset-folder-private.h"
 
 static gboolean
@@ -50,283 +51,7 @@ parse_endpoint (TaAddrTable *addrs,
 
 /* flows_index.json can hold hundreds of thousands of flat objects; a
  * DOM parse of it costs more than reading every packet, so it is scanned
- * by hand: one pass, no allocation per value. */
-
-typedef struct
-{
-  const char *base;
-  const char *p;
-  const char *end;
-  const char *file;
-  GError    **error;
-  char        scratch[512];  /* unescaped strings */
-} Scan;
-
-typedef enum
-{
-  VAL_NULL,
-  VAL_BOOL,
-  VAL_INT,
-  VAL_DOUBLE,
-  VAL_STRING,
-  VAL_OTHER,   /* object or array, skipped */
-} ValType;
-
-typedef struct
-{
-  ValType     type;
-  gboolean    b;
-  gint64      i;
-  gboolean    int_overflow;
-  double      d;
-  const char *s;
-  gsize       len;
-} Value;
-
-static gboolean G_GNUC_PRINTF (2, 3)
-scan_fail (Scan       *sc,
-           const char *format,
-           ...)
-{
-  g_autofree char *msg = NULL;
-  va_list args;
-  guint line = 1;
-
-  for (const char *c = sc->base; c < sc->p && c < sc->end; c++)
-    line += *c == '\n';
-  va_start (args, format);
-  msg = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT, _("%s: not valid JSON: line %u (byte %llu): %s"),
-               sc->file, line, (unsigned long long) (sc->p - sc->base), msg);
-  return FALSE;
-}
-
-static inline void
-scan_ws (Scan *sc)
-{
-  while (sc->p < sc->end && (*sc->p == ' ' || *sc->p == '\n' || *sc->p == '\r' || *sc->p == '\t'))
-    sc->p++;
-}
-
-static inline gboolean
-scan_char (Scan *sc,
-           char  c)
-{
-  scan_ws (sc);
-  if (sc->p < sc->end && *sc->p == c)
-    {
-      sc->p++;
-      return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
-scan_string (Scan        *sc,
-             const char **out,
-             gsize       *len)
-{
-  const char *start;
-  gsize n = 0;
-
-  scan_ws (sc);
-  if (sc->p >= sc->end || *sc->p != '"')
-    return scan_fail (sc, _("a string was expected"));
-  start = ++sc->p;
-  while (sc->p < sc->end && *sc->p != '"' && *sc->p != '\\' && (guchar) *sc->p >= 0x20)
-    sc->p++;
-  if (sc->p < sc->end && *sc->p == '"')
-    {
-      *out = start;
-      *len = sc->p - start;
-      sc->p++;
-      return TRUE;
-    }
-  /* escapes: unescape into the scratch buffer */
-  memcpy (sc->scratch, start, MIN ((gsize) (sc->p - start), sizeof sc->scratch - 8));
-  n = MIN ((gsize) (sc->p - start), sizeof sc->scratch - 8);
-  while (sc->p < sc->end && *sc->p != '"')
-    {
-      char c = *sc->p++;
-
-      if ((guchar) c < 0x20)
-        return scan_fail (sc, _("control character in a string"));
-      if (c == '\\')
-        {
-          if (sc->p >= sc->end)
-            break;
-          c = *sc->p++;
-          switch (c)
-            {
-            case 'n': c = '\n'; break;
-            case 't': c = '\t'; break;
-            case 'r': c = '\r'; break;
-            case 'b': c = '\b'; break;
-            case 'f': c = '\f'; break;
-            case '"': case '\\': case '/': break;
-            case 'u':
-              {
-                gunichar u = 0;
-
-                for (int k = 0; k < 4; k++)
-                  {
-                    if (sc->p >= sc->end || !g_ascii_isxdigit (*sc->p))
-                      return scan_fail (sc, _("bad \\u escape"));
-                    u = u * 16 + g_ascii_xdigit_value (*sc->p++);
-                  }
-                if (n + 6 < sizeof sc->scratch)
-                  n += g_unichar_to_utf8 (u, sc->scratch + n);
-                continue;
-              }
-            default:
-              return scan_fail (sc, _("bad escape"));
-            }
-        }
-      if (n + 1 < sizeof sc->scratch)
-        sc->scratch[n++] = c;
-    }
-  if (sc->p >= sc->end)
-    return scan_fail (sc, _("unterminated string"));
-  sc->p++;
-  sc->scratch[n] = 0;
-  *out = sc->scratch;
-  *len = n;
-  return TRUE;
-}
-
-static gboolean scan_skip (Scan *sc, guint depth);
-
-static gboolean
-scan_value (Scan  *sc,
-            Value *v,
-            guint  depth)
-{
-  scan_ws (sc);
-  memset (v, 0, sizeof *v);
-  if (sc->p >= sc->end)
-    return scan_fail (sc, _("unexpected end of file"));
-  switch (*sc->p)
-    {
-    case '"':
-      v->type = VAL_STRING;
-      return scan_string (sc, &v->s, &v->len);
-    case 't':
-      if (sc->end - sc->p >= 4 && memcmp (sc->p, "true", 4) == 0)
-        {
-          sc->p += 4;
-          v->type = VAL_BOOL;
-          v->b = TRUE;
-          return TRUE;
-        }
-      break;
-    case 'f':
-      if (sc->end - sc->p >= 5 && memcmp (sc->p, "false", 5) == 0)
-        {
-          sc->p += 5;
-          v->type = VAL_BOOL;
-          return TRUE;
-        }
-      break;
-    case 'n':
-      if (sc->end - sc->p >= 4 && memcmp (sc->p, "null", 4) == 0)
-        {
-          sc->p += 4;
-          v->type = VAL_NULL;
-          return TRUE;
-        }
-      break;
-    case '{':
-    case '[':
-      v->type = VAL_OTHER;
-      return scan_skip (sc, depth);
-    default:
-      if (*sc->p == '-' || (*sc->p >= '0' && *sc->p <= '9'))
-        {
-          const char *s = sc->p;
-          gboolean neg = *s == '-', is_double = FALSE;
-          guint64 u = 0;
-
-          if (neg)
-            sc->p++;
-          if (sc->p >= sc->end || *sc->p < '0' || *sc->p > '9')
-            return scan_fail (sc, _("bad number"));
-          while (sc->p < sc->end && *sc->p >= '0' && *sc->p <= '9')
-            {
-              if (u > (G_MAXUINT64 - 9) / 10)
-                v->int_overflow = TRUE;
-              else
-                u = u * 10 + (*sc->p - '0');
-              sc->p++;
-            }
-          while (sc->p < sc->end && (*sc->p == '.' || *sc->p == 'e' || *sc->p == 'E'
-                                     || *sc->p == '+' || *sc->p == '-'
-                                     || (*sc->p >= '0' && *sc->p <= '9')))
-            {
-              is_double = TRUE;
-              sc->p++;
-            }
-          if (is_double)
-            {
-              char buf[64];
-              char *tail;
-              gsize len = sc->p - s;
-
-              if (len >= sizeof buf)
-                return scan_fail (sc, _("bad number"));
-              memcpy (buf, s, len);
-              buf[len] = 0;
-              v->d = g_ascii_strtod (buf, &tail);
-              if (*tail != 0)
-                return scan_fail (sc, _("bad number"));
-              v->type = VAL_DOUBLE;
-              return TRUE;
-            }
-          if (u > (guint64) G_MAXINT64)
-            v->int_overflow = TRUE;
-          v->type = VAL_INT;
-          v->i = neg ? -(gint64) u : (gint64) u;
-          return TRUE;
-        }
-      break;
-    }
-  return scan_fail (sc, _("unexpected character “%c”"), *sc->p);
-}
-
-static gboolean
-scan_skip (Scan *sc,
-           guint depth)
-{
-  char close = *sc->p == '{' ? '}' : ']';
-  gboolean object = close == '}';
-  Value v;
-
-  if (depth > 64)
-    return scan_fail (sc, _("nested too deeply"));
-  sc->p++;
-  if (scan_char (sc, close))
-    return TRUE;
-  for (;;)
-    {
-      if (object)
-        {
-          const char *k;
-          gsize kl;
-
-          if (!scan_string (sc, &k, &kl))
-            return FALSE;
-          if (!scan_char (sc, ':'))
-            return scan_fail (sc, _("“:” was expected"));
-        }
-      if (!scan_value (sc, &v, depth + 1))
-        return FALSE;
-      if (scan_char (sc, ','))
-        continue;
-      if (scan_char (sc, close))
-        return TRUE;
-      return scan_fail (sc, _("“,” or “%c” was expected"), close);
-    }
-}
+ * with the streaming scanner: one pass, no allocation per value. */
 
 enum
 {
@@ -346,58 +71,58 @@ static const char *required_names[] = {
 };
 
 static gboolean
-value_int (Scan        *sc,
-           const Value *v,
-           guint        flow,
-           const char  *field,
-           gint64       min,
-           gint64       max,
-           gint64       fallback,
-           gint64      *out)
+value_int (TaFlowsJob        *job,
+           const TaJsonValue *v,
+           guint              flow,
+           const char        *field,
+           gint64             min,
+           gint64             max,
+           gint64             fallback,
+           gint64            *out)
 {
-  if (v->type == VAL_NULL)
+  if (v->type == TA_JSON_NULL)
     {
       *out = fallback;
       return TRUE;
     }
-  if (v->type == VAL_INT && !v->int_overflow && v->i >= min && v->i <= max)
+  if (v->type == TA_JSON_INT && !v->int_overflow && v->i >= min && v->i <= max)
     {
       *out = v->i;
       return TRUE;
     }
-  if (v->type == VAL_DOUBLE && isfinite (v->d) && v->d == floor (v->d)
+  if (v->type == TA_JSON_DOUBLE && isfinite (v->d) && v->d == floor (v->d)
       && v->d >= (double) min && v->d <= (double) max)
     {
       *out = (gint64) v->d;
       return TRUE;
     }
-  g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT,
+  g_set_error (&job->error, TA_ERROR, TA_ERROR_FORMAT,
                _("%s: flow %u: field “%s” must be an integer from %lld to %lld"),
-               sc->file, flow, field, (long long) min, (long long) max);
+               job->rel, flow, field, (long long) min, (long long) max);
   return FALSE;
 }
 
 static gboolean
-value_string (Scan        *sc,
-              const Value *v,
-              guint        flow,
-              const char  *field,
-              gboolean     nullable)
+value_string (TaFlowsJob        *job,
+              const TaJsonValue *v,
+              guint              flow,
+              const char        *field,
+              gboolean           nullable)
 {
-  if (v->type == VAL_STRING || (nullable && v->type == VAL_NULL))
+  if (v->type == TA_JSON_STRING || (nullable && v->type == TA_JSON_NULL))
     return TRUE;
-  g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT,
-               _("%s: flow %u: field “%s” must be a string"), sc->file, flow, field);
+  g_set_error (&job->error, TA_ERROR, TA_ERROR_FORMAT,
+               _("%s: flow %u: field “%s” must be a string"), job->rel, flow, field);
   return FALSE;
 }
 
 static const char *
-intern_value (GStringChunk *chunk,
-              const Value  *v)
+intern_value (GStringChunk      *chunk,
+              const TaJsonValue *v)
 {
   char buf[256];
 
-  if (v->type != VAL_STRING)
+  if (v->type != TA_JSON_STRING)
     return NULL;
   if (v->len < sizeof buf)
     {
@@ -414,39 +139,39 @@ intern_value (GStringChunk *chunk,
 
 /* An integer field the flow cannot do without: null is "missing" */
 static gboolean
-value_required_int (Scan        *sc,
-                    const Value *v,
-                    guint        flow,
-                    const char  *field,
-                    gint64       max,
-                    gint64      *out)
+value_required_int (TaFlowsJob        *job,
+                    const TaJsonValue *v,
+                    guint              flow,
+                    const char        *field,
+                    gint64             max,
+                    gint64            *out)
 {
-  if (v->type == VAL_NULL)
+  if (v->type == TA_JSON_NULL)
     {
-      g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT,
-                   _("%s: flow %u: field “%s” is missing"), sc->file, flow, field);
+      g_set_error (&job->error, TA_ERROR, TA_ERROR_FORMAT,
+                   _("%s: flow %u: field “%s” is missing"), job->rel, flow, field);
       return FALSE;
     }
-  return value_int (sc, v, flow, field, 0, max, 0, out);
+  return value_int (job, v, flow, field, 0, max, 0, out);
 }
 
 #define IS(name) (strcmp (key, name) == 0)
 
 /* The flow's string fields; *matched is FALSE for any other key */
 static gboolean
-flow_text_field (TaFlowsJob  *job,
-                 Scan        *sc,
-                 guint        n,
-                 TaFlowInfo  *f,
-                 const char  *key,
-                 const Value *v,
-                 guint       *seen,
-                 gboolean    *matched)
+flow_text_field (TaFlowsJob        *job,
+                 TaJsonScan        *sc,
+                 guint              n,
+                 TaFlowInfo        *f,
+                 const char        *key,
+                 const TaJsonValue *v,
+                 guint             *seen,
+                 gboolean          *matched)
 {
   *matched = TRUE;
   if (IS ("id"))
     {
-      if (!value_string (sc, v, n, key, FALSE))
+      if (!value_string (job, v, n, key, FALSE))
         return FALSE;
       f->id = g_string_chunk_insert_len (job->strings, v->s, v->len);
       *seen |= F_ID;
@@ -455,51 +180,51 @@ flow_text_field (TaFlowsJob  *job,
     {
       const char *dash;
 
-      if (!value_string (sc, v, n, key, FALSE))
+      if (!value_string (job, v, n, key, FALSE))
         return FALSE;
       dash = memchr (v->s, '-', v->len);
       if (dash == NULL
           || !parse_endpoint (job->addrs, v->s, dash - v->s, &f->a, &f->a_port)
           || !parse_endpoint (job->addrs, dash + 1, v->s + v->len - dash - 1, &f->b, &f->b_port))
         {
-          g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT,
+          g_set_error (&job->error, TA_ERROR, TA_ERROR_FORMAT,
                        _("%s: flow %u: field “key” (“%.*s”) is not “address:port-address:port”"),
-                       sc->file, n, (int) MIN (v->len, 80), v->s);
+                       job->rel, n, (int) MIN (v->len, 80), v->s);
           return FALSE;
         }
       *seen |= F_KEY;
     }
   else if (IS ("initiator") || IS ("responder"))
     {
-      if (!value_string (sc, v, n, key, TRUE))
+      if (!value_string (job, v, n, key, TRUE))
         return FALSE;
-      if (v->type == VAL_STRING)
+      if (v->type == TA_JSON_STRING)
         *(IS ("initiator") ? &f->initiator : &f->responder)
           = ta_addr_table_intern_text (job->addrs, v->s, v->len);
     }
   else if (IS ("state"))
     {
-      if (!value_string (sc, v, n, key, FALSE))
+      if (!value_string (job, v, n, key, FALSE))
         return FALSE;
       f->state = intern_value (job->strings, v);
       *seen |= F_STATE;
     }
   else if (IS ("closeType") || IS ("invalidReason"))
     {
-      if (!value_string (sc, v, n, key, TRUE))
+      if (!value_string (job, v, n, key, TRUE))
         return FALSE;
       *(IS ("closeType") ? &f->close_type : &f->invalid_reason) = intern_value (job->strings, v);
     }
   else if (IS ("chunk_file"))
     {
-      if (!value_string (sc, v, n, key, FALSE))
+      if (!value_string (job, v, n, key, FALSE))
         return FALSE;
       if (v->len == 0 || memchr (v->s, '/', v->len) != NULL || memchr (v->s, '\\', v->len) != NULL
           || (v->len <= 2 && memcmp (v->s, "..", v->len) == 0))
         {
-          g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT,
+          g_set_error (&job->error, TA_ERROR, TA_ERROR_FORMAT,
                        _("%s: flow %u: field “chunk_file” (“%.*s”) must be a file name"),
-                       sc->file, n, (int) MIN (v->len, 80), v->s);
+                       job->rel, n, (int) MIN (v->len, 80), v->s);
           return FALSE;
         }
       f->chunk_file = intern_value (job->strings, v);
@@ -512,44 +237,45 @@ flow_text_field (TaFlowsJob  *job,
 
 /* The flow's numbers and flags; other keys are ignored */
 static gboolean
-flow_number_field (Scan        *sc,
-                   guint        n,
-                   TaFlowInfo  *f,
-                   const char  *key,
-                   const Value *v,
-                   guint       *seen)
+flow_number_field (TaFlowsJob        *job,
+                   TaJsonScan        *sc,
+                   guint              n,
+                   TaFlowInfo        *f,
+                   const char        *key,
+                   const TaJsonValue *v,
+                   guint             *seen)
 {
   gint64 i;
 
   if (IS ("initiatorPort") || IS ("responderPort"))
     {
-      if (!value_int (sc, v, n, key, 0, 65535, -1, &i))
+      if (!value_int (job, v, n, key, 0, 65535, -1, &i))
         return FALSE;
       *(IS ("initiatorPort") ? &f->initiator_port : &f->responder_port) = i;
     }
   else if (IS ("startTime") || IS ("endTime"))
     {
-      if (!value_required_int (sc, v, n, key, MAX_TIME_US, &i))
+      if (!value_required_int (job, v, n, key, MAX_TIME_US, &i))
         return FALSE;
       *(IS ("startTime") ? &f->start : &f->end) = i;
       *seen |= IS ("startTime") ? F_START : F_END;
     }
   else if (IS ("totalPackets"))
     {
-      if (!value_required_int (sc, v, n, key, MAX_COUNT, &i))
+      if (!value_required_int (job, v, n, key, MAX_COUNT, &i))
         return FALSE;
       f->total_packets = i;
       *seen |= F_TOTAL;
     }
   else if (IS ("totalBytes"))
     {
-      if (!value_int (sc, v, n, key, 0, G_GINT64_CONSTANT (1) << 56, 0, &i))
+      if (!value_int (job, v, n, key, 0, G_GINT64_CONSTANT (1) << 56, 0, &i))
         return FALSE;
       f->total_bytes = i;
     }
   else if (IS ("establishment_packets") || IS ("data_transfer_packets") || IS ("closing_packets"))
     {
-      if (!value_int (sc, v, n, key, 0, G_MAXUINT32, 0, &i))
+      if (!value_int (job, v, n, key, 0, G_MAXUINT32, 0, &i))
         return FALSE;
       *(IS ("establishment_packets") ? &f->establishment_packets
         : IS ("data_transfer_packets") ? &f->data_transfer_packets : &f->closing_packets) = i;
@@ -561,17 +287,17 @@ flow_number_field (Scan        *sc,
                      : IS ("dataTransferStarted") ? &f->data_transfer_started
                      : IS ("closingStarted") ? &f->closing_started : &f->ongoing;
 
-      if (v->type != VAL_BOOL && v->type != VAL_NULL)
+      if (v->type != TA_JSON_BOOL && v->type != TA_JSON_NULL)
         {
-          g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT,
-                       _("%s: flow %u: field “%s” must be true or false"), sc->file, n, key);
+          g_set_error (&job->error, TA_ERROR, TA_ERROR_FORMAT,
+                       _("%s: flow %u: field “%s” must be true or false"), job->rel, n, key);
           return FALSE;
         }
       *dest = v->b;
     }
   else if (IS ("chunk_index"))
     {
-      if (!value_required_int (sc, v, n, key, G_MAXUINT32, &i))
+      if (!value_required_int (job, v, n, key, G_MAXUINT32, &i))
         return FALSE;
       f->chunk_index = i;
       *seen |= F_CHUNK_INDEX;
@@ -582,10 +308,10 @@ flow_number_field (Scan        *sc,
 #undef IS
 
 static gboolean
-scan_flow (TaFlowsJob  *job,
-           Scan        *sc,
-           guint        n,
-           TaFlowInfo  *f)
+scan_flow (TaFlowsJob *job,
+           TaJsonScan *sc,
+           guint       n,
+           TaFlowInfo *f)
 {
   guint seen = 0;
 
@@ -593,58 +319,96 @@ scan_flow (TaFlowsJob  *job,
   f->initiator = f->responder = TA_NO_ADDR;
   f->initiator_port = f->responder_port = -1;
 
-  scan_ws (sc);
+  ta_json_scan_ws (sc);
   if (sc->p >= sc->end || *sc->p != '{')
     {
-      g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT, _("%s: flow %u is not an object"),
-                   sc->file, n);
+      g_set_error (&job->error, TA_ERROR, TA_ERROR_FORMAT, _("%s: flow %u is not an object"),
+                   job->rel, n);
       return FALSE;
     }
   sc->p++;
-  if (!scan_char (sc, '}'))
+  if (!ta_json_scan_char (sc, '}'))
     for (;;)
       {
-        const char *k;
-        gsize kl;
         char key[32];
-        Value v;
+        TaJsonValue v;
         gboolean matched;
 
-        if (!scan_string (sc, &k, &kl))
-          return FALSE;
-        if (kl >= sizeof key)
-          kl = sizeof key - 1;
-        memcpy (key, k, kl);
-        key[kl] = 0;
-        if (!scan_char (sc, ':'))
-          return scan_fail (sc, _("“:” was expected"));
-        if (!scan_value (sc, &v, 1))
+        if (!ta_json_scan_member (sc, key, sizeof key, &v, 1))
           return FALSE;
         if (!flow_text_field (job, sc, n, f, key, &v, &seen, &matched)
-            || (!matched && !flow_number_field (sc, n, f, key, &v, &seen)))
+            || (!matched && !flow_number_field (job, sc, n, f, key, &v, &seen)))
           return FALSE;
 
-        if (scan_char (sc, ','))
+        if (ta_json_scan_char (sc, ','))
           continue;
-        if (scan_char (sc, '}'))
+        if (ta_json_scan_char (sc, '}'))
           break;
-        return scan_fail (sc, _("“,” or “}” was expected"));
+        return ta_json_scan_fail (sc, _("“,” or “}” was expected"));
       }
 
   if ((seen & F_REQUIRED) != F_REQUIRED)
     for (guint b = 0; b < G_N_ELEMENTS (required_names); b++)
       if (!(seen & (1u << b)))
         {
-          g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT, _("%s: flow %u: field “%s” is missing"),
-                       sc->file, n, required_names[b]);
+          g_set_error (&job->error, TA_ERROR, TA_ERROR_FORMAT, _("%s: flow %u: field “%s” is missing"),
+                       job->rel, n, required_names[b]);
           return FALSE;
         }
   if (f->end < f->start)
     {
-      g_set_error (sc->error, TA_ERROR, TA_ERROR_FORMAT,
-                   _("%s: flow %u: “endTime” is before “startTime”"), sc->file, n);
+      g_set_error (&job->error, TA_ERROR, TA_ERROR_FORMAT,
+                   _("%s: flow %u: “endTime” is before “startTime”"), job->rel, n);
       return FALSE;
     }
+  return TRUE;
+}
+
+/* The array of flows; FALSE with job->error set, or with the scanner's
+ * error when the text is not JSON */
+static gboolean
+scan_index (TaFlowsJob *job,
+            TaJsonScan *sc)
+{
+  guint cap = 1024, n = 0;
+
+  if (!ta_json_scan_char (sc, '['))
+    {
+      if (ta_json_scan_peek (sc, '{'))
+        g_set_error (&job->error, TA_ERROR, TA_ERROR_FORMAT, _("%s: the top level must be an array"),
+                     job->rel);
+      else
+        ta_json_scan_fail (sc, _("“[” was expected"));
+      return FALSE;
+    }
+  job->flows = g_new0 (TaFlowInfo, cap);
+  if (!ta_json_scan_char (sc, ']'))
+    for (;;)
+      {
+        if ((n & 4095) == 0 && g_cancellable_set_error_if_cancelled (job->cancellable, &job->error))
+          return FALSE;
+        if (n == cap)
+          {
+            if (cap >= G_MAXUINT32 / 4)
+              {
+                g_set_error (&job->error, TA_ERROR, TA_ERROR_FORMAT, _("%s: too many flows"), job->rel);
+                return FALSE;
+              }
+            cap *= 2;
+            job->flows = g_renew (TaFlowInfo, job->flows, cap);
+          }
+        if (!scan_flow (job, sc, n + 1, &job->flows[n]))
+          return FALSE;
+        n++;
+        if (ta_json_scan_char (sc, ','))
+          continue;
+        if (ta_json_scan_char (sc, ']'))
+          break;
+        return ta_json_scan_fail (sc, _("“,” or “]” was expected"));
+      }
+  if (!ta_json_scan_end (sc))
+    return ta_json_scan_fail (sc, _("trailing data after the array"));
+  job->n_flows = n;
   return TRUE;
 }
 
@@ -655,9 +419,8 @@ ta_flows_job_run (gpointer data)
   g_autoptr(GFile) file = g_file_resolve_relative_path (job->dir, job->rel);
   g_autoptr(GError) local_error = NULL;
   g_autofree char *contents = NULL;
-  g_autofree Scan *sc = g_new0 (Scan, 1);
+  g_autofree TaJsonScan *sc = g_new0 (TaJsonScan, 1);
   gsize len;
-  guint cap = 1024, n = 0;
   g_autofree char *path = g_file_get_path (file);
 
   /* g_file_get_contents() reads a local file in one go; load_contents()
@@ -672,53 +435,9 @@ ta_flows_job_run (gpointer data)
                      job->rel, local_error->message);
       return NULL;
     }
-  sc->base = sc->p = contents;
-  sc->end = contents + len;
-  sc->file = job->rel;
-  sc->error = &job->error;
-
-  if (!scan_char (sc, '['))
-    {
-      scan_ws (sc);
-      if (sc->p < sc->end && *sc->p == '{')
-        g_set_error (&job->error, TA_ERROR, TA_ERROR_FORMAT, _("%s: the top level must be an array"),
-                     job->rel);
-      else
-        scan_fail (sc, _("“[” was expected"));
-      return NULL;
-    }
-  job->flows = g_new0 (TaFlowInfo, cap);
-  if (!scan_char (sc, ']'))
-    for (;;)
-      {
-        if ((n & 4095) == 0 && g_cancellable_set_error_if_cancelled (job->cancellable, &job->error))
-          return NULL;
-        if (n == cap)
-          {
-            if (cap >= G_MAXUINT32 / 4)
-              {
-                g_set_error (&job->error, TA_ERROR, TA_ERROR_FORMAT, _("%s: too many flows"), job->rel);
-                return NULL;
-              }
-            cap *= 2;
-            job->flows = g_renew (TaFlowInfo, job->flows, cap);
-          }
-        if (!scan_flow (job, sc, n + 1, &job->flows[n]))
-          return NULL;
-        n++;
-        if (scan_char (sc, ','))
-          continue;
-        if (scan_char (sc, ']'))
-          break;
-        scan_fail (sc, _("“,” or “]” was expected"));
-        return NULL;
-      }
-  scan_ws (sc);
-  if (sc->p != sc->end)
-    {
-      scan_fail (sc, _("trailing data after the array"));
-      return NULL;
-    }
-  job->n_flows = n;
+  ta_json_scan_init (sc, contents, len);
+  if (!scan_index (job, sc) && job->error == NULL)
+    ta_json_scan_set_error (sc, job->rel, &job->error);
+  ta_json_scan_clear (sc);
   return NULL;
 }

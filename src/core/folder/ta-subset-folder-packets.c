@@ -619,10 +619,10 @@ run_halves (TaLoadContext *ctx,
 }
 
 static gboolean
-check_halves (RangeJob    jobs[2],
-              int         fd,
-              const char *rel,
-              GError    **error)
+check_halves (RangeJob     jobs[2],
+              int          fd,
+              const char  *rel,
+              GError     **error)
 {
   for (guint k = 0; k < 2; k++)
     {

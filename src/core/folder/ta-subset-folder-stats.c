@@ -214,10 +214,10 @@ check_unique_ips (TaSubsetFolder  *self,
 }
 
 gboolean
-ta_subset_folder_load_stats (TaSubsetFolder          *self,
-                             const TaFolderStructure *st,
-                             GCancellable            *cancellable,
-                             GError                 **error)
+ta_subset_folder_load_stats (TaSubsetFolder           *self,
+                             const TaFolderStructure  *st,
+                             GCancellable             *cancellable,
+                             GError                  **error)
 {
   return load_ip_stats (self, st->ip_stats, cancellable, error)
          && load_flag_stats (self, st->flag_stats, cancellable, error)
