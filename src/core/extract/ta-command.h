@@ -2,20 +2,22 @@
  *
  * TaExtractSpec is the single source of truth for an extraction the analyst
  * asks for: the `timearcs-cli extract …` argv and its shell line are built
- * from it, and so are the options of the in-process extraction job, so the
- * copied command and the Extract button can never disagree.
+ * from it (through ta-extract-args.h), and the options of the in-process
+ * extraction job are parsed back from that line, so the copied command and
+ * the Extract button can never disagree.
  *
- * Also here: minutes ↔ µs (FORMATS.md §3), the readable and safe name of
- * an output folder, and which data files a selection reads (the original's
- * `day1_attacks.csv` → `<data path>/decoded_day1.csv` convention, explicit
- * files, or a folder whose files are kept when their time span overlaps the
- * selection).
+ * Also here: minutes ↔ µs (FORMATS.md §3) and the readable and safe name
+ * of an output folder. Which data files a selection reads is in
+ * ta-data-files.h.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
 #include <glib-object.h>
+
+#include "ta-data-files.h"
+#include "ta-extract-args.h"
 
 G_BEGIN_DECLS
 
@@ -52,21 +54,23 @@ gboolean       ta_extract_spec_get_time_us     (const TaExtractSpec *spec,
                                                 gint64              *start_us,
                                                 gint64              *end_us,
                                                 GError             **error);
-/* "1,2,7204" or NULL */
-char          *ta_extract_spec_join_ips        (const TaExtractSpec *spec);
 
-/* argv[0] is @program ("timearcs-cli" when NULL), argv[1] "extract" */
+/* ta_extract_options_build_argv() of the spec's options: paths that start
+ * with "-" written as ta_command_path_arg() does, the minutes as µs */
 GStrv          ta_extract_spec_build_argv      (const TaExtractSpec *spec,
                                                 const char          *program,
                                                 GError             **error);
-/* Every argument passed through g_shell_quote(); @multiline puts each option
- * on its own line after " \\\n  " so it reads well and still pastes into a
- * POSIX shell as one command. g_shell_parse_argv() of the line gives back
- * exactly the argv. */
+/* ta_extract_argv_to_shell_line() of that argv: the command the app shows */
 char          *ta_extract_spec_build_shell_line (const TaExtractSpec *spec,
                                                  const char          *program,
                                                  gboolean             multiline,
                                                  GError             **error);
+/* The options of the in-process extraction for @spec: the ones
+ * ta_extract_options_parse_command_line() reads back from the command
+ * ta_extract_spec_build_shell_line() shows, so the job runs exactly what
+ * the copied command runs */
+TaExtractOptions *ta_extract_spec_to_options   (const TaExtractSpec *spec,
+                                                GError             **error);
 
 /* A path as it goes on the command line and into the job: one that starts
  * with "-" becomes "./-…" so it is never taken for an option */
@@ -98,48 +102,6 @@ char          *ta_command_folder_name          (const char * const  *attack_type
 char          *ta_command_unique_path          (const char          *parent,
                                                 const char          *name,
                                                 GHashTable          *reserved);
-
-/* The original's convention: "day1_attacks.csv" → "@data_dir/decoded_day1.csv"
- * ("_attacks.csv", "_attack.csv" and, ours, "_grouped_attacks.csv" are
- * replaced by ".csv"; any other name gets the "decoded_" prefix as is). */
-char          *ta_command_map_attack_file      (const char          *attack_file,
-                                                const char          *data_dir);
-
-/* What a quick look at a data file tells about its time span */
-typedef struct
-{
-  gboolean has_first;
-  gint64   first_us;
-  gboolean has_last;
-  gint64   last_us;
-} TaFileSpan;
-
-/* Reads the first row/record (any file, also gzip) and, for a plain CSV,
- * the last complete line (one read of the file's last 64 KiB); for pcapng
- * the first packet block within the first 64 KiB. Fails only
- * when the file cannot be opened; a span it cannot tell is left unset. */
-gboolean       ta_data_file_probe_span         (const char          *path,
-                                                TaFileSpan          *span,
-                                                GError             **error);
-/* FALSE only when the known part of @span proves no overlap with [start, end] */
-gboolean       ta_file_span_overlaps           (const TaFileSpan    *span,
-                                                gint64               start_us,
-                                                gint64               end_us);
-
-/* The data files for a selection. Each entry of @data_paths is a file (used
- * as is) or a folder: in a folder, the files the convention names for
- * @attack_files are used when they exist (decoded_X.csv, or .csv.gz);
- * otherwise every packet CSV / capture in it (*.csv, *.csv.gz, *.pcap,
- * *.pcapng, *.cap and their .gz) whose span overlaps the selection, in
- * order of first timestamp (then name). @notes (may be NULL) receives one
- * human-readable line per decision. Fails when no file remains. */
-GStrv          ta_command_resolve_data_files   (const char * const  *data_paths,
-                                                const char * const  *attack_files,
-                                                gboolean             has_time_range,
-                                                gint64               start_us,
-                                                gint64               end_us,
-                                                GPtrArray           *notes,
-                                                GError             **error);
 
 /* A selection of the TimeArcs view, without GTK */
 typedef struct

@@ -558,51 +558,6 @@ ta_folder_manifest_summary (const char  *folder,
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
-TaExtractOptions *
-ta_extract_spec_to_options (const TaExtractSpec *spec,
-                            GError             **error)
-{
-  g_autoptr(TaExtractOptions) options = NULL;
-  guint n;
-
-  if (!ta_extract_spec_validate (spec, error))
-    return NULL;
-
-  options = ta_extract_options_new ();
-
-  n = g_strv_length (spec->data_files);
-  options->data_files = g_new0 (char *, n + 1);
-  for (guint i = 0; i < n; i++)
-    options->data_files[i] = ta_command_path_arg (spec->data_files[i]);
-
-  if (spec->ip_map != NULL && spec->ip_map[0] != '\0')
-    options->ip_map_path = ta_command_path_arg (spec->ip_map);
-  options->output_dir = ta_command_path_arg (spec->output_dir);
-
-  /* as the CLI reads --filter-ips: split at commas, blanks stripped */
-  if (spec->filter_ips != NULL && spec->filter_ips[0] != NULL)
-    {
-      g_autofree char *joined = ta_extract_spec_join_ips (spec);
-
-      options->filter_ips = g_strsplit (joined, ",", -1);
-      for (guint i = 0; options->filter_ips[i] != NULL; i++)
-        g_strstrip (options->filter_ips[i]);
-    }
-
-  if (spec->has_time_range)
-    {
-      if (!ta_extract_spec_get_time_us (spec, &options->time_start_us, &options->time_end_us, error))
-        return NULL;
-      options->has_time_start = TRUE;
-      options->has_time_end = TRUE;
-    }
-
-  if (spec->attack_context != NULL && spec->attack_context[0] != '\0')
-    options->attack_context = g_strdup (spec->attack_context);
-
-  return g_steal_pointer (&options);
-}
-
 typedef struct
 {
   TaJobSampleFunc func;

@@ -62,11 +62,6 @@ typedef struct
                         GError             **error);
 } TaJobBackend;
 
-/* The options of the in-process extraction job for @spec: the same values
- * `timearcs-cli extract` gets from ta_extract_spec_build_argv() */
-TaExtractOptions *ta_extract_spec_to_options (const TaExtractSpec *spec,
-                                              GError             **error);
-
 /* The extraction job (ta-extract-job.h) as a backend */
 const TaJobBackend *ta_job_backend_default (void);
 
