@@ -160,7 +160,6 @@ value_required_int (TaFlowsJob        *job,
 /* The flow's string fields; *matched is FALSE for any other key */
 static gboolean
 flow_text_field (TaFlowsJob        *job,
-                 TaJsonScan        *sc,
                  guint              n,
                  TaFlowInfo        *f,
                  const char        *key,
@@ -238,7 +237,6 @@ flow_text_field (TaFlowsJob        *job,
 /* The flow's numbers and flags; other keys are ignored */
 static gboolean
 flow_number_field (TaFlowsJob        *job,
-                   TaJsonScan        *sc,
                    guint              n,
                    TaFlowInfo        *f,
                    const char        *key,
@@ -319,8 +317,7 @@ scan_flow (TaFlowsJob *job,
   f->initiator = f->responder = TA_NO_ADDR;
   f->initiator_port = f->responder_port = -1;
 
-  ta_json_scan_ws (sc);
-  if (sc->p >= sc->end || *sc->p != '{')
+  if (!ta_json_scan_peek (sc, '{'))
     {
       g_set_error (&job->error, TA_ERROR, TA_ERROR_FORMAT, _("%s: flow %u is not an object"),
                    job->rel, n);
@@ -336,8 +333,8 @@ scan_flow (TaFlowsJob *job,
 
         if (!ta_json_scan_member (sc, key, sizeof key, &v, 1))
           return FALSE;
-        if (!flow_text_field (job, sc, n, f, key, &v, &seen, &matched)
-            || (!matched && !flow_number_field (job, sc, n, f, key, &v, &seen)))
+        if (!flow_text_field (job, n, f, key, &v, &seen, &matched)
+            || (!matched && !flow_number_field (job, n, f, key, &v, &seen)))
           return FALSE;
 
         if (ta_json_scan_char (sc, ','))
