@@ -9,21 +9,12 @@
 
 #include "ta-attack-data.h"
 #include "ta-error.h"
-
-static char *
-shared_path (const char *name)
-{
-  const char *dir = g_getenv ("TA_SHARED_DATA");
-
-  if (dir == NULL)
-    dir = SHARED_DATA_DIR;
-  return g_build_filename (dir, "timearcs", name, NULL);
-}
+#include "ta-test-util.h"
 
 static gboolean
 have_shared (void)
 {
-  g_autofree char *p = shared_path ("90min_day1_attacks.csv");
+  g_autofree char *p = ta_test_shared_path ("timearcs", "90min_day1_attacks.csv", NULL);
 
   if (!g_file_test (p, G_FILE_TEST_EXISTS))
     {
@@ -36,7 +27,7 @@ have_shared (void)
 static void
 test_real_totals (void)
 {
-  g_autofree char *csv = shared_path ("90min_day1_attacks.csv");
+  g_autofree char *csv = ta_test_shared_path ("timearcs", "90min_day1_attacks.csv", NULL);
   g_autofree char *mapping = NULL;
   g_autoptr(TaAttackData) data = ta_attack_data_new ();
   g_autoptr(TaLabelMap) types = NULL;
@@ -82,9 +73,9 @@ test_real_totals (void)
 static void
 test_wrong_mapping (void)
 {
-  g_autofree char *csv = shared_path ("90min_day1_grouped_attacks.csv");
-  g_autofree char *right = shared_path ("event_type_mapping_90min_day1.json");
-  g_autofree char *wrong = shared_path ("event_type_mapping.json");
+  g_autofree char *csv = ta_test_shared_path ("timearcs", "90min_day1_grouped_attacks.csv", NULL);
+  g_autofree char *right = ta_test_shared_path ("timearcs", "event_type_mapping_90min_day1.json", NULL);
+  g_autofree char *wrong = ta_test_shared_path ("timearcs", "event_type_mapping.json", NULL);
   g_autofree char *gpath = NULL;
   g_autoptr(TaAttackData) data = ta_attack_data_new ();
   g_autoptr(TaLabelMap) good = NULL;
@@ -124,8 +115,8 @@ test_wrong_mapping (void)
 static void
 test_apply_groups (void)
 {
-  g_autofree char *csv = shared_path ("90min_day1_attacks.csv");
-  g_autofree char *right = shared_path ("event_type_mapping_90min_day1.json");
+  g_autofree char *csv = ta_test_shared_path ("timearcs", "90min_day1_attacks.csv", NULL);
+  g_autofree char *right = ta_test_shared_path ("timearcs", "event_type_mapping_90min_day1.json", NULL);
   g_autofree char *sibling = NULL;
   g_autofree char *gpath = NULL;
   g_autoptr(TaAttackData) data = ta_attack_data_new ();
@@ -222,7 +213,7 @@ test_mappings_and_colors (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(TaLabelMap) m = NULL;
   g_autoptr(TaColorMap) colors = NULL;
-  g_autofree char *cpath = shared_path ("color_mapping.json");
+  g_autofree char *cpath = ta_test_shared_path ("timearcs", "color_mapping.json", NULL);
   guint32 a, b;
 
   m = ta_label_map_new_from_data ("m.json", "{\"normal\": -1, \"ddos\": 3}", -1, &error);

@@ -19,6 +19,7 @@
 #include "ta-input.h"
 #include "ta-ip-map.h"
 #include "ta-read-stats.h"
+#include "ta-test-util.h"
 
 static char *tmpdir;
 
@@ -186,15 +187,6 @@ tmp_path (const char *name)
   return g_build_filename (tmpdir, name, NULL);
 }
 
-static void
-write_file (const char *path, const guint8 *data, gsize len)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (g_file_set_contents (path, (const char *) data, len, &error));
-  g_assert_no_error (error);
-}
-
 static GByteArray *
 pcap_bytes (gboolean be, gboolean ns, guint32 linktype, Rec *recs, guint n)
 {
@@ -271,7 +263,7 @@ read_bytes (GByteArray *b, Result *r)
 {
   g_autofree char *path = tmp_path ("t.cap");
 
-  write_file (path, b->data, b->len);
+  ta_test_write_file (path, b->data, b->len);
   read_all (path, r);
   g_unlink (path);
 }
@@ -1196,7 +1188,7 @@ test_gzip (void)
     gsize zlen;
 
     g_assert_true (g_file_get_contents (path, &z, &zlen, NULL));
-    write_file (path, (const guint8 *) z, zlen * 2 / 3);
+    ta_test_write_file (path, (const guint8 *) z, zlen * 2 / 3);
     read_all (path, &r);
     g_assert_no_error (r.error);
     g_assert_cmpuint (r.pkts->len, >, 0);
@@ -1613,23 +1605,6 @@ test_shared_pcaps (void)
   g_assert_cmpuint (checked, >=, 34);
 }
 
-static int
-run_cli (const char * const *args, char **err_out)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("TA_CLI"));
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL,
-                               NULL, NULL, NULL, err_out, &status, &error));
-  g_assert_no_error (error);
-  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
-}
-
 /* timearcs-cli import: CSV rows, the extended map, exit codes; and the
  * imported CSV extracts to the same folder counts as the capture itself */
 static void
@@ -1664,7 +1639,7 @@ test_cli_import (void)
   g_assert_true (g_file_set_contents (map, "{\"10.9.8.7\": 5}", -1, NULL));
   {
     const char *args[] = { "import", cap, cap2, "--out", out, "--ip-map", map, "--quiet", NULL };
-    g_assert_cmpint (run_cli (args, &err), ==, 0);
+    g_assert_cmpint (ta_test_run_cli (args, NULL, &err), ==, 0);
     g_assert_cmpstr (err, ==, "");
     g_clear_pointer (&err, g_free);
   }
@@ -1686,12 +1661,12 @@ test_cli_import (void)
   /* the output exists: exit 3 without --force, and it is left alone */
   {
     const char *args[] = { "import", cap, "--out", out, "--ip-map", map, NULL };
-    g_assert_cmpint (run_cli (args, NULL), ==, 3);
+    g_assert_cmpint (ta_test_run_cli (args, NULL, NULL), ==, 3);
   }
   /* a rejected capture: exit 4, nothing written */
   {
     const char *args[] = { "import", bad, "--out", out2, "--ip-map", map, NULL };
-    g_assert_cmpint (run_cli (args, &err), ==, 4);
+    g_assert_cmpint (ta_test_run_cli (args, NULL, &err), ==, 4);
     g_assert_nonnull (strstr (err, "before any interface"));
     g_assert_false (g_file_test (out2, G_FILE_TEST_EXISTS));
     g_clear_pointer (&err, g_free);
@@ -1709,11 +1684,11 @@ test_cli_import (void)
     const char *xb[] = { "extract", "-q", "-d", out2, "--ip-map", map, "-o", dir_b, NULL };
     g_autofree char *rm = g_strdup_printf ("rm -rf '%s' '%s'", dir_a, dir_b);
 
-    g_assert_cmpint (run_cli (args, NULL), ==, 0);
+    g_assert_cmpint (ta_test_run_cli (args, NULL, NULL), ==, 0);
     g_assert_true (g_file_get_contents (out2, &text, &len, NULL));
     g_assert_true (g_str_has_prefix (text, "timestamp,length,protocol,"));
-    g_assert_cmpint (run_cli (xa, NULL), ==, 0);
-    g_assert_cmpint (run_cli (xb, NULL), ==, 0);
+    g_assert_cmpint (ta_test_run_cli (xa, NULL, NULL), ==, 0);
+    g_assert_cmpint (ta_test_run_cli (xb, NULL, NULL), ==, 0);
     /* the flows (keys, states, packets, bytes, times) are identical */
     g_assert_true (g_file_get_contents (ma, &ia, NULL, NULL));
     g_assert_true (g_file_get_contents (mb, &ib, NULL, NULL));

@@ -11,45 +11,10 @@
 
 #include "ta-command.h"
 #include "ta-error.h"
+#include "ta-test-util.h"
 
-static char *
-make_tmpdir (void)
-{
-  g_autoptr(GError) error = NULL;
-  /* a space and a quote in the temp dir itself */
-  char *dir = g_dir_make_tmp ("ta cmd'XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) d = NULL;
-  const char *name;
-
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      d = g_dir_open (path, 0, NULL);
-      while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          rm_rf (child);
-        }
-    }
-  g_remove (path);
-}
-
-static void
-write_file (const char *path,
-            const char *text)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, text, -1, &error);
-  g_assert_no_error (error);
-}
+/* a space and a quote in the temporary folders' names */
+#define TMP_TEMPLATE "ta cmd'XXXXXX"
 
 /* ---------------------------------------------------------------------- */
 
@@ -242,7 +207,7 @@ make_echo_args (const char *dir)
 {
   g_autofree char *path = g_build_filename (dir, "echo args $(x)", NULL);
 
-  write_file (path, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\0' \"$a\"; done\n");
+  ta_test_write_file (path, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\0' \"$a\"; done\n", -1);
   g_assert_cmpint (g_chmod (path, 0755), ==, 0);
   return g_steal_pointer (&path);
 }
@@ -281,7 +246,7 @@ check_through_sh (const char *workdir,
 static void
 test_quote_hostile (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = ta_test_make_tmp_dir (TMP_TEMPLATE);
   g_autofree char *program = make_echo_args (dir);
 
   for (guint i = 0; i < G_N_ELEMENTS (hostile); i++)
@@ -341,7 +306,7 @@ test_quote_hostile (void)
         check_through_sh (dir, line, argv);
       }
 
-  rm_rf (dir);
+  ta_test_rm_rf (dir);
 }
 
 static void
@@ -447,7 +412,7 @@ test_folder_name (void)
 static void
 test_unique_path (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = ta_test_make_tmp_dir (TMP_TEMPLATE);
   g_autofree char *first = NULL;
   g_autofree char *second = NULL;
   g_autofree char *third = NULL;
@@ -464,7 +429,7 @@ test_unique_path (void)
   third = ta_command_unique_path (dir, "ddos_x", reserved);
   g_assert_true (g_str_has_suffix (third, "/ddos_x-3"));
 
-  rm_rf (dir);
+  ta_test_rm_rf (dir);
 }
 
 static void
@@ -509,7 +474,7 @@ csv_for_minutes (gint64 first,
 static void
 test_probe_span (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = ta_test_make_tmp_dir (TMP_TEMPLATE);
   g_autofree char *csv = g_build_filename (dir, "a b.csv", NULL);
   g_autofree char *secs = g_build_filename (dir, "secs.csv", NULL);
   g_autofree char *junk = g_build_filename (dir, "junk.csv", NULL);
@@ -518,7 +483,7 @@ test_probe_span (void)
   TaFileSpan span;
 
   text = csv_for_minutes (100, 200, 1);
-  write_file (csv, text);
+  ta_test_write_file (csv, text, -1);
   g_assert_true (ta_data_file_probe_span (csv, &span, &error));
   g_assert_no_error (error);
   g_assert_true (span.has_first && span.has_last);
@@ -534,7 +499,7 @@ test_probe_span (void)
   text = csv_for_minutes (244, 250, G_USEC_PER_SEC);
   {
     g_autofree char *more = g_strconcat (text, "66,6,1,2,1,2,2,0,0,notanumber\n", NULL);
-    write_file (secs, more);
+    ta_test_write_file (secs, more, -1);
   }
   g_assert_true (ta_data_file_probe_span (secs, &span, &error));
   g_assert_true (span.has_first && span.has_last);
@@ -542,7 +507,7 @@ test_probe_span (void)
   g_assert_cmpint (span.last_us, ==, MIN_US (250) + 5000000);
 
   /* no timestamp column: nothing known, no failure */
-  write_file (junk, "a,b\n1,2\n");
+  ta_test_write_file (junk, "a,b\n1,2\n", -1);
   g_assert_true (ta_data_file_probe_span (junk, &span, &error));
   g_assert_false (span.has_first || span.has_last);
   g_assert_true (ta_file_span_overlaps (&span, 0, 1));
@@ -582,7 +547,7 @@ test_probe_span (void)
       g_test_message ("no pcap samples under TA_SHARED_DATA");
   }
 
-  rm_rf (dir);
+  ta_test_rm_rf (dir);
 }
 
 /* Spans of files larger than the probe window: the first packet of the
@@ -590,7 +555,7 @@ test_probe_span (void)
 static void
 test_probe_span_large (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = ta_test_make_tmp_dir (TMP_TEMPLATE);
   g_autofree char *csv = g_build_filename (dir, "big.csv", NULL);
   g_autofree char *gz = g_build_filename (dir, "big.csv.gz", NULL);
   g_autofree char *text = csv_for_minutes (0, 9999, 1);
@@ -598,7 +563,7 @@ test_probe_span_large (void)
   TaFileSpan span;
 
   g_assert_cmpuint (strlen (text), >, 4 * 64 * 1024);
-  write_file (csv, text);
+  ta_test_write_file (csv, text, -1);
   g_assert_true (ta_data_file_probe_span (csv, &span, &error));
   g_assert_no_error (error);
   g_assert_true (span.has_first && span.has_last);
@@ -626,13 +591,13 @@ test_probe_span_large (void)
   g_assert_true (span.has_first);
   g_assert_false (span.has_last);
   g_assert_cmpint (span.first_us, ==, MIN_US (0) + 5000000);
-  rm_rf (dir);
+  ta_test_rm_rf (dir);
 }
 
 static void
 test_resolve (void)
 {
-  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *dir = ta_test_make_tmp_dir (TMP_TEMPLATE);
   g_autofree char *conv = g_build_filename (dir, "conv", NULL);
   g_autofree char *folder = g_build_filename (dir, "folder", NULL);
   g_autoptr(GError) error = NULL;
@@ -650,8 +615,8 @@ test_resolve (void)
     g_autofree char *text = csv_for_minutes (0, 1, 1);
     const char *paths[] = { conv, NULL };
 
-    write_file (a, text);
-    write_file (b, text);
+    ta_test_write_file (a, text, -1);
+    ta_test_write_file (b, text, -1);
     files = ta_command_resolve_data_files (paths, attack_files, TRUE, MIN_US (500), MIN_US (501),
                                            notes, &error);
     g_assert_no_error (error);
@@ -678,11 +643,11 @@ test_resolve (void)
       {
         g_autofree char *p = g_build_filename (folder, parts[i].name, NULL);
         g_autofree char *text = csv_for_minutes (parts[i].first, parts[i].last, 1);
-        write_file (p, text);
+        ta_test_write_file (p, text, -1);
       }
-    write_file (readme, "not data\n");
-    write_file (hidden, "timestamp\n1\n");
-    write_file (unknown, "ts,x\n1,2\n");
+    ta_test_write_file (readme, "not data\n", -1);
+    ta_test_write_file (hidden, "timestamp\n1\n", -1);
+    ta_test_write_file (unknown, "ts,x\n1,2\n", -1);
 
     /* minutes 150–195 overlap b_middle (100–199) and d_middle2 (190–250) */
     files = ta_command_resolve_data_files (paths, attack_files, TRUE, MIN_US (150), MIN_US (196),
@@ -752,7 +717,7 @@ test_resolve (void)
     g_clear_error (&error);
   }
 
-  rm_rf (dir);
+  ta_test_rm_rf (dir);
 }
 
 /* gen_packets.py data in a folder: spans probed from real generated CSVs
@@ -774,7 +739,7 @@ test_resolve_generated (void)
       g_test_skip ("TA_GEN_PACKETS not set");
       return;
     }
-  dir = make_tmpdir ();
+  dir = ta_test_make_tmp_dir (TMP_TEMPLATE);
   for (guint i = 0; i < 2; i++)
     {
       g_autofree char *out = g_build_filename (dir, i == 0 ? "h0.csv" : "h1.csv.gz", NULL);
@@ -806,7 +771,7 @@ test_resolve_generated (void)
   g_assert_true (g_str_has_suffix (files[0], "/h0.csv"));
   g_clear_pointer (&files, g_strfreev);
 
-  rm_rf (dir);
+  ta_test_rm_rf (dir);
 }
 
 static void

@@ -16,6 +16,7 @@
 #include "ta-ip-map.h"
 #include "ta-out.h"
 #include "ta-packet.h"
+#include "ta-test-util.h"
 
 static void
 test_flag_names (void)
@@ -77,19 +78,10 @@ write_gzip (const char *data,
 {
   char *path = g_build_filename (g_get_tmp_dir (), "ta-test-XXXXXX.gz", NULL);
   int fd = g_mkstemp (path);
-  gzFile gz;
-  g_autofree char *bytes = NULL;
-  gsize blen;
 
+  g_assert_cmpint (fd, >=, 0);
   close (fd);
-  gz = gzopen (path, "wb");
-  gzwrite (gz, data, len);
-  gzclose (gz);
-  if (cut)
-    {
-      g_assert_true (g_file_get_contents (path, &bytes, &blen, NULL));
-      g_assert_true (g_file_set_contents (path, bytes, blen - cut, NULL));
-    }
+  ta_test_write_gzip (path, data, len, cut);
   return path;
 }
 

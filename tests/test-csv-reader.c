@@ -13,6 +13,7 @@
 #include "ta-error.h"
 #include "ta-ip-map.h"
 #include "ta-packet-reader.h"
+#include "ta-test-util.h"
 
 typedef struct
 {
@@ -26,10 +27,7 @@ static void
 fixture_setup (Fixture       *fx,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fx->dir = g_dir_make_tmp ("ta-csv-XXXXXX", &error);
-  g_assert_no_error (error);
+  fx->dir = ta_test_make_tmp_dir ("ta-csv-XXXXXX");
   fx->addrs = ta_addr_table_new ();
   fx->ip_map = ta_ip_map_new ();
   g_assert_cmpint (ta_ip_map_add (fx->ip_map, "10.0.0.1"), ==, 1);
@@ -39,34 +37,10 @@ fixture_setup (Fixture       *fx,
 }
 
 static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_remove (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_dir_close (dir);
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture       *fx,
                   gconstpointer  data)
 {
-  remove_tree (fx->dir);
+  ta_test_rm_rf (fx->dir);
   g_free (fx->dir);
   ta_addr_table_free (fx->addrs);
   ta_ip_map_free (fx->ip_map);
@@ -79,11 +53,9 @@ write_file (Fixture    *fx,
             const char *contents,
             gssize      len)
 {
-  g_autoptr(GError) error = NULL;
   char *path = g_build_filename (fx->dir, name, NULL);
 
-  g_file_set_contents (path, contents, len, &error);
-  g_assert_no_error (error);
+  ta_test_write_file (path, contents, len);
   return path;
 }
 
@@ -93,11 +65,8 @@ write_gzip (Fixture    *fx,
             const char *contents)
 {
   char *path = g_build_filename (fx->dir, name, NULL);
-  gzFile gz = gzopen (path, "wb");
 
-  g_assert_nonnull (gz);
-  g_assert_cmpint (gzwrite (gz, contents, strlen (contents)), ==, (int) strlen (contents));
-  gzclose (gz);
+  ta_test_write_gzip (path, contents, strlen (contents), 0);
   return path;
 }
 

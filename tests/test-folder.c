@@ -18,29 +18,9 @@
 #include "ta-folder-check.h"
 #include "ta-folder-writer.h"
 #include "ta-packet-reader.h"
+#include "ta-test-util.h"
 
 /* ------------------------------------------------------------ helpers */
-
-static void
-rm_rf (const char *path)
-{
-  g_autofree char *cmd = NULL;
-
-  if (path == NULL)
-    return;
-  cmd = g_strdup_printf ("rm -rf '%s'", path);
-  g_assert_cmpint (system (cmd), ==, 0);
-}
-
-static char *
-make_tmp (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("ta-folder-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
 
 static JsonNode *
 parse_file (const char *folder,
@@ -255,7 +235,7 @@ test_original_folder (void)
   g_autofree char *csv = NULL;
   g_autofree char *map = NULL;
   g_autofree char *orig = NULL;
-  g_autofree char *tmp = make_tmp ();
+  g_autofree char *tmp = ta_test_make_tmp_dir ("ta-folder-XXXXXX");
   g_autofree char *out = g_build_filename (tmp, "out", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
@@ -481,7 +461,7 @@ test_original_folder (void)
   g_assert_cmpuint (same, ==, 99);
   g_assert_cmpuint (split, ==, 1);
   g_assert_cmpuint (relabelled, >, 0);
-  rm_rf (tmp);
+  ta_test_rm_rf (tmp);
 }
 
 /* The original loader's flow classes on `gen_packets.py --packets 200000
@@ -521,7 +501,7 @@ static void
 test_generated_classes (void)
 {
   const char *gen = g_getenv ("TA_GEN_PACKETS");
-  g_autofree char *tmp = make_tmp ();
+  g_autofree char *tmp = ta_test_make_tmp_dir ("ta-folder-XXXXXX");
   g_autofree char *csv = g_build_filename (tmp, "in.csv", NULL);
   g_autofree char *map = g_build_filename (tmp, "map.json", NULL);
   g_autofree char *out = g_build_filename (tmp, "out", NULL);
@@ -626,7 +606,7 @@ test_generated_classes (void)
   g_assert_cmpuint (g_hash_table_size (first_of_key) + extra, ==, total);
   g_test_message ("flows %" G_GUINT64_FORMAT ", keys %u, retried attempts %" G_GUINT64_FORMAT,
                   total, g_hash_table_size (first_of_key), extra);
-  rm_rf (tmp);
+  ta_test_rm_rf (tmp);
 }
 
 /* ------------------------------------------------------- writer units */
@@ -718,7 +698,7 @@ write_sample (Hosts       *h,
 static void
 test_writer_sample (void)
 {
-  g_autofree char *tmp = make_tmp ();
+  g_autofree char *tmp = ta_test_make_tmp_dir ("ta-folder-XXXXXX");
   g_autofree char *out = g_build_filename (tmp, "out", NULL);
   g_autofree char *csv_path = g_build_filename (out, "packets.csv", NULL);
   g_autofree char *csv = NULL;
@@ -859,7 +839,7 @@ test_writer_sample (void)
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (f0, "packets")), ==, 2);
   }
   ta_addr_table_free (h.addrs);
-  rm_rf (tmp);
+  ta_test_rm_rf (tmp);
 }
 
 /* §11: the original's bins dropped the last packet (the last bin is
@@ -867,7 +847,7 @@ test_writer_sample (void)
 static void
 test_bins_exact (void)
 {
-  g_autofree char *tmp = make_tmp ();
+  g_autofree char *tmp = ta_test_make_tmp_dir ("ta-folder-XXXXXX");
   g_autofree char *out = g_build_filename (tmp, "out", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(TaFolderWriter) w = NULL;
@@ -924,7 +904,7 @@ test_bins_exact (void)
   g_assert_cmpuint (sum, ==, N);
   ta_folder_check (out, TA_FOLDER_CHECK_STRICT, &error);
   g_assert_no_error (error);
-  rm_rf (out);
+  ta_test_rm_rf (out);
   g_clear_pointer (&w, ta_folder_writer_free);
 
   /* one timestamp: one bin; no packets: no bins */
@@ -939,7 +919,7 @@ test_bins_exact (void)
     bins = parse_file (out, "indices/bins.json");
     g_assert_cmpuint (json_array_get_length (json_node_get_array (bins)), ==, 1);
     g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (json_node_get_array (bins), 0), "count"), ==, 2);
-    rm_rf (out);
+    ta_test_rm_rf (out);
     g_clear_pointer (&w, ta_folder_writer_free);
 
     w = ta_folder_writer_new (out, &opts, h.addrs, &error);
@@ -951,7 +931,7 @@ test_bins_exact (void)
     g_assert_no_error (error);
   }
   ta_addr_table_free (h.addrs);
-  rm_rf (tmp);
+  ta_test_rm_rf (tmp);
 }
 
 /* A flow bigger than the writer's per-flow formatting cache is written
@@ -959,7 +939,7 @@ test_bins_exact (void)
 static void
 test_huge_flow (void)
 {
-  g_autofree char *tmp = make_tmp ();
+  g_autofree char *tmp = ta_test_make_tmp_dir ("ta-folder-XXXXXX");
   g_autofree char *out = g_build_filename (tmp, "out", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(TaFolderWriter) w = NULL;
@@ -988,23 +968,13 @@ test_huge_flow (void)
   g_assert_cmpint (json_object_get_int_member (e, "totalPackets"), ==, N);
   g_assert_cmpstr (json_object_get_string_member (e, "state"), ==, "new");
   ta_addr_table_free (h.addrs);
-  rm_rf (tmp);
-}
-
-static void
-write_file (const char *path,
-            const char *text)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, text, -1, &error);
-  g_assert_no_error (error);
+  ta_test_rm_rf (tmp);
 }
 
 static void
 test_atomic (void)
 {
-  g_autofree char *tmp = make_tmp ();
+  g_autofree char *tmp = ta_test_make_tmp_dir ("ta-folder-XXXXXX");
   g_autofree char *out = g_build_filename (tmp, "out", NULL);
   g_autofree char *keep = g_build_filename (out, "keep.txt", NULL);
   g_autofree char *manifest = g_build_filename (out, "manifest.json", NULL);
@@ -1016,7 +986,7 @@ test_atomic (void)
 
   /* an existing non-empty folder is refused and left alone */
   g_assert_cmpint (g_mkdir (out, 0755), ==, 0);
-  write_file (keep, "mine");
+  ta_test_write_file (keep, "mine", -1);
   write_sample (&h, out, 0, FALSE, &error);
   g_assert_error (error, TA_ERROR, TA_ERROR_EXISTS);
   g_assert_nonnull (strstr (error->message, out));
@@ -1034,22 +1004,22 @@ test_atomic (void)
   g_assert_no_error (error);
 
   /* an empty folder is used */
-  rm_rf (out);
+  ta_test_rm_rf (out);
   g_assert_cmpint (g_mkdir (out, 0755), ==, 0);
   write_sample (&h, out, 0, FALSE, &error);
   g_assert_no_error (error);
   g_assert_true (g_file_test (manifest, G_FILE_TEST_EXISTS));
-  rm_rf (out);
+  ta_test_rm_rf (out);
 
   /* a plain file in the way is refused unless forced */
-  write_file (out, "x");
+  ta_test_write_file (out, "x", -1);
   write_sample (&h, out, 0, FALSE, &error);
   g_assert_error (error, TA_ERROR, TA_ERROR_EXISTS);
   g_clear_error (&error);
   write_sample (&h, out, 0, TRUE, &error);
   g_assert_no_error (error);
   g_assert_true (g_file_test (out, G_FILE_TEST_IS_DIR));
-  rm_rf (out);
+  ta_test_rm_rf (out);
 
   /* abort and free-without-finish remove the temporary folder */
   {
@@ -1077,7 +1047,7 @@ test_atomic (void)
     g_autofree char *below = g_build_filename (file, "sub", "out", NULL);
     TaFolderWriter *w;
 
-    write_file (file, "x");
+    ta_test_write_file (file, "x", -1);
     w = ta_folder_writer_new (below, &opts, h.addrs, &error);
     g_assert_null (w);
     g_assert_error (error, TA_ERROR, TA_ERROR_IO);
@@ -1107,7 +1077,7 @@ test_atomic (void)
     g_assert_no_error (error);
     g_assert_true (ta_folder_writer_add (w, &p, &error));
     g_assert_cmpint (g_mkdir (out, 0755), ==, 0);
-    write_file (keep, "late");
+    ta_test_write_file (keep, "late", -1);
     g_assert_false (ta_folder_writer_finish (w, NULL, &error));
     g_assert_error (error, TA_ERROR, TA_ERROR_EXISTS);
     g_clear_error (&error);
@@ -1116,14 +1086,14 @@ test_atomic (void)
     g_assert_cmpuint (count_entries (tmp), ==, 2);    /* out, plain */
   }
   ta_addr_table_free (h.addrs);
-  rm_rf (tmp);
+  ta_test_rm_rf (tmp);
 }
 
 /* The checker finds what the original web viewer would trip on */
 static void
 test_checker_detects (void)
 {
-  g_autofree char *tmp = make_tmp ();
+  g_autofree char *tmp = ta_test_make_tmp_dir ("ta-folder-XXXXXX");
   g_autofree char *out = g_build_filename (tmp, "out", NULL);
   g_autofree char *chunk = g_build_filename (out, "flows", "chunk_00000.json", NULL);
   g_autofree char *csv = g_build_filename (out, "packets.csv", NULL);
@@ -1147,7 +1117,7 @@ test_checker_detects (void)
   g_assert_nonnull (p);
   edited = g_string_new_len (text, p - text + 1);
   g_string_append (edited, strstr (p, "]"));
-  write_file (chunk, edited->str);
+  ta_test_write_file (chunk, edited->str, -1);
   g_assert_false (ta_folder_check (out, TA_FOLDER_CHECK_DEFAULT, &error));
   g_assert_error (error, TA_ERROR, TA_ERROR_FORMAT);
   g_assert_nonnull (strstr (error->message, "1 packets listed but totalPackets is 2"));
@@ -1156,11 +1126,11 @@ test_checker_detects (void)
   /* a truncated chunk */
   g_string_assign (edited, text);
   g_string_truncate (edited, edited->len / 2);
-  write_file (chunk, edited->str);
+  ta_test_write_file (chunk, edited->str, -1);
   g_assert_false (ta_folder_check (out, TA_FOLDER_CHECK_DEFAULT, &error));
   g_assert_nonnull (strstr (error->message, "chunk_00000.json: invalid JSON at byte"));
   g_clear_error (&error);
-  write_file (chunk, text);
+  ta_test_write_file (chunk, text, -1);
   ta_folder_check (out, TA_FOLDER_CHECK_STRICT, &error);
   g_assert_no_error (error);
 
@@ -1169,7 +1139,7 @@ test_checker_detects (void)
   *strrchr (csv_text, ',') = '\0';
   *strrchr (csv_text, '\n') = '\0';
   strcat (csv_text, "\n");
-  write_file (csv, csv_text);
+  ta_test_write_file (csv, csv_text, -1);
   g_assert_false (ta_folder_check (out, TA_FOLDER_CHECK_DEFAULT, &error));
   g_assert_nonnull (strstr (error->message, "packets.csv has 7 rows"));
   g_clear_error (&error);
@@ -1185,7 +1155,7 @@ test_checker_detects (void)
   g_assert_nonnull (strstr (error->message, "manifest.json"));
   g_clear_error (&error);
   ta_addr_table_free (h.addrs);
-  rm_rf (tmp);
+  ta_test_rm_rf (tmp);
 }
 
 /* On every good capture sample our flows are tshark's TCP streams: one per
@@ -1197,7 +1167,7 @@ test_capture_streams (void)
   const char *shared = g_getenv ("TA_SHARED_DATA");
   g_autofree char *expected = NULL;
   g_autofree char *text = NULL;
-  g_autofree char *tmp = make_tmp ();
+  g_autofree char *tmp = ta_test_make_tmp_dir ("ta-folder-XXXXXX");
   g_auto(GStrv) lines = NULL;
   guint checked = 0;
 
@@ -1237,7 +1207,7 @@ test_capture_streams (void)
       checked++;
     }
   g_assert_cmpuint (checked, >=, 10);
-  rm_rf (tmp);
+  ta_test_rm_rf (tmp);
 }
 
 int

@@ -10,24 +10,7 @@
 #include <string.h>
 
 #include "ta-selection-sidebar.h"
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) d = NULL;
-  const char *name;
-
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      d = g_dir_open (path, 0, NULL);
-      while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          rm_rf (child);
-        }
-    }
-  g_remove (path);
-}
+#include "ta-test-util.h"
 
 static void
 open_folder_cb (TaSelectionSidebar *sidebar,
@@ -154,7 +137,7 @@ test_sidebar (void)
   g_assert_null (ta_selection_sidebar_get_spec (sidebar));
 
   gtk_window_destroy (GTK_WINDOW (window));
-  rm_rf (dir);
+  ta_test_rm_rf (dir);
 }
 
 static void

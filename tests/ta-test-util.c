@@ -1,0 +1,125 @@
+/* ta-test-util.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sys/wait.h>
+#include <zlib.h>
+
+#include "ta-test-util.h"
+
+char *
+ta_test_make_tmp_dir (const char *tmpl)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp (tmpl != NULL ? tmpl : "ta-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (dir);
+  return dir;
+}
+
+void
+ta_test_rm_rf (const char *path)
+{
+  if (path == NULL)
+    return;
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+
+          ta_test_rm_rf (child);
+        }
+    }
+  g_remove (path);
+}
+
+void
+ta_test_write_file (const char *path,
+                    const void *data,
+                    gssize      len)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, data, len, &error);
+  g_assert_no_error (error);
+}
+
+void
+ta_test_write_gzip (const char *path,
+                    const void *data,
+                    gsize       len,
+                    gsize       cut)
+{
+  gzFile gz = gzopen (path, "wb");
+
+  g_assert_nonnull (gz);
+  g_assert_cmpint (gzwrite (gz, data, len), ==, (int) len);
+  g_assert_cmpint (gzclose (gz), ==, Z_OK);
+  if (cut > 0)
+    {
+      g_autofree char *bytes = NULL;
+      gsize n = 0;
+
+      g_assert_true (g_file_get_contents (path, &bytes, &n, NULL));
+      g_assert_cmpuint (n, >, cut);
+      ta_test_write_file (path, bytes, n - cut);
+    }
+}
+
+const char *
+ta_test_shared_data (void)
+{
+  const char *dir = g_getenv ("TA_SHARED_DATA");
+
+  return dir != NULL ? dir : SHARED_DATA_DIR;
+}
+
+char *
+ta_test_shared_path (const char *first_element,
+                     ...)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+  va_list ap;
+
+  g_ptr_array_add (parts, (gpointer) ta_test_shared_data ());
+  va_start (ap, first_element);
+  for (const char *s = first_element; s != NULL; s = va_arg (ap, const char *))
+    g_ptr_array_add (parts, (gpointer) s);
+  va_end (ap);
+  g_ptr_array_add (parts, NULL);
+  return g_build_filenamev ((char **) parts->pdata);
+}
+
+int
+ta_test_run_cli (const char * const *args,
+                 char              **out,
+                 char              **err)
+{
+  const char *cli = g_getenv ("TA_CLI");
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GSpawnFlags flags = G_SPAWN_DEFAULT;
+  int status = -1;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (gpointer) cli);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  if (out == NULL)
+    flags |= G_SPAWN_STDOUT_TO_DEV_NULL;
+  if (err == NULL)
+    flags |= G_SPAWN_STDERR_TO_DEV_NULL;
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, flags, NULL, NULL,
+                out, err, &status, &error);
+  g_assert_no_error (error);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}

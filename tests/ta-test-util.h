@@ -1,0 +1,43 @@
+/* ta-test-util.h — what many test programs need: temporary folders, files
+ * written in one call, the reference data folder, and `timearcs-cli` runs
+ *
+ * Every helper asserts on failure, so a test never goes on with a missing
+ * folder or file.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* A new folder under the temporary directory; @tmpl as g_dir_make_tmp()
+ * takes it (NULL: "ta-test-XXXXXX") */
+char       *ta_test_make_tmp_dir   (const char         *tmpl);
+/* Removes @path and, for a folder, all it holds; symbolic links are
+ * removed, never followed. A missing or NULL @path is no error. */
+void        ta_test_rm_rf          (const char         *path);
+/* Writes @len bytes (-1: a NUL-terminated text) to @path */
+void        ta_test_write_file     (const char         *path,
+                                    const void         *data,
+                                    gssize              len);
+/* Writes @data gzip-compressed; the last @cut bytes of the compressed file
+ * are dropped (0: none), for tests of a file cut short */
+void        ta_test_write_gzip     (const char         *path,
+                                    const void         *data,
+                                    gsize               len,
+                                    gsize               cut);
+/* The reference data folder ($TA_SHARED_DATA, else the build's default) */
+const char *ta_test_shared_data    (void);
+/* A file in it: shared_data/@first_element/… (NULL-terminated) */
+char       *ta_test_shared_path    (const char         *first_element,
+                                    ...) G_GNUC_NULL_TERMINATED;
+/* Runs $TA_CLI with @args (NULL-terminated); returns its exit status, -1
+ * when it did not exit normally. @out and @err receive its standard output
+ * and error (NULL: discarded). */
+int         ta_test_run_cli        (const char * const *args,
+                                    char              **out,
+                                    char              **err);
+
+G_END_DECLS
