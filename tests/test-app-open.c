@@ -248,9 +248,9 @@ main (int    argc,
 
   gtk_test_init (&argc, &argv, NULL);
 
-  g_test_add_data_func ("/desktop/open/folder-registered",
+  g_test_add_data_func ("/app/desktop/open/folder-registered",
                         (gconstpointer) test_open_folder_registered, in_subprocess);
-  g_test_add_data_func ("/desktop/open/folder-command-line",
+  g_test_add_data_func ("/app/desktop/open/folder-command-line",
                         (gconstpointer) test_open_folder_command_line, in_subprocess);
 
   ret = g_test_run ();

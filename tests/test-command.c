@@ -817,18 +817,18 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/command/us/edges", test_us_edges);
-  g_test_add_func ("/command/argv/basic", test_argv_basic);
-  g_test_add_func ("/command/argv/invalid", test_argv_invalid);
-  g_test_add_func ("/command/quote/hostile", test_quote_hostile);
-  g_test_add_func ("/command/folder-name", test_folder_name);
-  g_test_add_func ("/command/unique-path", test_unique_path);
-  g_test_add_func ("/command/map/convention", test_map_convention);
-  g_test_add_func ("/command/probe/span", test_probe_span);
+  g_test_add_func ("/core/command/us/edges", test_us_edges);
+  g_test_add_func ("/core/command/argv/basic", test_argv_basic);
+  g_test_add_func ("/core/command/argv/invalid", test_argv_invalid);
+  g_test_add_func ("/core/command/quote/hostile", test_quote_hostile);
+  g_test_add_func ("/core/command/folder-name", test_folder_name);
+  g_test_add_func ("/core/command/unique-path", test_unique_path);
+  g_test_add_func ("/core/command/map/convention", test_map_convention);
+  g_test_add_func ("/core/command/probe/span", test_probe_span);
   g_test_add_func ("/core/data-files/probe-large", test_probe_span_large);
-  g_test_add_func ("/command/resolve/basic", test_resolve);
-  g_test_add_func ("/command/resolve/generated", test_resolve_generated);
-  g_test_add_func ("/command/debug-selection", test_debug_selection);
+  g_test_add_func ("/core/command/resolve/basic", test_resolve);
+  g_test_add_func ("/core/command/resolve/generated", test_resolve_generated);
+  g_test_add_func ("/core/command/debug-selection", test_debug_selection);
 
   return g_test_run ();
 }

@@ -708,7 +708,7 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, fn) g_test_add ("/csv-reader/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+#define ADD(path, fn) g_test_add ("/core/csv-reader/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("basic", test_basic);
   ADD ("header-order", test_header_order);
   ADD ("label-text", test_label_text);

@@ -461,8 +461,8 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/desktop/flatpak/manifest", test_manifest_real);
-  g_test_add_func ("/desktop/flatpak/broken-variants", test_manifest_broken);
+  g_test_add_func ("/core/desktop/flatpak/manifest", test_manifest_real);
+  g_test_add_func ("/core/desktop/flatpak/broken-variants", test_manifest_broken);
 
   return g_test_run ();
 }

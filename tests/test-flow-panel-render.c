@@ -139,8 +139,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/flow-panel/ip-bars/raster", test_raster);
-  g_test_add_func ("/flow-panel/ip-bars/vector", test_vector);
+  g_test_add_func ("/app/flow-panel/ip-bars/raster", test_raster);
+  g_test_add_func ("/app/flow-panel/ip-bars/vector", test_vector);
 
   return g_test_run ();
 }

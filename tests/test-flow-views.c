@@ -483,14 +483,14 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/flow-views/flag-classes", test_flag_classes);
-  g_test_add_func ("/flow-views/time-scale", test_time_scale);
-  g_test_add_func ("/flow-views/bins-to-bars", test_bins_to_bars);
-  g_test_add_func ("/flow-views/ip-bars/aggregation", test_ip_bars_aggregation);
-  g_test_add_func ("/flow-views/ip-bars/many", test_ip_bars_many);
-  g_test_add_func ("/flow-views/flow-layout", test_flow_layout);
-  g_test_add_func ("/flow-views/flow-filter", test_flow_filter);
-  g_test_add_func ("/flow-views/flows-csv", test_flows_csv);
+  g_test_add_func ("/core/flow-views/flag-classes", test_flag_classes);
+  g_test_add_func ("/core/flow-views/time-scale", test_time_scale);
+  g_test_add_func ("/core/flow-views/bins-to-bars", test_bins_to_bars);
+  g_test_add_func ("/core/flow-views/ip-bars/aggregation", test_ip_bars_aggregation);
+  g_test_add_func ("/core/flow-views/ip-bars/many", test_ip_bars_many);
+  g_test_add_func ("/core/flow-views/flow-layout", test_flow_layout);
+  g_test_add_func ("/core/flow-views/flow-filter", test_flow_filter);
+  g_test_add_func ("/core/flow-views/flows-csv", test_flows_csv);
 
   return g_test_run ();
 }

@@ -669,20 +669,20 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/flows/state/closed-graceful", test_graceful);
-  g_test_add_func ("/flows/state/ongoing-open", test_ongoing);
-  g_test_add_func ("/flows/state/aborted-abortive", test_aborted);
-  g_test_add_func ("/flows/state/invalid-rst-during-handshake", test_rst_during_handshake);
-  g_test_add_func ("/flows/state/invalid-synack", test_invalid_synack);
-  g_test_add_func ("/flows/state/invalid-ack", test_invalid_ack);
-  g_test_add_func ("/flows/state/invalid-incomplete", test_incomplete);
-  g_test_add_func ("/flows/state/new-and-no-syn", test_new_and_no_syn);
-  g_test_add_func ("/flows/fault/fin-ack-split", test_fin_ack_split);
-  g_test_add_func ("/flows/fault/timeout-continuous", test_timeout_continuous);
-  g_test_add_func ("/flows/fault/payload-rule", test_payload_rule);
-  g_test_add_func ("/flows/fault/rst-ack-name", test_rst_ack_name);
-  g_test_add_func ("/flows/order/out-of-order", test_out_of_order);
-  g_test_add_func ("/flows/tracker/not-tracked", test_not_tracked);
-  g_test_add_func ("/flows/tracker/many-flows", test_many_flows);
+  g_test_add_func ("/core/flows/state/closed-graceful", test_graceful);
+  g_test_add_func ("/core/flows/state/ongoing-open", test_ongoing);
+  g_test_add_func ("/core/flows/state/aborted-abortive", test_aborted);
+  g_test_add_func ("/core/flows/state/invalid-rst-during-handshake", test_rst_during_handshake);
+  g_test_add_func ("/core/flows/state/invalid-synack", test_invalid_synack);
+  g_test_add_func ("/core/flows/state/invalid-ack", test_invalid_ack);
+  g_test_add_func ("/core/flows/state/invalid-incomplete", test_incomplete);
+  g_test_add_func ("/core/flows/state/new-and-no-syn", test_new_and_no_syn);
+  g_test_add_func ("/core/flows/fault/fin-ack-split", test_fin_ack_split);
+  g_test_add_func ("/core/flows/fault/timeout-continuous", test_timeout_continuous);
+  g_test_add_func ("/core/flows/fault/payload-rule", test_payload_rule);
+  g_test_add_func ("/core/flows/fault/rst-ack-name", test_rst_ack_name);
+  g_test_add_func ("/core/flows/order/out-of-order", test_out_of_order);
+  g_test_add_func ("/core/flows/tracker/not-tracked", test_not_tracked);
+  g_test_add_func ("/core/flows/tracker/many-flows", test_many_flows);
   return g_test_run ();
 }

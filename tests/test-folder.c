@@ -1215,13 +1215,13 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/folder/writer/sample", test_writer_sample);
-  g_test_add_func ("/folder/writer/bins-exact", test_bins_exact);
-  g_test_add_func ("/folder/writer/atomic", test_atomic);
-  g_test_add_func ("/folder/writer/huge-flow", test_huge_flow);
-  g_test_add_func ("/folder/check/detects", test_checker_detects);
-  g_test_add_func ("/folder/original-folder", test_original_folder);
-  g_test_add_func ("/folder/capture-streams", test_capture_streams);
-  g_test_add_func ("/folder/generated-classes", test_generated_classes);
+  g_test_add_func ("/core/folder/writer/sample", test_writer_sample);
+  g_test_add_func ("/core/folder/writer/bins-exact", test_bins_exact);
+  g_test_add_func ("/core/folder/writer/atomic", test_atomic);
+  g_test_add_func ("/core/folder/writer/huge-flow", test_huge_flow);
+  g_test_add_func ("/core/folder/check/detects", test_checker_detects);
+  g_test_add_func ("/cli/folder/original-folder", test_original_folder);
+  g_test_add_func ("/core/folder/capture-streams", test_capture_streams);
+  g_test_add_func ("/core/folder/generated-classes", test_generated_classes);
   return g_test_run ();
 }

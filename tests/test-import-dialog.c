@@ -278,7 +278,7 @@ main (int    argc,
       g_printerr ("no display: skipped\n");
       return 77;
     }
-  g_test_add_func ("/import-dialog/runs", test_import_runs);
-  g_test_add_func ("/import-dialog/from-window", test_import_from_window);
+  g_test_add_func ("/app/import-dialog/runs", test_import_runs);
+  g_test_add_func ("/app/import-dialog/from-window", test_import_from_window);
   return g_test_run ();
 }

@@ -157,10 +157,10 @@ main (int    argc,
   if (!gtk_init_check ())
     {
       g_test_message ("no display");
-      g_test_add_func ("/sidebar/bound", skip_no_display);
+      g_test_add_func ("/app/sidebar/bound", skip_no_display);
       return g_test_run ();
     }
-  g_test_add_func ("/sidebar/bound", test_sidebar);
+  g_test_add_func ("/app/sidebar/bound", test_sidebar);
 
   return g_test_run ();
 }
