@@ -5,8 +5,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <glib-unix.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -56,51 +54,27 @@ parse_us (const char *text,
 }
 
 static void
-on_progress (const TaExtractProgress *p,
-             gpointer                 user_data)
+on_progress (TaJob      *job,
+             GParamSpec *pspec,
+             CliState   *st)
 {
-  CliState *st = user_data;
   char eta[32];
-  double pct = p->bytes_total ? 100.0 * p->bytes_done / p->bytes_total : 0;
+  double pct = MAX (ta_job_get_fraction (job), 0) * 100.0;
+  unsigned long long rows = ta_job_get_items_done (job);
 
   if (!ta_cli_progress_due (&st->progress))
     return;
-  ta_cli_format_duration (p->eta_s, eta, sizeof eta);
+  ta_cli_format_duration (ta_job_get_eta (job), eta, sizeof eta);
   if (st->progress.tty)
     {
       g_printerr (_("%'llu rows, %'.0f rows/s, %.0f%%, ETA %s"),
-                  (unsigned long long) p->rows_read, p->rows_per_s, pct, eta);
+                  rows, ta_job_get_rate (job), pct, eta);
       return;
     }
   g_printerr (_("progress: %llu rows read, %llu kept, "
                 "%.0f rows/s, %.0f%% of input, ETA %s\n"),
-              (unsigned long long) p->rows_read, (unsigned long long) p->rows_kept,
-              p->rows_per_s, pct, eta);
-}
-
-static gboolean
-on_sigint (gpointer user_data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
-  return G_SOURCE_CONTINUE;
-}
-
-static gpointer
-run_signal_loop (gpointer data)
-{
-  GMainLoop *loop = data;
-
-  g_main_context_push_thread_default (g_main_loop_get_context (loop));
-  g_main_loop_run (loop);
-  g_main_context_pop_thread_default (g_main_loop_get_context (loop));
-  return NULL;
-}
-
-static gboolean
-quit_loop (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
+              rows, (unsigned long long) ta_extract_job_get_counts (TA_EXTRACT_JOB (job))->rows_kept,
+              ta_job_get_rate (job), pct, eta);
 }
 
 static int
@@ -217,7 +191,6 @@ ta_cli_extract_main (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(TaExtractOptions) opts = ta_extract_options_new ();
   g_autoptr(TaExtractJob) job = NULL;
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_auto(GStrv) args = NULL;
   g_autofree char *ip_map = NULL;
   g_autofree char *output_dir = NULL;
@@ -231,10 +204,6 @@ ta_cli_extract_main (int    argc,
   gboolean force = FALSE;
   gboolean quiet = FALSE;
   CliState st = { 0 };
-  GMainContext *signal_ctx;
-  GMainLoop *signal_loop;
-  GSource *sigint_source;
-  GThread *signal_thread;
   gboolean ok;
   int n_args;
   const GOptionEntry entries[] = {
@@ -347,24 +316,8 @@ ta_cli_extract_main (int    argc,
   ta_cli_progress_init (&st.progress, quiet);
 
   job = ta_extract_job_new (opts);
-  ta_extract_job_set_progress_func (job, on_progress, &st, NULL);
-
-  /* SIGINT cancels: a small thread watches for it while the job runs here */
-  signal_ctx = g_main_context_new ();
-  signal_loop = g_main_loop_new (signal_ctx, FALSE);
-  sigint_source = g_unix_signal_source_new (SIGINT);
-  g_source_set_callback (sigint_source, on_sigint, cancellable, NULL);
-  g_source_attach (sigint_source, signal_ctx);
-  signal_thread = g_thread_new ("sigint", run_signal_loop, signal_loop);
-
-  ok = ta_extract_job_run (job, cancellable, &error);
-
-  g_source_destroy (sigint_source);
-  g_main_context_invoke (signal_ctx, quit_loop, signal_loop);
-  g_thread_join (signal_thread);
-  g_source_unref (sigint_source);
-  g_main_loop_unref (signal_loop);
-  g_main_context_unref (signal_ctx);
+  g_signal_connect (job, "notify::items-done", G_CALLBACK (on_progress), &st);
+  ok = ta_cli_run_job (TA_JOB (job), &error);
 
   ta_cli_progress_end_line (&st.progress);
   if (!quiet && (ok || ta_extract_job_get_counts (job)->files_read > 0))

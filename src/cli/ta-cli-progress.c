@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <glib-unix.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "ta-cli-progress.h"
@@ -57,4 +59,63 @@ ta_cli_format_duration (double  seconds,
     g_snprintf (buf, len, "%dm%02ds", (int) seconds / 60, (int) seconds % 60);
   else
     g_snprintf (buf, len, "%dh%02dm", (int) seconds / 3600, ((int) seconds % 3600) / 60);
+}
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  ta_job_cancel (TA_JOB (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+static gpointer
+run_signal_loop (gpointer data)
+{
+  GMainLoop *loop = data;
+
+  g_main_context_push_thread_default (g_main_loop_get_context (loop));
+  g_main_loop_run (loop);
+  g_main_context_pop_thread_default (g_main_loop_get_context (loop));
+  return NULL;
+}
+
+static gboolean
+quit_loop (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+ta_cli_run_job (TaJob   *job,
+                GError **error)
+{
+  const int signals[] = { SIGINT, SIGTERM };
+  GSource *sources[G_N_ELEMENTS (signals)];
+  GMainContext *context = g_main_context_new ();
+  GMainLoop *loop = g_main_loop_new (context, FALSE);
+  GThread *thread;
+  gboolean ok;
+
+  /* a small thread watches for the signals while the job runs here */
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    {
+      sources[i] = g_unix_signal_source_new (signals[i]);
+      g_source_set_callback (sources[i], on_signal, job, NULL);
+      g_source_attach (sources[i], context);
+    }
+  thread = g_thread_new ("signals", run_signal_loop, loop);
+
+  ok = ta_job_run (job, error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    {
+      g_source_destroy (sources[i]);
+      g_source_unref (sources[i]);
+    }
+  g_main_context_invoke (context, quit_loop, loop);
+  g_thread_join (thread);
+  g_main_loop_unref (loop);
+  g_main_context_unref (context);
+  return ok;
 }

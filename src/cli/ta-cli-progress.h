@@ -1,10 +1,13 @@
-/* ta-cli-progress.h — the progress line shared by the subcommands
+/* ta-cli-progress.h — the progress line and the job runner shared by the
+ * subcommands
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
 #include <glib.h>
+
+#include "ta-job.h"
 
 G_BEGIN_DECLS
 
@@ -28,5 +31,11 @@ void     ta_cli_progress_end_line     (TaCliProgress *self);
 void     ta_cli_format_duration       (double         seconds,
                                        char          *buf,
                                        gsize          len);
+
+/* Runs @job in the calling thread (its notifies come there, between
+ * reports); SIGINT or SIGTERM meanwhile cancels it (the caller exits with
+ * TA_EXIT_CANCELLED on G_IO_ERROR_CANCELLED) */
+gboolean ta_cli_run_job               (TaJob         *job,
+                                       GError       **error);
 
 G_END_DECLS

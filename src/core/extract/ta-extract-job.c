@@ -27,19 +27,9 @@
 
 struct _TaExtractJob
 {
-  GObject                parent_instance;
+  TaJob                  parent_instance;
 
   TaExtractOptions      *options;
-
-  /* progress */
-  TaExtractProgressFunc  progress_func;
-  gpointer               progress_data;
-  GDestroyNotify         progress_destroy;
-  GMutex                 mutex;          /* guards the fields below (async) */
-  GMainContext          *progress_context;
-  GSource               *progress_source;
-  TaExtractProgress      pending;
-  char                  *pending_file;
 
   /* results */
   TaAddrTable           *addrs;
@@ -48,11 +38,10 @@ struct _TaExtractJob
   TaExtractCounts        counts;
   TaFolderWriter        *writer;
   gboolean               succeeded;
-  gboolean               started;
   double                 wall_time;
 };
 
-G_DEFINE_FINAL_TYPE (TaExtractJob, ta_extract_job, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (TaExtractJob, ta_extract_job, TA_TYPE_JOB)
 
 /* ---- options ---------------------------------------------------------- */
 
@@ -100,12 +89,6 @@ ta_extract_job_finalize (GObject *object)
 {
   TaExtractJob *self = (TaExtractJob *) object;
 
-  g_assert (self->progress_source == NULL);
-  if (self->progress_destroy != NULL)
-    self->progress_destroy (self->progress_data);
-  g_clear_pointer (&self->progress_context, g_main_context_unref);
-  g_free (self->pending_file);
-  g_mutex_clear (&self->mutex);
   g_clear_pointer (&self->writer, ta_folder_writer_free);
   g_clear_pointer (&self->ip_map, ta_ip_map_free);
   g_clear_pointer (&self->addrs, ta_addr_table_free);
@@ -115,18 +98,22 @@ ta_extract_job_finalize (GObject *object)
   G_OBJECT_CLASS (ta_extract_job_parent_class)->finalize (object);
 }
 
+static gboolean ta_extract_job_run (TaJob         *job,
+                                    GCancellable  *cancellable,
+                                    GError       **error);
+
 static void
 ta_extract_job_class_init (TaExtractJobClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = ta_extract_job_finalize;
+  TA_JOB_CLASS (klass)->run = ta_extract_job_run;
 }
 
 static void
 ta_extract_job_init (TaExtractJob *self)
 {
-  g_mutex_init (&self->mutex);
   ta_read_stats_init (&self->stats);
 }
 
@@ -153,78 +140,10 @@ ta_extract_job_get_options (TaExtractJob *self)
   return self->options;
 }
 
-void
-ta_extract_job_set_progress_func (TaExtractJob          *self,
-                                  TaExtractProgressFunc  func,
-                                  gpointer               user_data,
-                                  GDestroyNotify         destroy)
-{
-  g_return_if_fail (TA_IS_EXTRACT_JOB (self));
-  g_return_if_fail (!self->started);
-
-  if (self->progress_destroy != NULL)
-    self->progress_destroy (self->progress_data);
-  self->progress_func = func;
-  self->progress_data = user_data;
-  self->progress_destroy = destroy;
-}
-
 /* ---- progress --------------------------------------------------------- */
-
-static gboolean
-progress_in_idle (gpointer user_data)
-{
-  TaExtractJob *self = user_data;
-  TaExtractProgress copy;
-  g_autofree char *file = NULL;
-
-  g_mutex_lock (&self->mutex);
-  copy = self->pending;
-  file = g_strdup (self->pending_file);
-  g_clear_pointer (&self->progress_source, g_source_unref);
-  g_mutex_unlock (&self->mutex);
-
-  copy.current_file = file;
-  if (self->progress_func != NULL)
-    self->progress_func (&copy, self->progress_data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-report_progress (TaExtractJob            *self,
-                 const TaExtractProgress *progress)
-{
-  if (self->progress_func == NULL)
-    return;
-  if (self->progress_context == NULL)
-    {
-      self->progress_func (progress, self->progress_data);
-      return;
-    }
-
-  /* async: keep the latest values; one idle at a time delivers them */
-  g_mutex_lock (&self->mutex);
-  self->pending = *progress;
-  if (g_strcmp0 (self->pending_file, progress->current_file) != 0)
-    {
-      g_free (self->pending_file);
-      self->pending_file = g_strdup (progress->current_file);
-    }
-  if (self->progress_source == NULL)
-    {
-      self->progress_source = g_idle_source_new ();
-      g_source_set_priority (self->progress_source, G_PRIORITY_DEFAULT);
-      g_source_set_callback (self->progress_source, progress_in_idle,
-                             g_object_ref (self), g_object_unref);
-      g_source_set_static_name (self->progress_source, "[timearcs] extract progress");
-      g_source_attach (self->progress_source, self->progress_context);
-    }
-  g_mutex_unlock (&self->mutex);
-}
 
 typedef struct
 {
-  gint64       start_us;
   gint64       last_report_us;
   guint64      bytes_total;
 } ProgressState;
@@ -237,27 +156,14 @@ maybe_report (TaExtractJob  *self,
               const char    *file,
               gboolean       force)
 {
-  TaExtractProgress p = { 0 };
   gint64 now = g_get_monotonic_time ();
-  double elapsed;
+  double fraction;
 
-  if (self->progress_func == NULL)
-    return;
   if (!force && now - ps->last_report_us < PROGRESS_PERIOD)
     return;
   ps->last_report_us = now;
-  elapsed = (now - ps->start_us) / (double) G_USEC_PER_SEC;
-
-  p.rows_read = rows_read;
-  p.rows_kept = self->counts.rows_kept;
-  p.bytes_total = ps->bytes_total;
-  p.bytes_done = MIN (bytes_done, p.bytes_total);
-  p.rows_per_s = elapsed > 0 ? p.rows_read / elapsed : 0;
-  p.eta_s = -1;
-  if (elapsed > 0.2 && p.bytes_done > 0)
-    p.eta_s = (p.bytes_total - p.bytes_done) / (p.bytes_done / elapsed);
-  p.current_file = file;
-  report_progress (self, &p);
+  fraction = ps->bytes_total > 0 ? MIN (bytes_done, ps->bytes_total) / (double) ps->bytes_total : -1;
+  ta_job_report (TA_JOB (self), rows_read, 0, fraction, file);
 }
 
 /* ---- the reader thread -------------------------------------------------
@@ -568,8 +474,6 @@ run_job (TaExtractJob  *self,
   guint last_file = 0;
   guint64 kept = 0;
 
-  ps.start_us = g_get_monotonic_time ();
-
   if (o->output_dir == NULL || *o->output_dir == '\0')
     {
       g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT, _("No output folder given"));
@@ -765,75 +669,17 @@ fail:
 }
 
 static gboolean
-run_timed (TaExtractJob  *self,
-           GCancellable  *cancellable,
-           GError       **error)
+ta_extract_job_run (TaJob         *job,
+                    GCancellable  *cancellable,
+                    GError       **error)
 {
+  TaExtractJob *self = TA_EXTRACT_JOB (job);
   gint64 t0 = g_get_monotonic_time ();
   gboolean ok;
 
   ok = run_job (self, cancellable, error);
   self->wall_time = (g_get_monotonic_time () - t0) / (double) G_USEC_PER_SEC;
   return ok;
-}
-
-gboolean
-ta_extract_job_run (TaExtractJob  *self,
-                    GCancellable  *cancellable,
-                    GError       **error)
-{
-  g_return_val_if_fail (TA_IS_EXTRACT_JOB (self), FALSE);
-  g_return_val_if_fail (!self->started, FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
-
-  self->started = TRUE;
-  return run_timed (self, cancellable, error);
-}
-
-static void
-run_in_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  TaExtractJob *self = source_object;
-  GError *error = NULL;
-
-  if (run_timed (self, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-void
-ta_extract_job_run_async (TaExtractJob        *self,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (TA_IS_EXTRACT_JOB (self));
-  g_return_if_fail (!self->started);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  self->started = TRUE;
-  self->progress_context = g_main_context_ref_thread_default ();
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ta_extract_job_run_async);
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_run_in_thread (task, run_in_thread);
-}
-
-gboolean
-ta_extract_job_run_finish (TaExtractJob  *self,
-                           GAsyncResult  *result,
-                           GError       **error)
-{
-  g_return_val_if_fail (TA_IS_EXTRACT_JOB (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 const TaReadStats *
