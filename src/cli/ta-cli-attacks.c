@@ -9,7 +9,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -19,48 +18,28 @@
 #include "ta-error.h"
 #include "ta-read-stats.h"
 
-static volatile sig_atomic_t interrupted;
-
+/* The progress line as extract draws it: in place on a terminal, else a
+ * line every 5 s */
 static void
-on_signal (int sig)
+on_progress (TaJob         *job,
+             GParamSpec    *pspec,
+             TaCliProgress *line)
 {
-  interrupted = 1;
-}
-
-typedef struct
-{
-  GCancellable  *cancellable;
-  TaCliProgress  line;
-  gint64         start_us;
-} ProgressState;
-
-/* Called from the job every ~100 ms: turns a signal into a cancellation
- * (g_cancellable_cancel is not async-signal-safe) and draws the progress
- * line as extract does: in place on a terminal, else a line every 5 s */
-static void
-progress_cb (const TaAttacksProgress *p,
-             gpointer                 user_data)
-{
-  ProgressState *st = user_data;
-  gint64 now = g_get_monotonic_time ();
-  double elapsed = (now - st->start_us) / 1e6;
-  double rate = elapsed > 0 ? p->packets / elapsed : 0;
-  double eta = p->fraction > 0.001 ? elapsed * (1 - p->fraction) / p->fraction : -1;
+  unsigned long long packets = ta_job_get_items_done (job);
+  double pct = 100 * MAX (ta_job_get_fraction (job), 0);
   char eta_text[32];
 
-  if (interrupted)
-    g_cancellable_cancel (st->cancellable);
-  if (p->file == NULL || !ta_cli_progress_due (&st->line))
+  if (ta_job_get_message (job) == NULL || !ta_cli_progress_due (line))
     return;
-  ta_cli_format_duration (eta, eta_text, sizeof eta_text);
-  if (st->line.tty)
+  ta_cli_format_duration (ta_job_get_eta (job), eta_text, sizeof eta_text);
+  if (line->tty)
     {
       g_printerr (_("%'llu rows, %'.0f rows/s, %.0f%%, ETA %s"),
-                  (unsigned long long) p->packets, rate, 100 * p->fraction, eta_text);
+                  packets, ta_job_get_rate (job), pct, eta_text);
       return;
     }
   g_printerr (_("progress: %llu rows read, %.0f rows/s, %.0f%% of input, ETA %s\n"),
-              (unsigned long long) p->packets, rate, 100 * p->fraction, eta_text);
+              packets, ta_job_get_rate (job), pct, eta_text);
 }
 
 static void
@@ -116,10 +95,11 @@ ta_cli_attacks_main (int    argc,
   g_autoptr(TaAttacksOptions) opts = ta_attacks_options_new ();
   g_autoptr(GOptionContext) ctx = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(TaAttacksResult) result = NULL;
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(TaAttacksJob) job = NULL;
+  const TaAttacksResult *result;
+  TaCliProgress line;
   gboolean quiet = FALSE;
-  ProgressState state;
+  gboolean ok;
   GOptionEntry entries[] = {
     { "ip-map", 'm', 0, G_OPTION_ARG_FILENAME, &opts->ip_map,
       N_("IP map: numeric src_ip/dst_ip are looked up in it; addresses it lacks get new ids"), N_("FILE") },
@@ -166,16 +146,13 @@ ta_cli_attacks_main (int    argc,
       return TA_EXIT_USAGE;
     }
 
-  signal (SIGINT, on_signal);
-  signal (SIGTERM, on_signal);
-  state.cancellable = cancellable;
-  ta_cli_progress_init (&state.line, quiet);
-  state.start_us = g_get_monotonic_time ();
+  ta_cli_progress_init (&line, quiet);
+  job = ta_attacks_job_new (opts);
+  g_signal_connect (job, "notify::items-done", G_CALLBACK (on_progress), &line);
+  ok = ta_cli_run_job (TA_JOB (job), &error);
+  ta_cli_progress_end_line (&line);
 
-  result = ta_attacks_run (opts, progress_cb, &state, cancellable, &error);
-  ta_cli_progress_end_line (&state.line);
-
-  if (result == NULL)
+  if (!ok)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -192,6 +169,7 @@ ta_cli_attacks_main (int    argc,
       return TA_EXIT_FAILURE;
     }
 
+  result = ta_attacks_job_get_result (job);
   /* problems are shown even with --quiet */
   for (guint i = 0; i < result->messages->len; i++)
     g_printerr ("%s\n", (char *) result->messages->pdata[i]);
