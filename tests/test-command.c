@@ -7,6 +7,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "ta-command.h"
 #include "ta-error.h"
@@ -584,6 +585,50 @@ test_probe_span (void)
   rm_rf (dir);
 }
 
+/* Spans of files larger than the probe window: the first packet of the
+ * start, the last of the tail (plain CSV only), read by the packet readers */
+static void
+test_probe_span_large (void)
+{
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *csv = g_build_filename (dir, "big.csv", NULL);
+  g_autofree char *gz = g_build_filename (dir, "big.csv.gz", NULL);
+  g_autofree char *text = csv_for_minutes (0, 9999, 1);
+  g_autoptr(GError) error = NULL;
+  TaFileSpan span;
+
+  g_assert_cmpuint (strlen (text), >, 4 * 64 * 1024);
+  write_file (csv, text);
+  g_assert_true (ta_data_file_probe_span (csv, &span, &error));
+  g_assert_no_error (error);
+  g_assert_true (span.has_first && span.has_last);
+  g_assert_cmpint (span.first_us, ==, MIN_US (0) + 5000000);
+  g_assert_cmpint (span.last_us, ==, MIN_US (9999) + 5000000);
+
+  /* gzip: the start only */
+  {
+    gsize len = strlen (text);
+    uLongf zlen = compressBound (len) + 64;
+    g_autofree guint8 *z = g_malloc (zlen);
+    z_stream zs = { 0, };
+
+    g_assert_cmpint (deflateInit2 (&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), ==, Z_OK);
+    zs.next_in = (Bytef *) text;
+    zs.avail_in = len;
+    zs.next_out = z;
+    zs.avail_out = zlen;
+    g_assert_cmpint (deflate (&zs, Z_FINISH), ==, Z_STREAM_END);
+    g_assert_true (g_file_set_contents (gz, (const char *) z, zs.total_out, NULL));
+    deflateEnd (&zs);
+  }
+  g_assert_true (ta_data_file_probe_span (gz, &span, &error));
+  g_assert_no_error (error);
+  g_assert_true (span.has_first);
+  g_assert_false (span.has_last);
+  g_assert_cmpint (span.first_us, ==, MIN_US (0) + 5000000);
+  rm_rf (dir);
+}
+
 static void
 test_resolve (void)
 {
@@ -815,6 +860,7 @@ main (int    argc,
   g_test_add_func ("/command/unique-path", test_unique_path);
   g_test_add_func ("/command/map/convention", test_map_convention);
   g_test_add_func ("/command/probe/span", test_probe_span);
+  g_test_add_func ("/core/data-files/probe-large", test_probe_span_large);
   g_test_add_func ("/command/resolve/basic", test_resolve);
   g_test_add_func ("/command/resolve/generated", test_resolve_generated);
   g_test_add_func ("/command/debug-selection", test_debug_selection);

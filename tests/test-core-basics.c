@@ -14,6 +14,7 @@
 #include "ta-file-kind.h"
 #include "ta-input.h"
 #include "ta-ip-map.h"
+#include "ta-out.h"
 #include "ta-packet.h"
 
 static void
@@ -316,6 +317,192 @@ test_file_kind (void)
   g_assert_cmpint (ta_file_kind_from_header ("a,b,c", 5), ==, TA_FILE_KIND_UNKNOWN);
 }
 
+/* entries of @dir other than . and .. */
+static guint
+count_dir_entries (const char *dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (d);
+  while (g_dir_read_name (d) != NULL)
+    n++;
+  g_dir_close (d);
+  return n;
+}
+
+static void
+test_out_plain_commit (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("ta-out-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "rows.csv", NULL);
+  g_autoptr(GString) want = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *got = NULL;
+  gsize len;
+  TaOut *out;
+
+  g_assert_true (g_file_set_contents (path, "old\n", -1, NULL));
+  /* a tiny buffer: many flushes, and one reserve larger than the buffer */
+  out = ta_out_open (path, TA_OUT_NONE, 16, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (ta_out_get_path (out), ==, path);
+  for (guint i = 0; i < 1000; i++)
+    {
+      char *p = ta_out_reserve (out, 32);
+
+      p += g_snprintf (p, 32, "%u,", i);
+      ta_out_commit (out, p);
+      g_string_append_printf (want, "%u,", i);
+    }
+  {
+    char big[100];
+
+    memset (big, 'x', sizeof big);
+    ta_out_write (out, big, sizeof big);
+    g_string_append_len (want, big, sizeof big);
+  }
+  ta_out_printf (out, "%s-%d\n", "end", 7);
+  g_string_append (want, "end-7\n");
+  /* until commit the old file is untouched, the new one is hidden */
+  g_assert_true (g_file_get_contents (path, &got, &len, NULL));
+  g_assert_cmpstr (got, ==, "old\n");
+  g_clear_pointer (&got, g_free);
+  g_assert_cmpuint (count_dir_entries (dir), ==, 2);
+  g_assert_true (ta_out_commit_file (out, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &got, &len, NULL));
+  g_assert_cmpstr (got, ==, want->str);
+  g_assert_cmpuint (count_dir_entries (dir), ==, 1);
+  g_assert_true (ta_out_write_file (path, "small", 5, &error));
+  g_clear_pointer (&got, g_free);
+  g_assert_true (g_file_get_contents (path, &got, &len, NULL));
+  g_assert_cmpstr (got, ==, "small");
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_out_gzip (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("ta-out-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "rows.csv.gz", NULL);
+  g_autofree char *forced = g_build_filename (dir, "rows.bin", NULL);
+  g_autoptr(GString) want = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  TaOut *out;
+  TaOut *out2;
+  GString *got;
+  TaInput *in;
+
+  out = ta_out_open (path, TA_OUT_GZIP_BY_NAME, 0, &error);
+  g_assert_no_error (error);
+  out2 = ta_out_open (forced, TA_OUT_GZIP, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 200000; i++)
+    {
+      ta_out_printf (out, "%u,%u\n", i, i * 7);
+      ta_out_printf (out2, "%u,%u\n", i, i * 7);
+      g_string_append_printf (want, "%u,%u\n", i, i * 7);
+    }
+  g_assert_true (ta_out_commit_file (out, &error));
+  g_assert_true (ta_out_commit_file (out2, &error));
+  g_assert_no_error (error);
+  for (guint k = 0; k < 2; k++)
+    {
+      in = ta_input_open (k ? forced : path, &error);
+      g_assert_no_error (error);
+      g_assert_true (ta_input_is_gzip (in));
+      got = read_all (in, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (got->str, ==, want->str);
+      g_string_free (got, TRUE);
+      ta_input_free (in);
+    }
+  /* without a gzip flag a .gz name is written plain */
+  g_assert_true (ta_out_write_file (path, "plain", 5, &error));
+  in = ta_input_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_false (ta_input_is_gzip (in));
+  ta_input_free (in);
+  g_unlink (path);
+  g_unlink (forced);
+  g_rmdir (dir);
+}
+
+static void
+test_out_abandon (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("ta-out-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "keep.json", NULL);
+  g_autofree char *inside = g_build_filename (dir, "part.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *got = NULL;
+  TaOut *out;
+
+  g_assert_true (g_file_set_contents (path, "kept", -1, NULL));
+  out = ta_out_open (path, TA_OUT_GZIP, 0, &error);
+  g_assert_no_error (error);
+  ta_out_puts (out, "never seen");
+  g_assert_true (ta_out_flush (out));
+  ta_out_abandon (out);
+  g_assert_true (g_file_get_contents (path, &got, NULL, NULL));
+  g_assert_cmpstr (got, ==, "kept");
+  g_assert_cmpuint (count_dir_entries (dir), ==, 1);
+
+  /* in place: the file itself is written, and abandon removes it */
+  out = ta_out_open (inside, TA_OUT_IN_PLACE, 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (inside, G_FILE_TEST_EXISTS));
+  ta_out_puts (out, "[]");
+  ta_out_abandon (out);
+  g_assert_false (g_file_test (inside, G_FILE_TEST_EXISTS));
+  out = ta_out_open (inside, TA_OUT_IN_PLACE, 0, &error);
+  ta_out_puts (out, "[]");
+  g_assert_true (ta_out_commit_file (out, &error));
+  g_clear_pointer (&got, g_free);
+  g_assert_true (g_file_get_contents (inside, &got, NULL, NULL));
+  g_assert_cmpstr (got, ==, "[]");
+  ta_out_abandon (NULL);
+  g_unlink (inside);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_out_errors (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("ta-out-XXXXXX", NULL);
+  g_autofree char *missing = g_build_filename (dir, "no", "such", "out.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  TaOut *out;
+
+  out = ta_out_open (missing, TA_OUT_NONE, 0, &error);
+  g_assert_null (out);
+  g_assert_error (error, TA_ERROR, TA_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, missing));
+  g_clear_error (&error);
+  out = ta_out_open (missing, TA_OUT_IN_PLACE, 0, &error);
+  g_assert_null (out);
+  g_assert_error (error, TA_ERROR, TA_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, missing));
+  g_clear_error (&error);
+
+  if (g_file_test ("/dev/full", G_FILE_TEST_EXISTS))
+    {
+      out = ta_out_open ("/dev/full", TA_OUT_IN_PLACE, 64, &error);
+      g_assert_no_error (error);
+      for (guint i = 0; i < 100; i++)
+        ta_out_puts (out, "0123456789");
+      g_assert_false (ta_out_flush (out));
+      g_assert_nonnull (ta_out_get_error (out));
+      g_assert_false (ta_out_commit_file (out, &error));
+      g_assert_error (error, TA_ERROR, TA_ERROR_IO);
+      g_assert_nonnull (strstr (error->message, "/dev/full"));
+    }
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -329,5 +516,9 @@ main (int    argc,
   g_test_add_func ("/core/ip-map/load-save", test_ip_map);
   g_test_add_func ("/core/file-kind/sniff", test_file_kind);
   g_test_add_func ("/core/json/round-trip", test_json_round_trip);
+  g_test_add_func ("/core/out/plain-commit", test_out_plain_commit);
+  g_test_add_func ("/core/out/gzip", test_out_gzip);
+  g_test_add_func ("/core/out/abandon", test_out_abandon);
+  g_test_add_func ("/core/out/errors", test_out_errors);
   return g_test_run ();
 }

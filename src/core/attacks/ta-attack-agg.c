@@ -14,6 +14,7 @@
 
 #include "ta-attack-agg.h"
 #include "ta-error.h"
+#include "ta-out.h"
 
 #define DIRECT_CODES 1024   /* codes -1 … 1022 are counted in an array */
 
@@ -726,32 +727,6 @@ ta_attack_agg_get_label_totals (TaAttackAgg *self)
 
 /* ---------------------------------------------------------------- output */
 
-static inline char *
-put_int (char   *p,
-         gint64  v)
-{
-  char tmp[24];
-  int n = 0;
-  guint64 u;
-
-  if (v < 0)
-    {
-      *p++ = '-';
-      u = (guint64) 0 - (guint64) v;
-    }
-  else
-    u = v;
-  do
-    {
-      tmp[n++] = '0' + u % 10;
-      u /= 10;
-    }
-  while (u);
-  while (n)
-    *p++ = tmp[--n];
-  return p;
-}
-
 typedef struct
 {
   GHashTable *codes;  /* attack code -> group code + 1 (as pointer) */
@@ -786,17 +761,11 @@ ta_attack_agg_write (TaAttackAgg     *self,
                      gboolean         force,
                      GError         **error)
 {
-  g_autofree char *tmp = NULL;
-  g_autofree char *buf = NULL;
   g_autoptr(GHashTable) group_codes = NULL;
   GroupCache gc = { NULL, events, groups };
   g_autofree SpillReader *rd = g_new (SpillReader, 1);
   RowIter it = { self, rd, 0, 0 };
-  FILE *out = NULL;
-  char *p;
-  int fd;
-  gboolean ok = FALSE;
-  const gsize buf_size = 1 << 20;
+  TaOut *out;
 
   if (!force && g_file_test (path, G_FILE_TEST_EXISTS))
     {
@@ -815,76 +784,37 @@ ta_attack_agg_write (TaAttackAgg     *self,
   if (groups != NULL)
     gc.codes = group_codes = g_hash_table_new (g_direct_hash, g_direct_equal);
 
-  tmp = g_strdup_printf ("%s.XXXXXX", path);
-  fd = g_mkstemp_full (tmp, O_WRONLY, 0666 & ~0022);
-  if (fd < 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, TA_ERROR, TA_ERROR_IO, _("%s: cannot create: %s"), path, g_strerror (saved));
-      return FALSE;
-    }
-  out = fdopen (fd, "w");
+  out = ta_out_open (path, TA_OUT_NONE, 1 << 20, error);
   if (out == NULL)
-    {
-      close (fd);
-      goto write_failed;
-    }
-
-  buf = g_malloc (buf_size);
-  p = buf;
-  p = g_stpcpy (p, groups ? "timestamp,length,src_ip,dst_ip,protocol,attack,attack_group,count\n"
-                          : "timestamp,length,src_ip,dst_ip,protocol,attack,count\n");
+    return FALSE;
+  ta_out_puts (out, groups ? "timestamp,length,src_ip,dst_ip,protocol,attack,attack_group,count\n"
+                           : "timestamp,length,src_ip,dst_ip,protocol,attack,count\n");
   while (row_iter_next (&it))
     {
       const Row *r = &it.row;
+      char *p = ta_out_reserve (out, 256);
 
-      if ((gsize) (p - buf) > buf_size - 256)
-        {
-          if (fwrite (buf, 1, p - buf, out) != (gsize) (p - buf))
-            goto write_failed;
-          p = buf;
-        }
-      p = put_int (p, r->minute); *p++ = ',';
-      p = put_int (p, r->length); *p++ = ',';
-      p = put_int (p, r->src); *p++ = ',';
-      p = put_int (p, r->dst); *p++ = ',';
-      p = put_int (p, r->proto); *p++ = ',';
-      p = put_int (p, r->attack); *p++ = ',';
+      p = ta_put_i64 (p, r->minute); *p++ = ',';
+      p = ta_put_i64 (p, r->length); *p++ = ',';
+      p = ta_put_i64 (p, r->src); *p++ = ',';
+      p = ta_put_i64 (p, r->dst); *p++ = ',';
+      p = ta_put_i64 (p, r->proto); *p++ = ',';
+      p = ta_put_i64 (p, r->attack); *p++ = ',';
       if (groups)
         {
-          p = put_int (p, group_of (&gc, r->attack));
+          p = ta_put_i64 (p, group_of (&gc, r->attack));
           *p++ = ',';
         }
-      p = put_int (p, (gint64) r->count);
+      p = ta_put_i64 (p, (gint64) r->count);
       *p++ = '\n';
+      ta_out_commit (out, p);
     }
   if (rd->failed)
     {
-      errno = EIO;
-      goto write_failed;
+      ta_out_abandon (out);
+      g_set_error (error, TA_ERROR, TA_ERROR_IO, _("cannot read back a temporary file in %s"),
+                   g_get_tmp_dir ());
+      return FALSE;
     }
-  if (fwrite (buf, 1, p - buf, out) != (gsize) (p - buf) || fflush (out) != 0 || fsync (fileno (out)) != 0)
-    goto write_failed;
-  if (fclose (out) != 0)
-    {
-      out = NULL;
-      goto write_failed;
-    }
-  out = NULL;
-  if (g_rename (tmp, path) != 0)
-    goto write_failed;
-  ok = TRUE;
-
-write_failed:
-  if (!ok)
-    {
-      int saved = errno;
-
-      if (out != NULL)
-        fclose (out);
-      g_unlink (tmp);
-      g_set_error (error, TA_ERROR, TA_ERROR_IO, _("%s: cannot write: %s"), path, g_strerror (saved));
-    }
-  return ok;
+  return ta_out_commit_file (out, error);
 }

@@ -10,6 +10,7 @@
 
 #include "ta-error.h"
 #include "ta-json.h"
+#include "ta-out.h"
 #include "ta-event-mapping.h"
 #include "ta-packet.h"
 
@@ -249,7 +250,6 @@ ta_event_mapping_save (TaEventMapping  *self,
 {
   g_autoptr(GString) out = g_string_new ("{\n");
   g_autoptr(GArray) pairs = g_array_new (FALSE, FALSE, sizeof (Pair));
-  g_autoptr(GError) local = NULL;
   GHashTableIter iter;
   gpointer key, value;
 
@@ -269,12 +269,7 @@ ta_event_mapping_save (TaEventMapping  *self,
       g_string_append_printf (out, ": %d%s\n", p->code, i + 1 < pairs->len ? "," : "");
     }
   g_string_append (out, "}\n");
-  if (!g_file_set_contents (path, out->str, out->len, &local))
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_IO, _("%s: cannot write mapping: %s"), path, local->message);
-      return FALSE;
-    }
-  return TRUE;
+  return ta_out_write_file (path, out->str, out->len, error);
 }
 
 /* ---------------------------------------------------------------- groups */

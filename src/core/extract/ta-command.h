@@ -5,17 +5,17 @@
  * from it, and so are the options of the in-process extraction job, so the
  * copied command and the Extract button can never disagree.
  *
- * Also here: minutes ↔ µs (FORMATS.md §3), the readable and safe name of
- * an output folder, and which data files a selection reads (the original's
- * `day1_attacks.csv` → `<data path>/decoded_day1.csv` convention, explicit
- * files, or a folder whose files are kept when their time span overlaps the
- * selection).
+ * Also here: minutes ↔ µs (FORMATS.md §3) and the readable and safe name
+ * of an output folder. Which data files a selection reads is in
+ * ta-data-files.h.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
 #include <glib-object.h>
+
+#include "ta-data-files.h"
 
 G_BEGIN_DECLS
 
@@ -98,48 +98,6 @@ char          *ta_command_folder_name          (const char * const  *attack_type
 char          *ta_command_unique_path          (const char          *parent,
                                                 const char          *name,
                                                 GHashTable          *reserved);
-
-/* The original's convention: "day1_attacks.csv" → "@data_dir/decoded_day1.csv"
- * ("_attacks.csv", "_attack.csv" and, ours, "_grouped_attacks.csv" are
- * replaced by ".csv"; any other name gets the "decoded_" prefix as is). */
-char          *ta_command_map_attack_file      (const char          *attack_file,
-                                                const char          *data_dir);
-
-/* What a quick look at a data file tells about its time span */
-typedef struct
-{
-  gboolean has_first;
-  gint64   first_us;
-  gboolean has_last;
-  gint64   last_us;
-} TaFileSpan;
-
-/* Reads the first row/record (any file, also gzip) and, for a plain CSV,
- * the last complete line (one read of the file's last 64 KiB); for pcapng
- * the first packet block within the first 64 KiB. Fails only
- * when the file cannot be opened; a span it cannot tell is left unset. */
-gboolean       ta_data_file_probe_span         (const char          *path,
-                                                TaFileSpan          *span,
-                                                GError             **error);
-/* FALSE only when the known part of @span proves no overlap with [start, end] */
-gboolean       ta_file_span_overlaps           (const TaFileSpan    *span,
-                                                gint64               start_us,
-                                                gint64               end_us);
-
-/* The data files for a selection. Each entry of @data_paths is a file (used
- * as is) or a folder: in a folder, the files the convention names for
- * @attack_files are used when they exist (decoded_X.csv, or .csv.gz);
- * otherwise every packet CSV / capture in it (*.csv, *.csv.gz, *.pcap,
- * *.pcapng, *.cap and their .gz) whose span overlaps the selection, in
- * order of first timestamp (then name). @notes (may be NULL) receives one
- * human-readable line per decision. Fails when no file remains. */
-GStrv          ta_command_resolve_data_files   (const char * const  *data_paths,
-                                                const char * const  *attack_files,
-                                                gboolean             has_time_range,
-                                                gint64               start_us,
-                                                gint64               end_us,
-                                                GPtrArray           *notes,
-                                                GError             **error);
 
 /* A selection of the TimeArcs view, without GTK */
 typedef struct

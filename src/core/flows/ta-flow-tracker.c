@@ -182,12 +182,11 @@ ta_packet_payload_estimate (const TaPacket *pkt,
   return pkt->length > headers ? pkt->length - headers : 0;
 }
 
-void
-ta_flow_classify (TaFlow         *f,
-                  const TaPacket *packets,
-                  guint           n,
-                  guint8         *phases,
-                  TaAddrTable    *addrs)
+static void
+flow_reset (TaFlow         *f,
+            const TaPacket *packets,
+            guint           n,
+            guint8         *phases)
 {
   f->packets = packets;
   f->phases = phases;
@@ -209,152 +208,151 @@ ta_flow_classify (TaFlow         *f,
   f->total_bytes = 0;
   f->start_time = n ? packets[0].ts : 0;
   f->end_time = n ? packets[n - 1].ts : 0;
+}
 
-  for (guint i = 0; i < n; i++)
+/* One packet through the original's state machine: updates @f and returns
+ * the packet's phase. Longer than 120 lines on purpose: it is one chain of
+ * flag cases, each a transition of the state machine, kept in the
+ * original's order so the two can be compared case by case. */
+G_ALWAYS_INLINE static inline TaFlowPhase
+classify_packet (TaFlow         *f,
+                 const TaPacket *p,
+                 guint           i,
+                 TaAddrTable    *addrs)
+{
+  guint fl = p->flags;
+  gboolean syn = (fl & TA_TCP_SYN) != 0;
+  gboolean ack = (fl & TA_TCP_ACK) != 0;
+  gboolean fin = (fl & TA_TCP_FIN) != 0;
+  gboolean rst = (fl & TA_TCP_RST) != 0;
+  gboolean psh = (fl & TA_TCP_PSH) != 0;
+  TaFlowPhase phase = TA_PHASE_NONE;
+
+  if (syn && !ack && !rst)
     {
-      const TaPacket *p = &packets[i];
-      guint fl = p->flags;
-      gboolean syn = (fl & TA_TCP_SYN) != 0;
-      gboolean ack = (fl & TA_TCP_ACK) != 0;
-      gboolean fin = (fl & TA_TCP_FIN) != 0;
-      gboolean rst = (fl & TA_TCP_RST) != 0;
-      gboolean psh = (fl & TA_TCP_PSH) != 0;
-      TaFlowPhase phase = TA_PHASE_NONE;
-
-      f->total_bytes += p->length;
-      phases[i] = TA_PHASE_NONE;
-      if (f->state == TA_FLOW_STATE_INVALID)
-        continue;
-
-      if (syn && !ack && !rst)
+      if (!f->has_initiator)
         {
-          if (!f->has_initiator)
-            {
-              f->has_initiator = TRUE;
-              f->initiator = p->src;
-              f->responder = p->dst;
-              f->initiator_port = p->sport;
-              f->responder_port = p->dport;
-              f->state = TA_FLOW_STATE_ESTABLISHING;
-              f->syn_index = i;
-              f->has_expected_ack = TRUE;
-              f->expected_ack = p->seq + 1;
-              phase = TA_PHASE_SYN;
-            }
+          f->has_initiator = TRUE;
+          f->initiator = p->src;
+          f->responder = p->dst;
+          f->initiator_port = p->sport;
+          f->responder_port = p->dport;
+          f->state = TA_FLOW_STATE_ESTABLISHING;
+          f->syn_index = i;
+          f->has_expected_ack = TRUE;
+          f->expected_ack = p->seq + 1;
+          phase = TA_PHASE_SYN;
         }
-      else if (syn && ack && !rst)
+    }
+  else if (syn && ack && !rst)
+    {
+      if (f->state == TA_FLOW_STATE_ESTABLISHING && f->syn_index >= 0)
         {
-          if (f->state == TA_FLOW_STATE_ESTABLISHING && f->syn_index >= 0)
-            {
-              if (p->ack == f->expected_ack)
-                {
-                  f->synack_index = i;
-                  f->has_expected_seq = TRUE;
-                  f->expected_seq = p->seq + 1;
-                  phase = TA_PHASE_SYN_ACK;
-                }
-              else
-                {
-                  f->state = TA_FLOW_STATE_INVALID;
-                  f->invalid_reason = TA_INVALID_SYNACK;
-                  f->invalid_index = i;
-                  f->close_type = TA_CLOSE_INVALID;
-                }
-            }
-          else if (f->synack_index < 0)
+          if (p->ack == f->expected_ack)
             {
               f->synack_index = i;
+              f->has_expected_seq = TRUE;
+              f->expected_seq = p->seq + 1;
               phase = TA_PHASE_SYN_ACK;
             }
-        }
-      else if (ack && !syn && !fin && !rst && !psh
-               && f->state == TA_FLOW_STATE_ESTABLISHING)
-        {
-          if (f->synack_index >= 0 && f->has_expected_seq)
+          else
             {
-              if (p->ack == f->expected_seq && p->seq == f->expected_ack)
-                {
-                  phase = TA_PHASE_ACK;
-                  f->establishment_complete = TRUE;
-                  f->state = TA_FLOW_STATE_ESTABLISHED;
-                }
-              else
-                {
-                  f->state = TA_FLOW_STATE_INVALID;
-                  f->invalid_reason = TA_INVALID_ACK;
-                  f->invalid_index = i;
-                  f->close_type = TA_CLOSE_INVALID;
-                }
+              f->state = TA_FLOW_STATE_INVALID;
+              f->invalid_reason = TA_INVALID_SYNACK;
+              f->invalid_index = i;
+              f->close_type = TA_CLOSE_INVALID;
             }
-          else if (!f->establishment_complete)
+        }
+      else if (f->synack_index < 0)
+        {
+          f->synack_index = i;
+          phase = TA_PHASE_SYN_ACK;
+        }
+    }
+  else if (ack && !syn && !fin && !rst && !psh
+           && f->state == TA_FLOW_STATE_ESTABLISHING)
+    {
+      if (f->synack_index >= 0 && f->has_expected_seq)
+        {
+          if (p->ack == f->expected_seq && p->seq == f->expected_ack)
             {
               phase = TA_PHASE_ACK;
               f->establishment_complete = TRUE;
               f->state = TA_FLOW_STATE_ESTABLISHED;
             }
+          else
+            {
+              f->state = TA_FLOW_STATE_INVALID;
+              f->invalid_reason = TA_INVALID_ACK;
+              f->invalid_index = i;
+              f->close_type = TA_CLOSE_INVALID;
+            }
         }
-      else if (ack && !syn && !fin && !rst && f->establishment_complete
-               && ta_packet_payload_estimate (p, ta_addr_table_get_family (addrs, p->src)) > 0)
+      else if (!f->establishment_complete)
+        {
+          phase = TA_PHASE_ACK;
+          f->establishment_complete = TRUE;
+          f->state = TA_FLOW_STATE_ESTABLISHED;
+        }
+    }
+  else if (ack && !syn && !fin && !rst && f->establishment_complete
+           && ta_packet_payload_estimate (p, ta_addr_table_get_family (addrs, p->src)) > 0)
+    {
+      if (!f->data_transfer_started)
+        {
+          f->data_transfer_started = TRUE;
+          f->state = TA_FLOW_STATE_DATA_TRANSFER;
+        }
+      phase = TA_PHASE_DATA;
+    }
+  else if (fin && !rst)
+    {
+      if (!f->closing_started)
+        {
+          f->closing_started = TRUE;
+          f->state = TA_FLOW_STATE_CLOSING;
+          f->close_type = TA_CLOSE_GRACEFUL;
+        }
+      phase = TA_PHASE_FIN;
+    }
+  else if (rst)
+    {
+      if (f->state == TA_FLOW_STATE_ESTABLISHING)
+        {
+          f->invalid_reason = TA_INVALID_RST_DURING_HANDSHAKE;
+          f->state = TA_FLOW_STATE_INVALID;
+          f->close_type = TA_CLOSE_INVALID;
+        }
+      else
+        {
+          f->state = TA_FLOW_STATE_ABORTED;
+          f->close_type = TA_CLOSE_ABORTIVE;
+        }
+      f->invalid_index = i;
+      phase = TA_PHASE_RST;
+    }
+  else if (ack && !syn && !fin && !rst && f->establishment_complete)
+    {
+      if (f->closing_started)
+        phase = TA_PHASE_ACK_CLOSE;
+      else
         {
           if (!f->data_transfer_started)
             {
               f->data_transfer_started = TRUE;
               f->state = TA_FLOW_STATE_DATA_TRANSFER;
             }
-          phase = TA_PHASE_DATA;
-        }
-      else if (fin && !rst)
-        {
-          if (!f->closing_started)
-            {
-              f->closing_started = TRUE;
-              f->state = TA_FLOW_STATE_CLOSING;
-              f->close_type = TA_CLOSE_GRACEFUL;
-            }
-          phase = TA_PHASE_FIN;
-        }
-      else if (rst)
-        {
-          if (f->state == TA_FLOW_STATE_ESTABLISHING)
-            {
-              f->invalid_reason = TA_INVALID_RST_DURING_HANDSHAKE;
-              f->state = TA_FLOW_STATE_INVALID;
-              f->close_type = TA_CLOSE_INVALID;
-            }
-          else
-            {
-              f->state = TA_FLOW_STATE_ABORTED;
-              f->close_type = TA_CLOSE_ABORTIVE;
-            }
-          f->invalid_index = i;
-          phase = TA_PHASE_RST;
-        }
-      else if (ack && !syn && !fin && !rst && f->establishment_complete)
-        {
-          if (f->closing_started)
-            phase = TA_PHASE_ACK_CLOSE;
-          else
-            {
-              if (!f->data_transfer_started)
-                {
-                  f->data_transfer_started = TRUE;
-                  f->state = TA_FLOW_STATE_DATA_TRANSFER;
-                }
-              phase = TA_PHASE_ACK_DATA;
-            }
-        }
-
-      phases[i] = phase;
-      switch (ta_flow_phase_group (phase))
-        {
-        case TA_PHASE_GROUP_ESTABLISHMENT: f->n_establishment++; break;
-        case TA_PHASE_GROUP_DATA_TRANSFER: f->n_data_transfer++; break;
-        case TA_PHASE_GROUP_CLOSING: f->n_closing++; break;
-        case TA_PHASE_GROUP_NONE:
-        default: break;
+          phase = TA_PHASE_ACK_DATA;
         }
     }
 
+  return phase;
+}
+
+/* The state a flow ends in once all its packets are seen */
+static void
+classify_finish (TaFlow *f)
+{
   if (f->state == TA_FLOW_STATE_ESTABLISHING)
     {
       f->state = TA_FLOW_STATE_INVALID;
@@ -377,6 +375,38 @@ ta_flow_classify (TaFlow         *f,
       f->ongoing = TRUE;
       f->close_type = TA_CLOSE_OPEN;
     }
+}
+
+void
+ta_flow_classify (TaFlow         *f,
+                  const TaPacket *packets,
+                  guint           n,
+                  guint8         *phases,
+                  TaAddrTable    *addrs)
+{
+  flow_reset (f, packets, n, phases);
+  for (guint i = 0; i < n; i++)
+    {
+      const TaPacket *p = &packets[i];
+      TaFlowPhase phase = TA_PHASE_NONE;
+
+      f->total_bytes += p->length;
+      phases[i] = TA_PHASE_NONE;
+      if (f->state == TA_FLOW_STATE_INVALID)
+        continue;
+
+      phase = classify_packet (f, p, i, addrs);
+      phases[i] = phase;
+      switch (ta_flow_phase_group (phase))
+        {
+        case TA_PHASE_GROUP_ESTABLISHMENT: f->n_establishment++; break;
+        case TA_PHASE_GROUP_DATA_TRANSFER: f->n_data_transfer++; break;
+        case TA_PHASE_GROUP_CLOSING: f->n_closing++; break;
+        case TA_PHASE_GROUP_NONE:
+        default: break;
+        }
+    }
+  classify_finish (f);
 }
 
 /* ------------------------------------------------------------------ arena */

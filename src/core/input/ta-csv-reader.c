@@ -1,4 +1,5 @@
-/* ta-csv-reader.c
+/* ta-csv-reader.c — packet CSV rows as TaPacket (FORMATS.md §1): the
+ * per-row path; the header and opening are in ta-csv-open.c.
  *
  * One line at a time is found with memchr in the TaInput window and split
  * into fields lazily: the timestamp and address fields first, so a row
@@ -16,78 +17,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "ta-csv-reader.h"
+#include "ta-csv-reader-private.h"
 #include "ta-error.h"
-
-#define MAX_LINE       (1024 * 1024)  /* longer lines are malformed and skipped */
-#define MAX_HEADER     (64 * 1024)
-#define READ_AHEAD     (256 * 1024)
-#define ID_CACHE_MIN   (1u << 16)     /* ids cached: up to the map's largest id, at least this */
-#define ID_CACHE_MAX   (1u << 24)
-#define CACHE_UNMAPPED 0x80000000u    /* id_cache value flag: not in the IP map */
-
-typedef enum
-{
-  COL_TIMESTAMP,
-  COL_LENGTH,
-  COL_PROTOCOL,
-  COL_SRC_PORT,
-  COL_DST_PORT,
-  COL_SRC_IP,
-  COL_DST_IP,
-  COL_FLAGS,
-  COL_SEQ,
-  COL_ACK,
-  COL_ATTACK,  /* optional */
-  N_COLS
-} Column;
-
-static const char * const column_names[N_COLS] = {
-  "timestamp", "length", "protocol", "src_port", "dst_port", "src_ip",
-  "dst_ip", "flags", "seq_num", "ack_num", "attack",
-};
-
-typedef struct
-{
-  const char *p;
-  guint32     len;
-  guint32     quoted : 1;   /* had "" escapes inside quotes */
-} Field;
-
-struct _TaCsvReader
-{
-  TaInput        *input;
-  TaReaderConfig  config;
-  const char     *path;          /* owned by input */
-  TaPacketFilter *filter;        /* borrowed, may be NULL */
-
-  int             col_pos[N_COLS];   /* column index, -1 when absent */
-  guint           n_fields;          /* fields needed: 1 + largest col_pos */
-  guint           ts_fields;         /* fields needed for the timestamp */
-  guint           filter_fields;     /* fields needed for the filter check */
-  Field          *fields;            /* n_fields */
-
-  /* window: win[pos..len) is not parsed yet */
-  const guint8   *win;
-  gsize           win_len;
-  gsize           pos;
-  guint64         line;              /* number of the last line taken */
-  guint           eof : 1;
-  guint           skipping : 1;      /* inside an over-long line */
-  guint           ordered : 1;
-  guint           stopped_early : 1;
-  guint           warned_unmapped : 1;
-
-  gint64          last_ts;
-  guint           tick_rows;
-
-  /* numeric id -> TaAddrTable index + 1 (| CACHE_UNMAPPED); 0 = unknown */
-  guint32        *id_cache;
-  gsize           id_cache_len;
-  gsize           id_cache_limit;   /* ids at or above are looked up each time */
-  guint64         unmapped_rows;
-  guint           unmapped_ids;
-};
 
 /* ---- numbers ---------------------------------------------------------- */
 
@@ -405,92 +336,6 @@ parse_addr (TaCsvReader *self,
   return FALSE;
 }
 
-/* ---- header ----------------------------------------------------------- */
-
-static void
-trim (const char **p,
-      gsize       *len)
-{
-  while (*len > 0 && g_ascii_isspace (**p))
-    (*p)++, (*len)--;
-  while (*len > 0 && g_ascii_isspace ((*p)[*len - 1]))
-    (*len)--;
-  if (*len >= 2 && **p == '"' && (*p)[*len - 1] == '"')
-    {
-      (*p)++;
-      *len -= 2;
-    }
-}
-
-static gboolean
-parse_header (TaCsvReader  *self,
-              const char   *line,
-              gsize         len,
-              GError      **error)
-{
-  const char *end = line + len;
-  const char *p = line;
-  guint index = 0;
-  guint found = 0;
-  g_autoptr(GString) missing = NULL;
-
-  for (guint c = 0; c < N_COLS; c++)
-    self->col_pos[c] = -1;
-
-  for (;;)
-    {
-      const char *comma = memchr (p, ',', end - p);
-      const char *name = p;
-      gsize n = (comma ? comma : end) - p;
-
-      trim (&name, &n);
-      for (guint c = 0; c < N_COLS; c++)
-        if (self->col_pos[c] < 0 && n == strlen (column_names[c]) &&
-            g_ascii_strncasecmp (name, column_names[c], n) == 0)
-          {
-            self->col_pos[c] = index;
-            found++;
-            break;
-          }
-      index++;
-      if (comma == NULL)
-        break;
-      p = comma + 1;
-    }
-
-  if (found == 0)
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                   _("%s: not a capture or packet CSV"), self->path);
-      return FALSE;
-    }
-
-  for (guint c = 0; c < COL_ATTACK; c++)
-    if (self->col_pos[c] < 0)
-      {
-        if (missing == NULL)
-          missing = g_string_new (NULL);
-        else
-          g_string_append (missing, ", ");
-        g_string_append (missing, column_names[c]);
-      }
-  if (missing != NULL)
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_MISSING_COLUMN,
-                   _("%s: missing required column: %s"), self->path, missing->str);
-      return FALSE;
-    }
-
-  self->n_fields = 0;
-  for (guint c = 0; c < N_COLS; c++)
-    self->n_fields = MAX (self->n_fields, (guint) self->col_pos[c] + 1);
-  self->ts_fields = 1 + self->col_pos[COL_TIMESTAMP];
-  self->filter_fields = 1 + MAX (self->col_pos[COL_TIMESTAMP],
-                                 MAX (self->col_pos[COL_SRC_IP], self->col_pos[COL_DST_IP]));
-  self->fields = g_new0 (Field, self->n_fields);
-  return TRUE;
-}
-
 /* ---- lines ------------------------------------------------------------ */
 
 /* Makes more of the stream visible; returns FALSE on a read error */
@@ -573,6 +418,15 @@ next_line (TaCsvReader  *self,
       if (!refill (self, error))
         return FALSE;
     }
+}
+
+gboolean
+ta_csv_reader_next_line (TaCsvReader  *self,
+                         const char  **line,
+                         gsize        *len,
+                         GError      **error)
+{
+  return next_line (self, line, len, error);
 }
 
 /* The first ',' in [p, end), or end; eight bytes at a time */
@@ -739,65 +593,13 @@ parse_label (TaCsvReader *self,
   return self->config.label_func (p, len, self->config.label_data);
 }
 
-static RowResult
-parse_row (TaCsvReader *self,
-           const char  *line,
-           gsize        len,
-           TaPacket    *pkt)
+/* The fields after the timestamp and the addresses */
+G_ALWAYS_INLINE static inline RowResult
+parse_values (TaCsvReader *self,
+              TaPacket    *pkt)
 {
-  const char *end = line + len;
-  const char *cursor = line;
-  const char *problem = NULL;
-  TaPacketFilter *filter = self->filter;
-  guint k = 0;
-  guint unit = 0;
   guint64 v;
   NumResult r;
-
-  if (!split_fields (self, &cursor, end, &k, self->ts_fields, &problem))
-    goto split_failed;
-
-  if (!parse_timestamp (field (self, COL_TIMESTAMP)->p, field (self, COL_TIMESTAMP)->len,
-                        &pkt->ts, &unit))
-    MALFORMED (_("%s:%llu: timestamp is not a finite number"),
-               self->path, (unsigned long long) self->line);
-  self->config.stats->ts_units |= unit;
-
-  if (filter != NULL)
-    {
-      if (filter->has_time_end && pkt->ts > filter->time_end_us && self->ordered)
-        {
-          self->stopped_early = TRUE;
-          filter->rejected_time++;
-          return ROW_STOP;
-        }
-      if (pkt->ts < self->last_ts)
-        self->ordered = FALSE;
-      self->last_ts = pkt->ts;
-      if (!ta_packet_filter_time_ok (filter, pkt->ts))
-        {
-          filter->rejected_time++;
-          return ROW_REJECTED;
-        }
-    }
-
-  if (!split_fields (self, &cursor, end, &k, self->filter_fields, &problem))
-    goto split_failed;
-  if (!parse_addr (self, field (self, COL_SRC_IP), &pkt->src))
-    MALFORMED (_("%s:%llu: src_ip is not an address or id"),
-               self->path, (unsigned long long) self->line);
-  if (!parse_addr (self, field (self, COL_DST_IP), &pkt->dst))
-    MALFORMED (_("%s:%llu: dst_ip is not an address or id"),
-               self->path, (unsigned long long) self->line);
-
-  if (filter != NULL && !ta_packet_filter_addrs_ok (filter, pkt->src, pkt->dst))
-    {
-      filter->rejected_addr++;
-      return ROW_REJECTED;
-    }
-
-  if (!split_fields (self, &cursor, end, &k, self->n_fields, &problem))
-    goto split_failed;
 
   pkt->pflags = 0;
   pkt->payload = 0;
@@ -858,6 +660,66 @@ parse_row (TaCsvReader *self,
     : TA_LABEL_NONE;
 
   return ROW_OK;
+}
+
+static RowResult
+parse_row (TaCsvReader *self,
+           const char  *line,
+           gsize        len,
+           TaPacket    *pkt)
+{
+  const char *end = line + len;
+  const char *cursor = line;
+  const char *problem = NULL;
+  TaPacketFilter *filter = self->filter;
+  guint k = 0;
+  guint unit = 0;
+
+  if (!split_fields (self, &cursor, end, &k, self->ts_fields, &problem))
+    goto split_failed;
+
+  if (!parse_timestamp (field (self, COL_TIMESTAMP)->p, field (self, COL_TIMESTAMP)->len,
+                        &pkt->ts, &unit))
+    MALFORMED (_("%s:%llu: timestamp is not a finite number"),
+               self->path, (unsigned long long) self->line);
+  self->config.stats->ts_units |= unit;
+
+  if (filter != NULL)
+    {
+      if (filter->has_time_end && pkt->ts > filter->time_end_us && self->ordered)
+        {
+          self->stopped_early = TRUE;
+          filter->rejected_time++;
+          return ROW_STOP;
+        }
+      if (pkt->ts < self->last_ts)
+        self->ordered = FALSE;
+      self->last_ts = pkt->ts;
+      if (!ta_packet_filter_time_ok (filter, pkt->ts))
+        {
+          filter->rejected_time++;
+          return ROW_REJECTED;
+        }
+    }
+
+  if (!split_fields (self, &cursor, end, &k, self->filter_fields, &problem))
+    goto split_failed;
+  if (!parse_addr (self, field (self, COL_SRC_IP), &pkt->src))
+    MALFORMED (_("%s:%llu: src_ip is not an address or id"),
+               self->path, (unsigned long long) self->line);
+  if (!parse_addr (self, field (self, COL_DST_IP), &pkt->dst))
+    MALFORMED (_("%s:%llu: dst_ip is not an address or id"),
+               self->path, (unsigned long long) self->line);
+
+  if (filter != NULL && !ta_packet_filter_addrs_ok (filter, pkt->src, pkt->dst))
+    {
+      filter->rejected_addr++;
+      return ROW_REJECTED;
+    }
+
+  if (!split_fields (self, &cursor, end, &k, self->n_fields, &problem))
+    goto split_failed;
+  return parse_values (self, pkt);
 
 split_failed:
   if (g_strcmp0 (problem, "quote") == 0)
@@ -869,63 +731,6 @@ split_failed:
 #undef MALFORMED
 
 /* ---- public ----------------------------------------------------------- */
-
-TaCsvReader *
-ta_csv_reader_new (TaInput              *input,
-                   const TaReaderConfig *config,
-                   GError              **error)
-{
-  g_autoptr(TaCsvReader) self = NULL;
-  const char *line;
-  gsize len;
-  gsize avail;
-  const guint8 *w;
-  const guint8 *nl;
-
-  g_return_val_if_fail (input != NULL, NULL);
-  g_return_val_if_fail (config != NULL && config->addrs != NULL && config->stats != NULL, NULL);
-
-  self = g_new0 (TaCsvReader, 1);
-  self->input = input;
-  self->config = *config;
-  self->path = ta_input_get_path (input);
-  self->ordered = TRUE;
-  self->last_ts = G_MININT64;
-  /* the cache holds at most ~64 KiB plus 4 bytes per id of the map */
-  self->id_cache_limit = ID_CACHE_MIN;
-  if (config->ip_map != NULL)
-    self->id_cache_limit = CLAMP ((guint64) ta_ip_map_get_max_id (config->ip_map) + 1,
-                                  ID_CACHE_MIN, ID_CACHE_MAX);
-
-  /* the header: must be a text line within the first 64 KiB */
-  w = ta_input_peek (input, MAX_HEADER, &avail, error);
-  if (w == NULL)
-    return NULL;
-  if (avail >= 3 && w[0] == 0xef && w[1] == 0xbb && w[2] == 0xbf)
-    {
-      ta_input_consume (input, 3);
-      w = ta_input_peek (input, MAX_HEADER, &avail, error);
-      if (w == NULL)
-        return NULL;
-    }
-  nl = memchr (w, '\n', avail);
-  if ((nl == NULL && avail >= MAX_HEADER) || avail == 0 ||
-      memchr (w, '\0', nl ? (gsize) (nl - w) : avail) != NULL)
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                   _("%s: not a capture or packet CSV"), self->path);
-      return NULL;
-    }
-  self->win = w;
-  self->win_len = avail;
-  self->eof = nl == NULL;  /* a header-only file without a newline */
-  if (!next_line (self, &line, &len, error))
-    return NULL;
-  if (!parse_header (self, line, len, error))
-    return NULL;
-
-  return g_steal_pointer (&self);
-}
 
 gboolean
 ta_csv_reader_next (TaCsvReader  *self,
@@ -982,38 +787,3 @@ ta_csv_reader_next (TaCsvReader  *self,
   return FALSE;
 }
 
-void
-ta_csv_reader_set_filter (TaCsvReader    *self,
-                          TaPacketFilter *filter)
-{
-  self->filter = filter;
-}
-
-gboolean
-ta_csv_reader_get_stopped_early (TaCsvReader *self)
-{
-  return self->stopped_early;
-}
-
-gboolean
-ta_csv_reader_has_label_column (TaCsvReader *self)
-{
-  return self->col_pos[COL_ATTACK] >= 0;
-}
-
-TaInput *
-ta_csv_reader_get_input (TaCsvReader *self)
-{
-  return self->input;
-}
-
-void
-ta_csv_reader_free (TaCsvReader *self)
-{
-  if (self == NULL)
-    return;
-  ta_input_free (self->input);
-  g_free (self->fields);
-  g_free (self->id_cache);
-  g_free (self);
-}

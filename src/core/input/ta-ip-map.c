@@ -9,6 +9,7 @@
 
 #include "ta-error.h"
 #include "ta-json.h"
+#include "ta-out.h"
 #include "ta-ip-map.h"
 
 struct _TaIpMap
@@ -200,7 +201,5 @@ ta_ip_map_save (TaIpMap     *self,
     }
   g_string_append (out, "}\n");
 
-  if (!g_file_set_contents (path, out->str, out->len, error))
-    return FALSE;
-  return TRUE;
+  return ta_out_write_file (path, out->str, out->len, error);
 }
