@@ -4,14 +4,8 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <zlib.h>
 
 #include "ta-addr-table.h"
 #include "ta-capture-reader.h"
@@ -19,6 +13,7 @@
 #include "ta-import-job.h"
 #include "ta-input.h"
 #include "ta-ip-map.h"
+#include "ta-out.h"
 
 #define OUT_BUF (1024 * 1024)
 #define PROGRESS_PERIOD_US (G_USEC_PER_SEC / 10)
@@ -53,106 +48,34 @@ ta_import_options_free (TaImportOptions *options)
   g_free (options);
 }
 
-/* ---- the CSV writer --------------------------------------------------- */
-
-typedef struct
-{
-  char    *tmp_path;
-  int      fd;
-  gzFile   gz;
-  guint8  *buf;
-  gsize    len;
-  gboolean failed;
-  int      saved_errno;
-} Out;
-
-static gboolean
-out_flush (Out *o)
-{
-  gsize done = 0;
-
-  if (o->failed)
-    return FALSE;
-  if (o->gz != NULL)
-    {
-      if (o->len > 0 && gzwrite (o->gz, o->buf, o->len) != (int) o->len)
-        {
-          o->failed = TRUE;
-          o->saved_errno = errno ? errno : EIO;
-        }
-      o->len = 0;
-      return !o->failed;
-    }
-  while (done < o->len)
-    {
-      gssize w = write (o->fd, o->buf + done, o->len - done);
-
-      if (w < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          o->failed = TRUE;
-          o->saved_errno = errno;
-          break;
-        }
-      done += w;
-    }
-  o->len = 0;
-  return !o->failed;
-}
-
-static inline char *
-put_u64 (char *p, guint64 v)
-{
-  char tmp[24];
-  int n = 0;
-
-  do
-    {
-      tmp[n++] = '0' + (v % 10);
-      v /= 10;
-    }
-  while (v != 0);
-  while (n > 0)
-    *p++ = tmp[--n];
-  return p;
-}
+/* ---- the CSV rows ----------------------------------------------------- */
 
 static inline void
-out_row (Out *o, const TaPacket *pkt, gint64 src_id, gint64 dst_id)
+out_row (TaOut *o, const TaPacket *pkt, gint64 src_id, gint64 dst_id)
 {
-  char *p;
+  char *p = ta_out_reserve (o, 256);
 
-  if (o->len + 256 > OUT_BUF)
-    out_flush (o);
-  p = (char *) o->buf + o->len;
-  if (pkt->ts < 0)
-    {
-      *p++ = '-';
-      p = put_u64 (p, (guint64) -pkt->ts);
-    }
-  else
-    p = put_u64 (p, pkt->ts);
+  p = ta_put_i64 (p, pkt->ts);
   *p++ = ',';
-  p = put_u64 (p, pkt->length);
+  p = ta_put_u32 (p, pkt->length);
   *p++ = ',';
-  p = put_u64 (p, pkt->proto);
+  p = ta_put_u32 (p, pkt->proto);
   *p++ = ',';
-  p = put_u64 (p, pkt->sport);
+  p = ta_put_u32 (p, pkt->sport);
   *p++ = ',';
-  p = put_u64 (p, pkt->dport);
+  p = ta_put_u32 (p, pkt->dport);
   *p++ = ',';
-  p = put_u64 (p, src_id);
+  p = ta_put_u64 (p, src_id);
   *p++ = ',';
-  p = put_u64 (p, dst_id);
+  p = ta_put_u64 (p, dst_id);
   *p++ = ',';
-  p = put_u64 (p, pkt->flags);
+  p = ta_put_u32 (p, pkt->flags);
   *p++ = ',';
-  p = put_u64 (p, pkt->seq);
+  p = ta_put_u32 (p, pkt->seq);
   *p++ = ',';
-  p = put_u64 (p, pkt->ack);
+  p = ta_put_u32 (p, pkt->ack);
   *p++ = '\n';
-  o->len = p - (char *) o->buf;
+  ta_out_commit (o, p);
 }
 
 /* The IP-map id of an interned address; ids are cached by table index */
@@ -185,118 +108,6 @@ addr_id (GArray *cache, TaAddrTable *addrs, TaIpMap *map, guint32 idx, guint *ad
   return *slot;
 }
 
-static void
-remove_tmp (Out *o)
-{
-  if (o->gz != NULL)
-    {
-      gzclose (o->gz);
-      o->gz = NULL;
-      o->fd = -1;
-    }
-  if (o->fd >= 0)
-    {
-      close (o->fd);
-      o->fd = -1;
-    }
-  if (o->tmp_path != NULL)
-    g_unlink (o->tmp_path);
-}
-
-/* The temporary sibling of @path, with the mode a plain create would
- * give, and gzip when the name ends in .gz */
-static gboolean
-out_open (Out         *o,
-          const char  *path,
-          TaReadStats *stats,
-          GError     **error)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  mode_t mask;
-
-  o->tmp_path = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-  o->fd = g_mkstemp (o->tmp_path);
-  if (o->fd < 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, TA_ERROR, TA_ERROR_IO, _("cannot write in %s: %s"), dir, g_strerror (saved));
-      g_clear_pointer (&o->tmp_path, g_free);
-      return FALSE;
-    }
-  /* mkstemp makes it 0600 */
-  mask = umask (0);
-  umask (mask);
-  if (fchmod (o->fd, 0666 & ~mask) != 0)
-    ta_read_stats_add_warning (stats, _("cannot set the mode of %s: %s"), o->tmp_path, g_strerror (errno));
-  if (g_str_has_suffix (path, ".gz"))
-    {
-      o->gz = gzdopen (o->fd, "wb6");
-      if (o->gz == NULL)
-        {
-          g_set_error (error, TA_ERROR, TA_ERROR_IO, _("cannot start the gzip writer"));
-          remove_tmp (o);
-          return FALSE;
-        }
-      gzbuffer (o->gz, 256 * 1024);
-    }
-  o->buf = g_malloc (OUT_BUF);
-  memcpy (o->buf, header, sizeof header - 1);
-  o->len = sizeof header - 1;
-  return TRUE;
-}
-
-/* Flushes, closes and renames into place */
-static gboolean
-out_commit (Out         *o,
-            const char  *path,
-            GError     **error)
-{
-  out_flush (o);
-  if (o->gz != NULL)
-    {
-      int zr = gzclose (o->gz);
-
-      o->gz = NULL;
-      o->fd = -1;
-      if (zr != Z_OK && !o->failed)
-        {
-          o->failed = TRUE;
-          o->saved_errno = EIO;
-        }
-    }
-  else
-    {
-      if (fsync (o->fd) != 0 && errno != EINVAL && !o->failed)
-        {
-          o->failed = TRUE;
-          o->saved_errno = errno;
-        }
-      if (close (o->fd) != 0 && !o->failed)
-        {
-          o->failed = TRUE;
-          o->saved_errno = errno;
-        }
-      o->fd = -1;
-    }
-  if (o->failed)
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_IO, _("cannot write %s: %s"), path, g_strerror (o->saved_errno));
-      remove_tmp (o);
-      return FALSE;
-    }
-  if (g_rename (o->tmp_path, path) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, TA_ERROR, TA_ERROR_IO, _("cannot rename into %s: %s"), path, g_strerror (saved));
-      remove_tmp (o);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* ---- the run ---------------------------------------------------------- */
 
 typedef struct
@@ -305,7 +116,7 @@ typedef struct
   TaAddrTable    *addrs;
   TaIpMap        *map;
   GArray         *cache;
-  Out             o;
+  TaOut          *o;
   guint64         bytes_total;    /* all inputs */
   guint64         bytes_before;   /* inputs finished */
   gint64          last_report_us;
@@ -362,11 +173,11 @@ import_capture (TaImportJob  *self,
       gint64 s = addr_id (run->cache, run->addrs, run->map, pkt.src, &r->new_ids);
       gint64 d = addr_id (run->cache, run->addrs, run->map, pkt.dst, &r->new_ids);
 
-      out_row (&run->o, &pkt, s, d);
+      out_row (run->o, &pkt, s, d);
       n++;
       if ((n & 0xffff) == 0)
         {
-          if (g_cancellable_is_cancelled (cancellable) || run->o.failed)
+          if (g_cancellable_is_cancelled (cancellable) || run->o->failed)
             break;
           report (self, run, r->packets + n, ta_capture_reader_get_input (rd), path, FALSE);
         }
@@ -409,8 +220,12 @@ run_import (TaImportJob   *self,
     run->map = ta_ip_map_load (o->ip_map, error);
   else
     run->map = ta_ip_map_new ();
-  if (run->map == NULL || !out_open (&run->o, o->out, &r->stats, error))
+  if (run->map == NULL)
     return FALSE;
+  run->o = ta_out_open (o->out, TA_OUT_GZIP_BY_NAME, OUT_BUF, error);
+  if (run->o == NULL)
+    return FALSE;
+  ta_out_write (run->o, header, sizeof header - 1);
 
   t0 = g_get_monotonic_time ();
   run->addrs = ta_addr_table_new ();
@@ -429,17 +244,14 @@ run_import (TaImportJob   *self,
     import_capture (self, run, o->inputs[i], cancellable);
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    {
-      remove_tmp (&run->o);
-      return FALSE;
-    }
+    return FALSE;
   if (r->n_read == 0)
     {
       g_set_error (error, TA_ERROR, TA_ERROR_NO_INPUT, _("no capture could be read; nothing written"));
-      remove_tmp (&run->o);
       return FALSE;
     }
-  if (!out_commit (&run->o, o->out, error) || !ta_ip_map_save (run->map, o->ip_map, error))
+  if (!ta_out_commit_file (g_steal_pointer (&run->o), error) ||
+      !ta_ip_map_save (run->map, o->ip_map, error))
     return FALSE;
   report (self, run, r->packets, NULL, NULL, TRUE);
   r->map_size = ta_ip_map_get_size (run->map);
@@ -453,15 +265,14 @@ ta_import_job_run (TaJob         *job,
                    GError       **error)
 {
   TaImportJob *self = TA_IMPORT_JOB (job);
-  Run run = { .o = { NULL, -1, NULL, NULL, 0, FALSE, 0 } };
+  Run run = { 0 };
   gboolean ok;
 
   ok = run_import (self, &run, cancellable, error);
+  g_clear_pointer (&run.o, ta_out_abandon);
   g_clear_pointer (&run.map, ta_ip_map_free);
   g_clear_pointer (&run.addrs, ta_addr_table_free);
   g_clear_pointer (&run.cache, g_array_unref);
-  g_free (run.o.buf);
-  g_free (run.o.tmp_path);
   return ok;
 }
 
