@@ -450,43 +450,17 @@ cancelled (GCancellable  *cancellable,
   return g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 
+/* The readable inputs and their sizes: a missing or unreadable file is a
+ * warning */
 static gboolean
-run_job (TaExtractJob  *self,
-         GCancellable  *cancellable,
-         GError       **error)
+check_inputs (TaExtractJob  *self,
+              GPtrArray     *files,
+              GArray        *sizes,
+              guint64       *bytes_total,
+              GError       **error)
 {
   TaExtractOptions *o = self->options;
-  g_autoptr(GPtrArray) files = g_ptr_array_new ();       /* readable inputs */
-  g_autoptr(GArray) sizes = g_array_new (FALSE, FALSE, sizeof (guint64));
-  g_autoptr(GPtrArray) read_files = g_ptr_array_new ();  /* for the manifest */
-  g_autoptr(GPtrArray) filter_names = NULL;
-  g_autoptr(GByteArray) addr_bits = NULL;
-  TaPacketFilter filter = { 0 };
-  TaFolderWriterOptions wopts = { 0 };
-  TaManifestInfo info = { 0 };
-  TaReaderConfig config = { 0 };
-  ProgressState ps = { 0 };
-  Pipe pp = { 0 };
-  Batch *batches = NULL;
-  Batch *b;
-  GThread *thread;
-  GError *local_error = NULL;
-  guint last_file = 0;
-  guint64 kept = 0;
 
-  if (o->output_dir == NULL || *o->output_dir == '\0')
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT, _("No output folder given"));
-      return FALSE;
-    }
-  if (o->has_time_start && o->has_time_end && o->time_start_us > o->time_end_us)
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT,
-                   _("The time filter starts after it ends"));
-      return FALSE;
-    }
-
-  /* inputs: a missing or unreadable file is a warning */
   for (guint i = 0; o->data_files != NULL && o->data_files[i] != NULL; i++)
     {
       const char *path = o->data_files[i];
@@ -508,27 +482,32 @@ run_job (TaExtractJob  *self,
         }
       g_ptr_array_add (files, (gpointer) path);
       g_array_append_val (sizes, (guint64) { st.st_size });
-      ps.bytes_total += st.st_size;
+      *bytes_total += st.st_size;
     }
   if (files->len == 0)
     {
       g_set_error (error, TA_ERROR, TA_ERROR_NO_INPUT, _("No readable input file"));
       return FALSE;
     }
+  return TRUE;
+}
 
-  self->addrs = ta_addr_table_new ();
-  if (o->ip_map_path != NULL)
-    {
-      self->ip_map = ta_ip_map_load (o->ip_map_path, error);
-      if (self->ip_map == NULL)
-        return FALSE;
-    }
+/* The address and time filters; @filter_names gets the addresses for the
+ * manifest (NULL-terminated), @addr_bits holds the filter's bit set */
+static gboolean
+build_filter (TaExtractJob    *self,
+              TaPacketFilter  *filter,
+              GPtrArray      **filter_names,
+              GByteArray     **addr_bits,
+              GError         **error)
+{
+  TaExtractOptions *o = self->options;
 
-  /* filters */
   if (o->filter_ips != NULL)
     {
-      filter_names = g_ptr_array_new_with_free_func (g_free);
-      addr_bits = g_byte_array_new ();
+      GPtrArray *names = *filter_names = g_ptr_array_new_with_free_func (g_free);
+      GByteArray *bits = *addr_bits = g_byte_array_new ();
+
       for (guint i = 0; o->filter_ips[i] != NULL; i++)
         {
           guint32 index;
@@ -538,33 +517,152 @@ run_job (TaExtractJob  *self,
             continue;
           if (!resolve_filter_ip (self, o->filter_ips[i], &index, error))
             return FALSE;
-          if (index / 8 >= addr_bits->len)
+          if (index / 8 >= bits->len)
             {
-              guint old = addr_bits->len;
+              guint old = bits->len;
 
-              g_byte_array_set_size (addr_bits, index / 8 + 1);
-              memset (addr_bits->data + old, 0, addr_bits->len - old);
+              g_byte_array_set_size (bits, index / 8 + 1);
+              memset (bits->data + old, 0, bits->len - old);
             }
           name = ta_addr_table_get_name (self->addrs, index);
-          if (!(addr_bits->data[index / 8] & (1u << (index & 7))))
-            g_ptr_array_add (filter_names, g_strdup (name));
-          addr_bits->data[index / 8] |= 1u << (index & 7);
+          if (!(bits->data[index / 8] & (1u << (index & 7))))
+            g_ptr_array_add (names, g_strdup (name));
+          bits->data[index / 8] |= 1u << (index & 7);
         }
-      if (filter_names->len == 0)
+      if (names->len == 0)
         {
           g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT, _("The IP filter is empty"));
           return FALSE;
         }
-      g_ptr_array_add (filter_names, NULL);
-      filter.has_addrs = TRUE;
-      filter.addr_bits = addr_bits->data;
-      filter.n_addr_bits = addr_bits->len * 8;
+      g_ptr_array_add (names, NULL);
+      filter->has_addrs = TRUE;
+      filter->addr_bits = bits->data;
+      filter->n_addr_bits = bits->len * 8;
     }
-  filter.has_time_start = o->has_time_start;
-  filter.time_start_us = o->time_start_us;
-  filter.has_time_end = o->has_time_end;
-  filter.time_end_us = o->time_end_us;
-  if (cancelled (cancellable, error))
+  filter->has_time_start = o->has_time_start;
+  filter->time_start_us = o->time_start_us;
+  filter->has_time_end = o->has_time_end;
+  filter->time_end_us = o->time_end_us;
+  return TRUE;
+}
+
+/* Reads @files through the reader thread into the folder writer */
+static gboolean
+pump (TaExtractJob   *self,
+      Pipe           *pp,
+      ProgressState  *ps,
+      GCancellable   *cancellable,
+      GError        **error)
+{
+  TaExtractOptions *o = self->options;
+  GPtrArray *files = pp->files;
+  Batch *batches;
+  Batch *b;
+  GThread *thread;
+  GError *local_error = NULL;
+  guint last_file = 0;
+  guint64 kept = 0;
+
+  g_mutex_init (&pp->mutex);
+  g_cond_init (&pp->cond);
+  batches = g_new (Batch, N_BATCHES);
+  for (guint i = 0; i < N_BATCHES; i++)
+    g_queue_push_tail (&pp->empty, &batches[i]);
+  pp->filter->tick = reader_tick;
+  pp->filter->tick_data = pp;
+
+  maybe_report (self, ps, 0, 0, g_ptr_array_index (files, 0), TRUE);
+  thread = g_thread_new ("ta-extract-read", reader_thread, pp);
+
+  while ((b = take_full (self, pp, ps, &local_error)) != NULL)
+    {
+      for (guint k = 0; k < b->n; k++)
+        {
+          if (!ta_folder_writer_add (self->writer, &b->pkts[k], &local_error))
+            break;
+          kept++;
+          if (o->max_records > 0 && kept >= o->max_records)
+            {
+              self->counts.max_reached = TRUE;
+              break;
+            }
+        }
+      self->counts.rows_kept = kept;
+      maybe_report (self, ps, b->rows_read, b->bytes_done,
+                    g_ptr_array_index (files, b->file), b->file != last_file);
+      last_file = b->file;
+      give_back (pp, b);
+      if (local_error != NULL || self->counts.max_reached ||
+          g_cancellable_set_error_if_cancelled (cancellable, &local_error))
+        break;
+    }
+
+  /* stop the reader (if it is still going) and wait for it */
+  g_mutex_lock (&pp->mutex);
+  pp->stop = TRUE;
+  g_cond_broadcast (&pp->cond);
+  g_mutex_unlock (&pp->mutex);
+  g_thread_join (thread);
+  g_mutex_clear (&pp->mutex);
+  g_cond_clear (&pp->cond);
+  g_queue_clear (&pp->full);
+  g_queue_clear (&pp->empty);
+  g_free (batches);
+
+  if (local_error == NULL && pp->error != NULL)
+    local_error = g_steal_pointer (&pp->error);
+  g_clear_error (&pp->error);
+  if (local_error == NULL)
+    g_cancellable_set_error_if_cancelled (cancellable, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+run_job (TaExtractJob  *self,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  TaExtractOptions *o = self->options;
+  g_autoptr(GPtrArray) files = g_ptr_array_new ();       /* readable inputs */
+  g_autoptr(GArray) sizes = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autoptr(GPtrArray) read_files = g_ptr_array_new ();  /* for the manifest */
+  g_autoptr(GPtrArray) filter_names = NULL;
+  g_autoptr(GByteArray) addr_bits = NULL;
+  TaPacketFilter filter = { 0 };
+  TaFolderWriterOptions wopts = { 0 };
+  TaManifestInfo info = { 0 };
+  TaReaderConfig config = { 0 };
+  ProgressState ps = { 0 };
+  Pipe pp = { 0 };
+
+  if (o->output_dir == NULL || *o->output_dir == '\0')
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT, _("No output folder given"));
+      return FALSE;
+    }
+  if (o->has_time_start && o->has_time_end && o->time_start_us > o->time_end_us)
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT,
+                   _("The time filter starts after it ends"));
+      return FALSE;
+    }
+  if (!check_inputs (self, files, sizes, &ps.bytes_total, error))
+    return FALSE;
+
+  self->addrs = ta_addr_table_new ();
+  if (o->ip_map_path != NULL)
+    {
+      self->ip_map = ta_ip_map_load (o->ip_map_path, error);
+      if (self->ip_map == NULL)
+        return FALSE;
+    }
+  if (!build_filter (self, &filter, &filter_names, &addr_bits, error) ||
+      cancelled (cancellable, error))
     return FALSE;
 
   wopts.chunk_size = o->chunk_size;
@@ -585,62 +683,8 @@ run_job (TaExtractJob  *self,
   pp.filter = &filter;
   pp.cancellable = cancellable;
   pp.read_files = read_files;
-  g_mutex_init (&pp.mutex);
-  g_cond_init (&pp.cond);
-  batches = g_new (Batch, N_BATCHES);
-  for (guint i = 0; i < N_BATCHES; i++)
-    g_queue_push_tail (&pp.empty, &batches[i]);
-  filter.tick = reader_tick;
-  filter.tick_data = &pp;
-
-  maybe_report (self, &ps, 0, 0, g_ptr_array_index (files, 0), TRUE);
-  thread = g_thread_new ("ta-extract-read", reader_thread, &pp);
-
-  while ((b = take_full (self, &pp, &ps, &local_error)) != NULL)
-    {
-      for (guint k = 0; k < b->n; k++)
-        {
-          if (!ta_folder_writer_add (self->writer, &b->pkts[k], &local_error))
-            break;
-          kept++;
-          if (o->max_records > 0 && kept >= o->max_records)
-            {
-              self->counts.max_reached = TRUE;
-              break;
-            }
-        }
-      self->counts.rows_kept = kept;
-      maybe_report (self, &ps, b->rows_read, b->bytes_done,
-                    g_ptr_array_index (files, b->file), b->file != last_file);
-      last_file = b->file;
-      give_back (&pp, b);
-      if (local_error != NULL || self->counts.max_reached ||
-          g_cancellable_set_error_if_cancelled (cancellable, &local_error))
-        break;
-    }
-
-  /* stop the reader (if it is still going) and wait for it */
-  g_mutex_lock (&pp.mutex);
-  pp.stop = TRUE;
-  g_cond_broadcast (&pp.cond);
-  g_mutex_unlock (&pp.mutex);
-  g_thread_join (thread);
-  g_mutex_clear (&pp.mutex);
-  g_cond_clear (&pp.cond);
-  g_queue_clear (&pp.full);
-  g_queue_clear (&pp.empty);
-  g_free (batches);
-
-  if (local_error == NULL && pp.error != NULL)
-    local_error = g_steal_pointer (&pp.error);
-  g_clear_error (&pp.error);
-  if (local_error == NULL)
-    g_cancellable_set_error_if_cancelled (cancellable, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      goto fail;
-    }
+  if (!pump (self, &pp, &ps, cancellable, error))
+    goto fail;
   maybe_report (self, &ps, self->stats.rows, ps.bytes_total,
                 g_ptr_array_index (files, files->len - 1), TRUE);
 
