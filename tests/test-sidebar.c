@@ -101,6 +101,14 @@ test_sidebar (void)
   g_assert_cmpstr (text, ==, expected);
   g_assert_nonnull (strstr (text, "'--filter-time-start' '1257254640000000'"));
   g_assert_nonnull (strstr (text, "'--filter-time-end' '1257254700000000'"));
+  /* the job runs what the shown command reads back to */
+  {
+    g_autoptr(TaExtractOptions) shown = ta_extract_options_parse_command_line (text, NULL);
+    g_autoptr(TaExtractOptions) run = ta_extract_spec_to_options (spec, NULL);
+
+    g_assert_nonnull (shown);
+    g_assert_true (ta_extract_options_equal (shown, run));
+  }
 
   /* Extract: queued, run, opened; the next command gets a new folder */
   id = ta_selection_sidebar_extract (sidebar);

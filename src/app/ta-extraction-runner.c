@@ -226,6 +226,7 @@ ta_extraction_runner_dispose (GObject *object)
       g_clear_object (&self->queue);
     }
   g_clear_pointer (&self->error, g_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TA_TYPE_EXTRACTION_RUNNER);
 
   G_OBJECT_CLASS (ta_extraction_runner_parent_class)->dispose (object);
 }
@@ -234,90 +235,36 @@ static void
 ta_extraction_runner_class_init (TaExtractionRunnerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = ta_extraction_runner_dispose;
 
   signals[FOLDER_READY] =
     g_signal_new ("folder-ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_BASE_PATH "/ui/ta-extraction-runner.ui");
+  gtk_widget_class_bind_template_child (widget_class, TaExtractionRunner, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, TaExtractionRunner, error_label);
+  gtk_widget_class_bind_template_child (widget_class, TaExtractionRunner, progress_box);
+  gtk_widget_class_bind_template_child (widget_class, TaExtractionRunner, title_label);
+  gtk_widget_class_bind_template_child (widget_class, TaExtractionRunner, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, TaExtractionRunner, queued_label);
+  gtk_widget_class_bind_template_child (widget_class, TaExtractionRunner, drop_queued_button);
+  gtk_widget_class_bind_template_child (widget_class, TaExtractionRunner, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, TaExtractionRunner, done_label);
+  gtk_widget_class_bind_template_callback (widget_class, dismiss_error_cb);
+  gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, drop_queued_cb);
 }
 
 static void
 ta_extraction_runner_init (TaExtractionRunner *self)
 {
-  GtkWidget *box, *button, *row;
-
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
-  gtk_box_set_spacing (GTK_BOX (self), 6);
+  gtk_widget_init_template (GTK_WIDGET (self));
 
   self->queue = ta_job_queue_new ();
-
-  /* errors: a revealer with the core's message, dismissable */
-  self->error_revealer = GTK_REVEALER (gtk_revealer_new ());
-  box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_add_css_class (box, "card");
-  gtk_widget_add_css_class (box, "error");
-  self->error_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->error_label, TRUE);
-  gtk_label_set_wrap_mode (self->error_label, PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_selectable (self->error_label, TRUE);
-  gtk_label_set_xalign (self->error_label, 0);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->error_label), TRUE);
-  gtk_widget_set_margin_start (GTK_WIDGET (self->error_label), 6);
-  gtk_widget_set_margin_top (GTK_WIDGET (self->error_label), 6);
-  gtk_widget_set_margin_bottom (GTK_WIDGET (self->error_label), 6);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->error_label));
-  button = gtk_button_new_from_icon_name ("window-close-symbolic");
-  gtk_widget_set_valign (button, GTK_ALIGN_START);
-  gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_tooltip_text (button, _("Dismiss"));
-  g_signal_connect_swapped (button, "clicked", G_CALLBACK (dismiss_error_cb), self);
-  gtk_box_append (GTK_BOX (box), button);
-  gtk_revealer_set_child (self->error_revealer, box);
-  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->error_revealer));
-
-  /* progress of the running job */
-  self->progress_box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 4));
-  self->title_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->title_label, 0);
-  gtk_label_set_ellipsize (self->title_label, PANGO_ELLIPSIZE_MIDDLE);
-  gtk_box_append (self->progress_box, GTK_WIDGET (self->title_label));
-  row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  self->progress_bar = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
-  gtk_progress_bar_set_show_text (self->progress_bar, TRUE);
-  gtk_progress_bar_set_ellipsize (self->progress_bar, PANGO_ELLIPSIZE_END);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->progress_bar), TRUE);
-  gtk_widget_set_valign (GTK_WIDGET (self->progress_bar), GTK_ALIGN_CENTER);
-  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->progress_bar));
-  self->cancel_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Cancel")));
-  g_signal_connect_swapped (self->cancel_button, "clicked", G_CALLBACK (cancel_clicked_cb), self);
-  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->cancel_button));
-  gtk_box_append (self->progress_box, row);
-  self->queued_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->queued_label, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->queued_label), "dim-label");
-  row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_hexpand (GTK_WIDGET (self->queued_label), TRUE);
-  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->queued_label));
-  self->drop_queued_button = GTK_BUTTON (gtk_button_new_with_mnemonic (_("_Drop Queued")));
-  gtk_widget_add_css_class (GTK_WIDGET (self->drop_queued_button), "flat");
-  gtk_widget_set_visible (GTK_WIDGET (self->drop_queued_button), FALSE);
-  g_signal_connect_swapped (self->drop_queued_button, "clicked", G_CALLBACK (drop_queued_cb), self);
-  gtk_box_append (GTK_BOX (row), GTK_WIDGET (self->drop_queued_button));
-  gtk_box_append (self->progress_box, row);
-  gtk_widget_set_visible (GTK_WIDGET (self->progress_box), FALSE);
-  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->progress_box));
-
-  /* the last result */
-  self->done_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_xalign (self->done_label, 0);
-  gtk_label_set_wrap (self->done_label, TRUE);
-  gtk_label_set_wrap_mode (self->done_label, PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_selectable (self->done_label, TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->done_label), "caption");
-  gtk_widget_set_visible (GTK_WIDGET (self->done_label), FALSE);
-  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->done_label));
-
   g_signal_connect_swapped (self->queue, "job-added", G_CALLBACK (update_queued), self);
   g_signal_connect (self->queue, "job-started", G_CALLBACK (job_started_cb), self);
   g_signal_connect (self->queue, "job-finished", G_CALLBACK (job_finished_cb), self);

@@ -1,8 +1,5 @@
 /* ta-import-dialog.c
  *
- * Built in code rather than from a template: a plain form of file rows, a
- * progress bar and two buttons.
- *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -22,6 +19,11 @@ typedef enum
   ROW_OUTPUT,
   N_ROWS
 } Row;
+
+/* The rows' ids in ui/ta-import-dialog.ui: ID_label, ID_button, ID_clear_button */
+static const char * const row_ids[N_ROWS] = {
+  "inputs", "ground_truth", "event_mapping", "ip_map", "output",
+};
 
 struct _TaImportDialog
 {
@@ -417,6 +419,7 @@ ta_import_dialog_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TA_TYPE_IMPORT_DIALOG);
   G_OBJECT_CLASS (ta_import_dialog_parent_class)->dispose (object);
 }
 
@@ -438,6 +441,7 @@ static void
 ta_import_dialog_class_init (TaImportDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = ta_import_dialog_dispose;
@@ -450,91 +454,52 @@ ta_import_dialog_class_init (TaImportDialogClass *klass)
                                        0, NULL, NULL, NULL, G_TYPE_NONE, 5,
                                        G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING,
                                        G_TYPE_STRING, G_TYPE_STRING);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_BASE_PATH "/ui/ta-import-dialog.ui");
+  for (guint r = 0; r < N_ROWS; r++)
+    {
+      g_autofree char *label = g_strconcat (row_ids[r], "_label", NULL);
+      g_autofree char *button = g_strconcat (row_ids[r], "_button", NULL);
+
+      gtk_widget_class_bind_template_child_full (widget_class, label, FALSE,
+                                                 G_STRUCT_OFFSET (TaImportDialog, row_labels[r]));
+      gtk_widget_class_bind_template_child_full (widget_class, button, FALSE,
+                                                 G_STRUCT_OFFSET (TaImportDialog, row_buttons[r]));
+      if (r == ROW_GROUND_TRUTH || r == ROW_EVENT_MAPPING || r == ROW_IP_MAP)
+        {
+          g_autofree char *clear = g_strconcat (row_ids[r], "_clear_button", NULL);
+
+          gtk_widget_class_bind_template_child_full (widget_class, clear, FALSE,
+                                                     G_STRUCT_OFFSET (TaImportDialog, clear_buttons[r]));
+        }
+    }
+  gtk_widget_class_bind_template_child (widget_class, TaImportDialog, grouped_check);
+  gtk_widget_class_bind_template_child (widget_class, TaImportDialog, progress);
+  gtk_widget_class_bind_template_child (widget_class, TaImportDialog, status);
+  gtk_widget_class_bind_template_child (widget_class, TaImportDialog, import_button);
+  gtk_widget_class_bind_template_child (widget_class, TaImportDialog, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, TaImportDialog, open_button);
+  gtk_widget_class_bind_template_callback (widget_class, choose_cb);
+  gtk_widget_class_bind_template_callback (widget_class, clear_cb);
+  gtk_widget_class_bind_template_callback (widget_class, import_cb);
+  gtk_widget_class_bind_template_callback (widget_class, cancel_cb);
+  gtk_widget_class_bind_template_callback (widget_class, open_cb);
 }
 
 static void
 ta_import_dialog_init (TaImportDialog *self)
 {
-  static const char *names[N_ROWS] = {
-    N_("Packets"), N_("Ground truth"), N_("Event mapping"), N_("IP map"), N_("Output"),
-  };
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  GtkWidget *grid = gtk_grid_new ();
-  GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_init_template (GTK_WIDGET (self));
 
-  gtk_window_set_title (GTK_WINDOW (self), _("Import Packets"));
-  gtk_window_set_default_size (GTK_WINDOW (self), 560, -1);
-  gtk_widget_set_margin_top (box, 18);
-  gtk_widget_set_margin_bottom (box, 18);
-  gtk_widget_set_margin_start (box, 18);
-  gtk_widget_set_margin_end (box, 18);
-  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
-
+  /* the choose and clear buttons share a handler: the row is on the button */
   for (guint r = 0; r < N_ROWS; r++)
     {
-      GtkWidget *name = gtk_label_new (_(names[r]));
-      GtkWidget *value = gtk_label_new (NULL);
-      GtkWidget *choose = gtk_button_new_with_mnemonic (r == ROW_OUTPUT ? _("Save _As…") : _("_Choose…"));
-
-      gtk_widget_add_css_class (name, "dim-label");
-      gtk_label_set_xalign (GTK_LABEL (name), 1.0);
-      gtk_label_set_xalign (GTK_LABEL (value), 0.0);
-      gtk_label_set_ellipsize (GTK_LABEL (value), PANGO_ELLIPSIZE_MIDDLE);
-      gtk_widget_set_hexpand (value, TRUE);
-      g_object_set_data (G_OBJECT (choose), "row", GUINT_TO_POINTER (r));
-      g_signal_connect (choose, "clicked", G_CALLBACK (choose_cb), self);
-      gtk_grid_attach (GTK_GRID (grid), name, 0, r, 1, 1);
-      gtk_grid_attach (GTK_GRID (grid), value, 1, r, 1, 1);
-      gtk_grid_attach (GTK_GRID (grid), choose, 2, r, 1, 1);
-      if (r == ROW_GROUND_TRUTH || r == ROW_EVENT_MAPPING || r == ROW_IP_MAP)
-        {
-          GtkWidget *clear = gtk_button_new_from_icon_name ("edit-clear-symbolic");
-
-          gtk_widget_set_tooltip_text (clear, _("Do not use"));
-          gtk_widget_add_css_class (clear, "flat");
-          g_object_set_data (G_OBJECT (clear), "row", GUINT_TO_POINTER (r));
-          g_signal_connect (clear, "clicked", G_CALLBACK (clear_cb), self);
-          gtk_grid_attach (GTK_GRID (grid), clear, 3, r, 1, 1);
-          self->clear_buttons[r] = clear;
-        }
-      self->row_labels[r] = GTK_LABEL (value);
-      self->row_buttons[r] = choose;
+      g_object_set_data (G_OBJECT (self->row_buttons[r]), "row", GUINT_TO_POINTER (r));
+      if (self->clear_buttons[r] != NULL)
+        g_object_set_data (G_OBJECT (self->clear_buttons[r]), "row", GUINT_TO_POINTER (r));
+      update_row (self, r);
     }
-  gtk_box_append (GTK_BOX (box), grid);
-
-  self->grouped_check = GTK_CHECK_BUTTON (gtk_check_button_new_with_mnemonic (_("Also write the _grouped attack CSV")));
-  gtk_check_button_set_active (self->grouped_check, TRUE);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->grouped_check));
-
-  self->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
-  gtk_progress_bar_set_show_text (self->progress, TRUE);
-  gtk_progress_bar_set_text (self->progress, _("Choose packet files and an output"));
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->progress));
-
-  self->status = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->status, TRUE);
-  gtk_label_set_xalign (self->status, 0.0);
-  gtk_label_set_selectable (self->status, TRUE);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->status));
-
-  gtk_widget_set_halign (buttons, GTK_ALIGN_END);
-  self->cancel_button = gtk_button_new_with_mnemonic (_("_Stop"));
-  self->open_button = gtk_button_new_with_mnemonic (_("_Open in TimeArcs"));
-  self->import_button = gtk_button_new_with_mnemonic (_("_Import"));
-  gtk_widget_add_css_class (self->import_button, "suggested-action");
-  gtk_widget_add_css_class (self->open_button, "suggested-action");
-  g_signal_connect (self->cancel_button, "clicked", G_CALLBACK (cancel_cb), self);
-  g_signal_connect (self->open_button, "clicked", G_CALLBACK (open_cb), self);
-  g_signal_connect (self->import_button, "clicked", G_CALLBACK (import_cb), self);
-  gtk_box_append (GTK_BOX (buttons), self->cancel_button);
-  gtk_box_append (GTK_BOX (buttons), self->import_button);
-  gtk_box_append (GTK_BOX (buttons), self->open_button);
-  gtk_box_append (GTK_BOX (box), buttons);
-
-  gtk_window_set_child (GTK_WINDOW (self), box);
-  for (guint r = 0; r < N_ROWS; r++)
-    update_row (self, r);
   update_sensitivity (self);
 }
 

@@ -12,46 +12,12 @@
 #include "ta-cli.h"
 #include "ta-error.h"
 #include "ta-cli-progress.h"
-#include "ta-extract-job.h"
+#include "ta-extract-args.h"
 
 typedef struct
 {
-  GPtrArray     *data_files;   /* char* */
   TaCliProgress  progress;
 } CliState;
-
-static CliState *cli_state;
-
-/* --data F [F …]: the option takes one file; the names that follow it up to
- * the next option are collected in main() before parsing. */
-static gboolean
-add_data_file (const char  *option_name,
-               const char  *value,
-               gpointer     data,
-               GError     **error)
-{
-  g_ptr_array_add (cli_state->data_files, g_strdup (value));
-  return TRUE;
-}
-
-static gboolean
-parse_us (const char *text,
-          gint64     *out)
-{
-  char *end = NULL;
-  double d;
-
-  if (text == NULL)
-    return FALSE;
-  *out = g_ascii_strtoll (text, &end, 10);
-  if (end != text && *end == '\0')
-    return TRUE;
-  d = g_ascii_strtod (text, &end);   /* "1257254400000000.0" */
-  if (end == text || *end != '\0' || !(d > -9.2e18 && d < 9.2e18))
-    return FALSE;
-  *out = (gint64) d;
-  return TRUE;
-}
 
 static void
 on_progress (TaJob      *job,
@@ -141,177 +107,57 @@ print_summary (TaExtractJob *job,
   g_printerr (_("Wall time: %.2f s\n"), ta_extract_job_get_wall_time (job));
 }
 
-/* Lets "--data a.csv b.csv c.csv" work: every bare argument after --data
- * (until the next option) becomes another --data. */
-static char **
-expand_data_args (int    argc,
-                  char **argv,
-                  int   *out_argc)
+/* The arguments, through the core's parser; --quiet is the CLI's own */
+static TaExtractOptions *
+parse_args (char     **argv,
+            gboolean  *quiet)
 {
-  GPtrArray *out = g_ptr_array_new ();
-  gboolean in_data = FALSE;
+  g_autoptr(GError) error = NULL;
+  TaExtractOptions *options;
+  const GOptionEntry cli_entries[] = {
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, quiet,
+      N_("No progress and no summary"), NULL },
+    { NULL }
+  };
+  const TaExtractArgsSetup setup = {
+    .extra_entries = cli_entries,
+    .help = TRUE,
+    .parameter_string = _("— extract a subset folder from packet files"),
+    .summary =
+      _("Reads packet CSVs (or captures), plain or gzip, applies the filters and writes a\n"
+        "v2.0 subset folder: packets.csv, flows/, ips/, indices/ and manifest.json.\n"
+        "The folder is written beside the target and renamed into place only on success."),
+    .description =
+      _("Exit status:\n"
+        "  0    success\n"
+        "  1    processing failed (I/O error, corrupt or unreadable input)\n"
+        "  2    bad arguments\n"
+        "  3    the output folder exists and is not empty (use --force)\n"
+        "  4    no input file could be read\n"
+        "  130  interrupted (Ctrl+C); nothing is left behind\n"),
+    .locale_encoded = TRUE,
+  };
 
-  for (int i = 0; i < argc; i++)
-    {
-      const char *a = argv[i];
-
-      if (i > 0 && in_data && a[0] != '-')
-        {
-          g_ptr_array_add (out, g_strdup ("--data"));
-          g_ptr_array_add (out, g_strdup (a));
-          continue;
-        }
-      in_data = FALSE;
-      g_ptr_array_add (out, g_strdup (a));
-      if (strcmp (a, "--data") == 0 || strcmp (a, "-d") == 0)
-        {
-          if (i + 1 < argc)
-            g_ptr_array_add (out, g_strdup (argv[++i]));
-          in_data = TRUE;
-        }
-      else if (g_str_has_prefix (a, "--data="))
-        in_data = TRUE;
-      else if (strcmp (a, "--") == 0)
-        {
-          for (i++; i < argc; i++)
-            g_ptr_array_add (out, g_strdup (argv[i]));
-          break;
-        }
-    }
-  *out_argc = out->len;
-  g_ptr_array_add (out, NULL);
-  return (char **) g_ptr_array_free (out, FALSE);
+  options = ta_extract_options_parse_argv ((const char * const *) argv, &setup, &error);
+  if (options == NULL)
+    g_printerr ("timearcs-cli extract: %s\n", error->message);
+  return options;
 }
 
 int
 ta_cli_extract_main (int    argc,
                      char **argv)
 {
-  g_autoptr(GOptionContext) ctx = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(TaExtractOptions) opts = ta_extract_options_new ();
+  g_autoptr(TaExtractOptions) opts = NULL;
   g_autoptr(TaExtractJob) job = NULL;
-  g_auto(GStrv) args = NULL;
-  g_autofree char *ip_map = NULL;
-  g_autofree char *output_dir = NULL;
-  g_autofree char *filter_ips = NULL;
-  g_autofree char *time_start = NULL;
-  g_autofree char *time_end = NULL;
-  g_autofree char *attack_context = NULL;
-  gint64 max_records = 0;
-  int flow_timeout = 300;
-  int chunk_size = 200;
-  gboolean force = FALSE;
   gboolean quiet = FALSE;
   CliState st = { 0 };
   gboolean ok;
-  int n_args;
-  const GOptionEntry entries[] = {
-    { "data", 'd', 0, G_OPTION_ARG_CALLBACK, add_data_file,
-      N_("Packet CSV or capture, plain or gzip; several may follow, or repeat the option"), N_("FILE…") },
-    { "ip-map", 0, 0, G_OPTION_ARG_FILENAME, &ip_map,
-      N_("IP map JSON {\"a.b.c.d\": id} for numeric src_ip/dst_ip"), N_("FILE") },
-    { "output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &output_dir,
-      N_("Folder to write (v2.0 layout); must not exist or be empty"), N_("DIR") },
-    { "filter-ips", 0, 0, G_OPTION_ARG_STRING, &filter_ips,
-      N_("Keep rows whose source or destination is one of these (comma list of addresses and IP map ids)"), N_("LIST") },
-    { "filter-time-start", 0, 0, G_OPTION_ARG_STRING, &time_start,
-      N_("Keep rows at or after this time (µs since the epoch)"), N_("US") },
-    { "filter-time-end", 0, 0, G_OPTION_ARG_STRING, &time_end,
-      N_("Keep rows at or before this time (µs since the epoch)"), N_("US") },
-    { "attack-context", 0, 0, G_OPTION_ARG_STRING, &attack_context,
-      N_("Attack label recorded in manifest.json (does not filter rows)"), N_("LABEL") },
-    { "max-records", 0, 0, G_OPTION_ARG_INT64, &max_records,
-      N_("Stop after this many kept rows"), N_("N") },
-    { "flow-timeout", 0, 0, G_OPTION_ARG_INT, &flow_timeout,
-      N_("Seconds without a packet that complete a flow (default 300)"), N_("S") },
-    { "chunk-size", 0, 0, G_OPTION_ARG_INT, &chunk_size,
-      N_("Flows per chunk file (default 200)"), N_("N") },
-    { "force", 'f', 0, G_OPTION_ARG_NONE, &force,
-      N_("Replace an existing non-empty output folder"), NULL },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
-      N_("No progress and no summary"), NULL },
-    { NULL }
-  };
 
-  st.data_files = g_ptr_array_new_with_free_func (g_free);
-  cli_state = &st;
-
-  ctx = g_option_context_new (_("— extract a subset folder from packet files"));
-  g_option_context_set_summary (ctx,
-    _("Reads packet CSVs (or captures), plain or gzip, applies the filters and writes a\n"
-      "v2.0 subset folder: packets.csv, flows/, ips/, indices/ and manifest.json.\n"
-      "The folder is written beside the target and renamed into place only on success."));
-  g_option_context_set_description (ctx,
-    _("Exit status:\n"
-      "  0    success\n"
-      "  1    processing failed (I/O error, corrupt or unreadable input)\n"
-      "  2    bad arguments\n"
-      "  3    the output folder exists and is not empty (use --force)\n"
-      "  4    no input file could be read\n"
-      "  130  interrupted (Ctrl+C); nothing is left behind\n"));
-  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
-
-  /* parse_strv, not parse: args is ours, and only the strv variant frees
-   * the strings it removes from the vector */
-  args = expand_data_args (argc, argv, &n_args);
-  {
-    if (!g_option_context_parse_strv (ctx, &args, &error))
-      {
-        g_printerr ("timearcs-cli extract: %s\n", error->message);
-        g_ptr_array_unref (st.data_files);
-        return TA_EXIT_USAGE;
-      }
-    n_args = g_strv_length (args);
-    if (n_args > 1)
-      {
-        g_printerr (_("timearcs-cli extract: unexpected argument “%s”\n"), args[1]);
-        g_ptr_array_unref (st.data_files);
-        return TA_EXIT_USAGE;
-      }
-  }
-
-#define USAGE_ERROR(...) G_STMT_START {                           \
-    g_printerr ("timearcs-cli extract: ");                        \
-    g_printerr (__VA_ARGS__);                                     \
-    g_printerr ("\n");                                            \
-    g_ptr_array_unref (st.data_files);                            \
-    return TA_EXIT_USAGE;                                         \
-  } G_STMT_END
-
-  if (st.data_files->len == 0)
-    USAGE_ERROR (_("--data is required"));
-  if (output_dir == NULL || *output_dir == '\0')
-    USAGE_ERROR (_("--output-dir is required"));
-  if (time_start && !parse_us (time_start, &opts->time_start_us))
-    USAGE_ERROR (_("--filter-time-start: not a number: %s"), time_start);
-  if (time_end && !parse_us (time_end, &opts->time_end_us))
-    USAGE_ERROR (_("--filter-time-end: not a number: %s"), time_end);
-  if (max_records < 0)
-    USAGE_ERROR (_("--max-records must not be negative"));
-  if (flow_timeout <= 0)
-    USAGE_ERROR (_("--flow-timeout must be positive"));
-  if (chunk_size <= 0)
-    USAGE_ERROR (_("--chunk-size must be positive"));
-
-  g_ptr_array_add (st.data_files, NULL);
-  opts->data_files = (char **) g_ptr_array_free (st.data_files, FALSE);
-  st.data_files = NULL;
-  opts->ip_map_path = g_steal_pointer (&ip_map);
-  opts->output_dir = g_steal_pointer (&output_dir);
-  if (filter_ips != NULL)
-    {
-      opts->filter_ips = g_strsplit (filter_ips, ",", -1);
-      for (guint i = 0; opts->filter_ips[i]; i++)
-        g_strstrip (opts->filter_ips[i]);
-    }
-  opts->has_time_start = time_start != NULL;
-  opts->has_time_end = time_end != NULL;
-  opts->attack_context = g_steal_pointer (&attack_context);
-  opts->max_records = max_records;
-  opts->flow_timeout_s = flow_timeout;
-  opts->chunk_size = chunk_size;
-  opts->force = force;
+  opts = parse_args (argv, &quiet);
+  if (opts == NULL)
+    return TA_EXIT_USAGE;
 
   ta_cli_progress_init (&st.progress, quiet);
 

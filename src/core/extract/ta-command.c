@@ -176,14 +176,6 @@ ta_extract_spec_validate (const TaExtractSpec *spec,
 }
 
 char *
-ta_extract_spec_join_ips (const TaExtractSpec *spec)
-{
-  if (spec->filter_ips == NULL || spec->filter_ips[0] == NULL)
-    return NULL;
-  return g_strjoinv (",", spec->filter_ips);
-}
-
-char *
 ta_command_path_arg (const char *path)
 {
   if (path[0] == '-')
@@ -191,21 +183,50 @@ ta_command_path_arg (const char *path)
   return g_strdup (path);
 }
 
-/* "--opt" "value", or "--opt=value" when the value starts with "-" */
-static void
-add_option (GPtrArray  *argv,
-            const char *option,
-            const char *value)
+/* The options the spec stands for, field by field: paths as
+ * ta_command_path_arg() writes them, IPs as "--filter-ips" reads them, the
+ * minutes as µs */
+static TaExtractOptions *
+spec_options (const TaExtractSpec  *spec,
+              GError              **error)
 {
-  if (value[0] == '-')
+  g_autoptr(TaExtractOptions) options = NULL;
+  guint n;
+
+  if (!ta_extract_spec_validate (spec, error))
+    return NULL;
+
+  options = ta_extract_options_new ();
+
+  n = g_strv_length (spec->data_files);
+  options->data_files = g_new0 (char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    options->data_files[i] = ta_command_path_arg (spec->data_files[i]);
+
+  if (spec->ip_map != NULL && spec->ip_map[0] != '\0')
+    options->ip_map_path = ta_command_path_arg (spec->ip_map);
+  options->output_dir = ta_command_path_arg (spec->output_dir);
+
+  if (spec->filter_ips != NULL && spec->filter_ips[0] != NULL)
     {
-      g_ptr_array_add (argv, g_strconcat (option, "=", value, NULL));
+      n = g_strv_length (spec->filter_ips);
+      options->filter_ips = g_new0 (char *, n + 1);
+      for (guint i = 0; i < n; i++)
+        options->filter_ips[i] = g_strstrip (g_strdup (spec->filter_ips[i]));
     }
-  else
+
+  if (spec->has_time_range)
     {
-      g_ptr_array_add (argv, g_strdup (option));
-      g_ptr_array_add (argv, g_strdup (value));
+      if (!ta_extract_spec_get_time_us (spec, &options->time_start_us, &options->time_end_us, error))
+        return NULL;
+      options->has_time_start = TRUE;
+      options->has_time_end = TRUE;
     }
+
+  if (spec->attack_context != NULL && spec->attack_context[0] != '\0')
+    options->attack_context = g_strdup (spec->attack_context);
+
+  return g_steal_pointer (&options);
 }
 
 GStrv
@@ -213,54 +234,14 @@ ta_extract_spec_build_argv (const TaExtractSpec *spec,
                             const char          *program,
                             GError             **error)
 {
-  g_autoptr(GPtrArray) argv = NULL;
-  g_autofree char *ips = NULL;
+  g_autoptr(TaExtractOptions) options = NULL;
 
   g_return_val_if_fail (spec != NULL, NULL);
 
-  if (!ta_extract_spec_validate (spec, error))
+  options = spec_options (spec, error);
+  if (options == NULL)
     return NULL;
-
-  argv = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (argv, g_strdup (program != NULL ? program : "timearcs-cli"));
-  g_ptr_array_add (argv, g_strdup ("extract"));
-
-  /* --data F [F …] */
-  g_ptr_array_add (argv, g_strdup ("--data"));
-  for (guint i = 0; spec->data_files[i] != NULL; i++)
-    g_ptr_array_add (argv, ta_command_path_arg (spec->data_files[i]));
-
-  if (spec->ip_map != NULL && spec->ip_map[0] != '\0')
-    {
-      g_ptr_array_add (argv, g_strdup ("--ip-map"));
-      g_ptr_array_add (argv, ta_command_path_arg (spec->ip_map));
-    }
-
-  g_ptr_array_add (argv, g_strdup ("--output-dir"));
-  g_ptr_array_add (argv, ta_command_path_arg (spec->output_dir));
-
-  ips = ta_extract_spec_join_ips (spec);
-  if (ips != NULL)
-    add_option (argv, "--filter-ips", ips);
-
-  if (spec->has_time_range)
-    {
-      gint64 start_us, end_us;
-      char buf[32];
-
-      if (!ta_extract_spec_get_time_us (spec, &start_us, &end_us, error))
-        return NULL;
-      g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, start_us);
-      add_option (argv, "--filter-time-start", buf);
-      g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, end_us);
-      add_option (argv, "--filter-time-end", buf);
-    }
-
-  if (spec->attack_context != NULL && spec->attack_context[0] != '\0')
-    add_option (argv, "--attack-context", spec->attack_context);
-
-  g_ptr_array_add (argv, NULL);
-  return (GStrv) g_ptr_array_steal (argv, NULL);
+  return ta_extract_options_build_argv (options, program, error);
 }
 
 char *
@@ -270,29 +251,22 @@ ta_extract_spec_build_shell_line (const TaExtractSpec *spec,
                                   GError             **error)
 {
   g_auto(GStrv) argv = NULL;
-  GString *line;
 
   argv = ta_extract_spec_build_argv (spec, program, error);
   if (argv == NULL)
     return NULL;
+  return ta_extract_argv_to_shell_line ((const char * const *) argv, multiline);
+}
 
-  line = g_string_new (NULL);
-  for (guint i = 0; argv[i] != NULL; i++)
-    {
-      g_autofree char *quoted = g_shell_quote (argv[i]);
+TaExtractOptions *
+ta_extract_spec_to_options (const TaExtractSpec *spec,
+                            GError             **error)
+{
+  g_autofree char *line = ta_extract_spec_build_shell_line (spec, NULL, TRUE, error);
 
-      if (i > 0)
-        {
-          /* a new line before each option after "extract" */
-          if (multiline && i > 1 && g_str_has_prefix (argv[i], "--"))
-            g_string_append (line, " \\\n  ");
-          else
-            g_string_append_c (line, ' ');
-        }
-      g_string_append (line, quoted);
-    }
-
-  return g_string_free (line, FALSE);
+  if (line == NULL)
+    return NULL;
+  return ta_extract_options_parse_command_line (line, error);
 }
 
 /* ---------------------------------------------------------------------- */

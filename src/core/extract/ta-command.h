@@ -2,8 +2,9 @@
  *
  * TaExtractSpec is the single source of truth for an extraction the analyst
  * asks for: the `timearcs-cli extract …` argv and its shell line are built
- * from it, and so are the options of the in-process extraction job, so the
- * copied command and the Extract button can never disagree.
+ * from it (through ta-extract-args.h), and the options of the in-process
+ * extraction job are parsed back from that line, so the copied command and
+ * the Extract button can never disagree.
  *
  * Also here: minutes ↔ µs (FORMATS.md §3) and the readable and safe name
  * of an output folder. Which data files a selection reads is in
@@ -16,6 +17,7 @@
 #include <glib-object.h>
 
 #include "ta-data-files.h"
+#include "ta-extract-args.h"
 
 G_BEGIN_DECLS
 
@@ -52,21 +54,23 @@ gboolean       ta_extract_spec_get_time_us     (const TaExtractSpec *spec,
                                                 gint64              *start_us,
                                                 gint64              *end_us,
                                                 GError             **error);
-/* "1,2,7204" or NULL */
-char          *ta_extract_spec_join_ips        (const TaExtractSpec *spec);
 
-/* argv[0] is @program ("timearcs-cli" when NULL), argv[1] "extract" */
+/* ta_extract_options_build_argv() of the spec's options: paths that start
+ * with "-" written as ta_command_path_arg() does, the minutes as µs */
 GStrv          ta_extract_spec_build_argv      (const TaExtractSpec *spec,
                                                 const char          *program,
                                                 GError             **error);
-/* Every argument passed through g_shell_quote(); @multiline puts each option
- * on its own line after " \\\n  " so it reads well and still pastes into a
- * POSIX shell as one command. g_shell_parse_argv() of the line gives back
- * exactly the argv. */
+/* ta_extract_argv_to_shell_line() of that argv: the command the app shows */
 char          *ta_extract_spec_build_shell_line (const TaExtractSpec *spec,
                                                  const char          *program,
                                                  gboolean             multiline,
                                                  GError             **error);
+/* The options of the in-process extraction for @spec: the ones
+ * ta_extract_options_parse_command_line() reads back from the command
+ * ta_extract_spec_build_shell_line() shows, so the job runs exactly what
+ * the copied command runs */
+TaExtractOptions *ta_extract_spec_to_options   (const TaExtractSpec *spec,
+                                                GError             **error);
 
 /* A path as it goes on the command line and into the job: one that starts
  * with "-" becomes "./-…" so it is never taken for an option */

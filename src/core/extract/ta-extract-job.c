@@ -19,6 +19,7 @@
 #include "ta-addr-table.h"
 #include "ta-error.h"
 #include "ta-extract-job.h"
+#include "ta-flow-tracker.h"
 #include "ta-ip-map.h"
 #include "ta-packet-filter.h"
 #include "ta-packet-reader.h"
@@ -50,8 +51,8 @@ ta_extract_options_new (void)
 {
   TaExtractOptions *o = g_new0 (TaExtractOptions, 1);
 
-  o->flow_timeout_s = 300;
-  o->chunk_size = 200;
+  o->flow_timeout_s = TA_FLOW_TIMEOUT_DEFAULT_S;
+  o->chunk_size = TA_CHUNK_SIZE_DEFAULT;
   return o;
 }
 
@@ -127,9 +128,9 @@ ta_extract_job_new (const TaExtractOptions *options)
   self = g_object_new (TA_TYPE_EXTRACT_JOB, NULL);
   self->options = ta_extract_options_copy (options);
   if (self->options->flow_timeout_s == 0)
-    self->options->flow_timeout_s = 300;
+    self->options->flow_timeout_s = TA_FLOW_TIMEOUT_DEFAULT_S;
   if (self->options->chunk_size == 0)
-    self->options->chunk_size = 200;
+    self->options->chunk_size = TA_CHUNK_SIZE_DEFAULT;
   return self;
 }
 

@@ -33,8 +33,8 @@ typedef struct
    * does not filter rows (select the rows with the time and IP filters). */
   char      *attack_context;
   guint64    max_records;      /* stop after this many kept rows; 0 = all */
-  guint      flow_timeout_s;   /* default 300 */
-  guint      chunk_size;       /* flows per chunk file; default 200 */
+  guint      flow_timeout_s;   /* 0 = TA_FLOW_TIMEOUT_DEFAULT_S */
+  guint      chunk_size;       /* flows per chunk file; 0 = TA_CHUNK_SIZE_DEFAULT */
   gboolean   force;            /* replace an existing non-empty output folder */
 } TaExtractOptions;
 

@@ -537,7 +537,7 @@ ta_flow_tracker_new (TaAddrTable        *addrs,
   TaFlowTracker *self = g_new0 (TaFlowTracker, 1);
 
   self->addrs = addrs;
-  self->timeout_us = timeout_us > 0 ? timeout_us : 300 * G_USEC_PER_SEC;
+  self->timeout_us = timeout_us > 0 ? timeout_us : TA_FLOW_TIMEOUT_DEFAULT_S * G_USEC_PER_SEC;
   self->linger_us = MIN (TA_FLOW_LINGER_DEFAULT_US, self->timeout_us);
   self->func = func;
   self->user_data = user_data;

@@ -158,8 +158,10 @@ typedef void (*TaFlowCompleteFunc) (const TaFlow *flow,
 typedef struct _TaFlowTracker TaFlowTracker;
 
 #define TA_FLOW_LINGER_DEFAULT_US G_GINT64_CONSTANT (1000000)
+/* Seconds without a packet that complete a flow, unless told otherwise */
+#define TA_FLOW_TIMEOUT_DEFAULT_S 300
 
-/* timeout_us <= 0 means 300 s */
+/* timeout_us <= 0 means TA_FLOW_TIMEOUT_DEFAULT_S */
 TaFlowTracker *ta_flow_tracker_new        (TaAddrTable        *addrs,
                                            gint64              timeout_us,
                                            TaFlowCompleteFunc  func,

@@ -174,7 +174,7 @@ ta_folder_writer_new (const char                  *output_dir,
   self = g_new0 (TaFolderWriter, 1);
   self->addrs = addrs;
   self->force = options ? options->force : FALSE;
-  self->chunk_size = options && options->chunk_size ? options->chunk_size : 200;
+  self->chunk_size = options && options->chunk_size ? options->chunk_size : TA_CHUNK_SIZE_DEFAULT;
   self->output_dir = g_strdup (output_dir);
   self->parent_dir = g_path_get_dirname (output_dir);
   self->base_name = g_path_get_basename (output_dir);

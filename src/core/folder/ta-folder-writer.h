@@ -16,10 +16,13 @@
 
 G_BEGIN_DECLS
 
+/* Flows per chunk file, unless told otherwise */
+#define TA_CHUNK_SIZE_DEFAULT 200
+
 typedef struct
 {
-  guint     chunk_size;        /* flows per chunk file; 0 = 200 */
-  gint64    flow_timeout_us;   /* inactivity that completes a flow; 0 = 300 s */
+  guint     chunk_size;        /* flows per chunk file; 0 = TA_CHUNK_SIZE_DEFAULT */
+  gint64    flow_timeout_us;   /* inactivity that completes a flow; 0 = TA_FLOW_TIMEOUT_DEFAULT_S */
   gboolean  force;             /* replace an existing non-empty output folder */
 } TaFolderWriterOptions;
 

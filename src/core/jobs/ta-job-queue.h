@@ -17,10 +17,6 @@
 
 G_BEGIN_DECLS
 
-/* The options of the in-process extraction job for @spec: the same values
- * `timearcs-cli extract` gets from ta_extract_spec_build_argv() */
-TaExtractOptions *ta_extract_spec_to_options (const TaExtractSpec *spec,
-                                              GError             **error);
 
 #define TA_TYPE_JOB_QUEUE (ta_job_queue_get_type ())
 G_DECLARE_FINAL_TYPE (TaJobQueue, ta_job_queue, TA, JOB_QUEUE, GObject)

@@ -1,0 +1,508 @@
+/* ta-extract-args.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "ta-error.h"
+#include "ta-extract-args.h"
+#include "ta-flow-tracker.h"
+
+/* ---------------------------------------------------------------------- */
+/* options → argv                                                          */
+
+/* "--opt" "value", or "--opt=value" when the value starts with "-" */
+static void
+add_option (GPtrArray  *argv,
+            const char *option,
+            const char *value)
+{
+  if (value[0] == '-')
+    {
+      g_ptr_array_add (argv, g_strconcat (option, "=", value, NULL));
+    }
+  else
+    {
+      g_ptr_array_add (argv, g_strdup (option));
+      g_ptr_array_add (argv, g_strdup (value));
+    }
+}
+
+static void
+add_number (GPtrArray  *argv,
+            const char *option,
+            gint64      value)
+{
+  char buf[32];
+
+  g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, value);
+  add_option (argv, option, buf);
+}
+
+/* --data F [F …]; a name that starts with "-" gets a "--data=" of its own */
+static void
+add_data_files (GPtrArray          *argv,
+                const char * const *files)
+{
+  for (guint i = 0; files[i] != NULL; i++)
+    {
+      if (i == 0 || files[i][0] == '-')
+        add_option (argv, "--data", files[i]);
+      else
+        g_ptr_array_add (argv, g_strdup (files[i]));
+    }
+}
+
+/* "--filter-ips" is split at "," and each part stripped: a list that does
+ * not come back the same cannot be written */
+static char *
+join_filter_ips (const char * const  *ips,
+                 GError             **error)
+{
+  g_autofree char *joined = g_strjoinv (",", (char **) ips);
+  g_auto(GStrv) back = g_strsplit (joined, ",", -1);
+  guint i;
+
+  for (i = 0; back[i] != NULL; i++)
+    g_strstrip (back[i]);
+  if (g_strv_equal ((const char * const *) back, ips))
+    return g_steal_pointer (&joined);
+
+  for (i = 0; ips[i] != NULL && back[i] != NULL; i++)
+    if (strcmp (ips[i], back[i]) != 0)
+      break;
+  g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT,
+               _("“%s” is not an IP id or address"), ips[i] != NULL ? ips[i] : "");
+  return NULL;
+}
+
+/* A positive int option; left out at its default */
+static gboolean
+add_positive (GPtrArray   *argv,
+              const char  *option,
+              guint64      value,
+              guint64      default_value,
+              const char  *zero_message,
+              GError     **error)
+{
+  if (value == 0)
+    {
+      g_set_error_literal (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT, zero_message);
+      return FALSE;
+    }
+  if (value > G_MAXINT)
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT,
+                   _("%s: %" PRIu64 " is too large"), option, value);
+      return FALSE;
+    }
+  if (value != default_value)
+    add_number (argv, option, (gint64) value);
+  return TRUE;
+}
+
+static gboolean
+add_settings (GPtrArray               *argv,
+              const TaExtractOptions  *o,
+              GError                 **error)
+{
+  if (o->max_records > (guint64) G_MAXINT64)
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT,
+                   _("%s: %" PRIu64 " is too large"), "--max-records", o->max_records);
+      return FALSE;
+    }
+  if (o->max_records != 0)
+    add_number (argv, "--max-records", (gint64) o->max_records);
+  if (!add_positive (argv, "--flow-timeout", o->flow_timeout_s, TA_FLOW_TIMEOUT_DEFAULT_S,
+                     _("--flow-timeout must be positive"), error) ||
+      !add_positive (argv, "--chunk-size", o->chunk_size, TA_CHUNK_SIZE_DEFAULT,
+                     _("--chunk-size must be positive"), error))
+    return FALSE;
+  if (o->force)
+    g_ptr_array_add (argv, g_strdup ("--force"));
+  return TRUE;
+}
+
+GStrv
+ta_extract_options_build_argv (const TaExtractOptions  *options,
+                               const char              *program,
+                               GError                 **error)
+{
+  g_autoptr(GPtrArray) argv = NULL;
+
+  g_return_val_if_fail (options != NULL, NULL);
+
+  if (options->data_files == NULL || options->data_files[0] == NULL)
+    {
+      g_set_error_literal (error, TA_ERROR, TA_ERROR_NO_INPUT, _("--data is required"));
+      return NULL;
+    }
+  if (options->output_dir == NULL || options->output_dir[0] == '\0')
+    {
+      g_set_error_literal (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT,
+                           _("--output-dir is required"));
+      return NULL;
+    }
+
+  argv = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (argv, g_strdup (program != NULL ? program : "timearcs-cli"));
+  g_ptr_array_add (argv, g_strdup ("extract"));
+
+  add_data_files (argv, (const char * const *) options->data_files);
+  if (options->ip_map_path != NULL)
+    add_option (argv, "--ip-map", options->ip_map_path);
+  add_option (argv, "--output-dir", options->output_dir);
+  if (options->filter_ips != NULL)
+    {
+      g_autofree char *ips = join_filter_ips ((const char * const *) options->filter_ips, error);
+
+      if (ips == NULL)
+        return NULL;
+      add_option (argv, "--filter-ips", ips);
+    }
+  if (options->has_time_start)
+    add_number (argv, "--filter-time-start", options->time_start_us);
+  if (options->has_time_end)
+    add_number (argv, "--filter-time-end", options->time_end_us);
+  if (options->attack_context != NULL)
+    add_option (argv, "--attack-context", options->attack_context);
+  if (!add_settings (argv, options, error))
+    return NULL;
+
+  g_ptr_array_add (argv, NULL);
+  return (GStrv) g_ptr_array_steal (argv, NULL);
+}
+
+char *
+ta_extract_argv_to_shell_line (const char * const *argv,
+                               gboolean            multiline)
+{
+  GString *line = g_string_new (NULL);
+
+  for (guint i = 0; argv[i] != NULL; i++)
+    {
+      g_autofree char *quoted = g_shell_quote (argv[i]);
+
+      if (i > 0)
+        {
+          /* a new line before each option after "extract" */
+          if (multiline && i > 1 && g_str_has_prefix (argv[i], "--"))
+            g_string_append (line, " \\\n  ");
+          else
+            g_string_append_c (line, ' ');
+        }
+      g_string_append (line, quoted);
+    }
+
+  return g_string_free (line, FALSE);
+}
+
+/* ---------------------------------------------------------------------- */
+/* argv → options                                                          */
+
+typedef struct
+{
+  GPtrArray *data_files;      /* char* */
+  char      *ip_map;
+  char      *output_dir;
+  char      *filter_ips;
+  char      *time_start;
+  char      *time_end;
+  char      *attack_context;
+  gint64     max_records;
+  int        flow_timeout;
+  int        chunk_size;
+  gboolean   force;
+  /* help texts with the defaults in them */
+  char      *flow_timeout_help;
+  char      *chunk_size_help;
+} ArgState;
+
+static void
+arg_state_clear (ArgState *st)
+{
+  g_clear_pointer (&st->data_files, g_ptr_array_unref);
+  g_free (st->ip_map);
+  g_free (st->output_dir);
+  g_free (st->filter_ips);
+  g_free (st->time_start);
+  g_free (st->time_end);
+  g_free (st->attack_context);
+  g_free (st->flow_timeout_help);
+  g_free (st->chunk_size_help);
+}
+
+/* --data F [F …]: the option takes one file; the names that follow it up to
+ * the next option become --data options of their own before parsing
+ * (expand_data_args()) */
+static gboolean
+add_data_file (const char  *option_name,
+               const char  *value,
+               gpointer     data,
+               GError     **error)
+{
+  ArgState *st = data;
+
+  g_ptr_array_add (st->data_files, g_strdup (value));
+  return TRUE;
+}
+
+/* Lets "--data a.csv b.csv c.csv" work: every bare argument after --data
+ * (until the next option) becomes another --data. */
+static char **
+expand_data_args (const char * const *args)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  gboolean in_data = FALSE;
+  guint argc = g_strv_length ((char **) args);
+
+  for (guint i = 0; i < argc; i++)
+    {
+      const char *a = args[i];
+
+      if (i > 0 && in_data && a[0] != '-')
+        {
+          g_ptr_array_add (out, g_strdup ("--data"));
+          g_ptr_array_add (out, g_strdup (a));
+          continue;
+        }
+      in_data = FALSE;
+      g_ptr_array_add (out, g_strdup (a));
+      if (strcmp (a, "--data") == 0 || strcmp (a, "-d") == 0)
+        {
+          if (i + 1 < argc)
+            g_ptr_array_add (out, g_strdup (args[++i]));
+          in_data = TRUE;
+        }
+      else if (g_str_has_prefix (a, "--data="))
+        in_data = TRUE;
+      else if (strcmp (a, "--") == 0)
+        {
+          for (i++; i < argc; i++)
+            g_ptr_array_add (out, g_strdup (args[i]));
+          break;
+        }
+    }
+  g_ptr_array_add (out, NULL);
+  return (char **) g_ptr_array_free (out, FALSE);
+}
+
+/* µs as an integer, or as a decimal ("1257254400000000.0") */
+static gboolean
+parse_us (const char *text,
+          gint64     *out)
+{
+  char *end = NULL;
+  double d;
+
+  if (text == NULL)
+    return FALSE;
+  *out = g_ascii_strtoll (text, &end, 10);
+  if (end != text && *end == '\0')
+    return TRUE;
+  d = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || !(d > -9.2e18 && d < 9.2e18))
+    return FALSE;
+  *out = (gint64) d;
+  return TRUE;
+}
+
+static GOptionGroup *
+arg_group_new (ArgState                 *st,
+               const TaExtractArgsSetup *setup)
+{
+  /* a process's argv is in the locale's encoding: GOption converts string
+   * values to UTF-8; FILENAME values are taken as they are */
+  const GOptionArg string_arg = setup->locale_encoded ? G_OPTION_ARG_STRING : G_OPTION_ARG_FILENAME;
+  const int string_flag = setup->locale_encoded ? 0 : G_OPTION_FLAG_FILENAME;
+  const GOptionEntry entries[] = {
+    { "data", 'd', string_flag, G_OPTION_ARG_CALLBACK, add_data_file,
+      N_("Packet CSV or capture, plain or gzip; several may follow, or repeat the option"), N_("FILE…") },
+    { "ip-map", 0, 0, G_OPTION_ARG_FILENAME, &st->ip_map,
+      N_("IP map JSON {\"a.b.c.d\": id} for numeric src_ip/dst_ip"), N_("FILE") },
+    { "output-dir", 'o', 0, G_OPTION_ARG_FILENAME, &st->output_dir,
+      N_("Folder to write (v2.0 layout); must not exist or be empty"), N_("DIR") },
+    { "filter-ips", 0, 0, string_arg, &st->filter_ips,
+      N_("Keep rows whose source or destination is one of these (comma list of addresses and IP map ids)"), N_("LIST") },
+    { "filter-time-start", 0, 0, string_arg, &st->time_start,
+      N_("Keep rows at or after this time (µs since the epoch)"), N_("US") },
+    { "filter-time-end", 0, 0, string_arg, &st->time_end,
+      N_("Keep rows at or before this time (µs since the epoch)"), N_("US") },
+    { "attack-context", 0, 0, string_arg, &st->attack_context,
+      N_("Attack label recorded in manifest.json (does not filter rows)"), N_("LABEL") },
+    { "max-records", 0, 0, G_OPTION_ARG_INT64, &st->max_records,
+      N_("Stop after this many kept rows"), N_("N") },
+    { "flow-timeout", 0, 0, G_OPTION_ARG_INT, &st->flow_timeout, st->flow_timeout_help, N_("S") },
+    { "chunk-size", 0, 0, G_OPTION_ARG_INT, &st->chunk_size, st->chunk_size_help, N_("N") },
+    { "force", 'f', 0, G_OPTION_ARG_NONE, &st->force,
+      N_("Replace an existing non-empty output folder"), NULL },
+    { NULL }
+  };
+  GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, st, NULL);
+
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
+  g_option_group_add_entries (group, entries);
+  if (setup->extra_entries != NULL)
+    g_option_group_add_entries (group, setup->extra_entries);
+  return group;
+}
+
+/* The checks GOption cannot make, in the order the CLI has always made them */
+static gboolean
+arg_state_check (ArgState          *st,
+                 TaExtractOptions  *o,
+                 GError           **error)
+{
+#define FAIL(...) G_STMT_START {                                           \
+    g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT, __VA_ARGS__);   \
+    return FALSE;                                                          \
+  } G_STMT_END
+
+  if (st->data_files->len == 0)
+    FAIL ("%s", _("--data is required"));
+  if (st->output_dir == NULL || st->output_dir[0] == '\0')
+    FAIL ("%s", _("--output-dir is required"));
+  if (st->time_start != NULL && !parse_us (st->time_start, &o->time_start_us))
+    FAIL (_("--filter-time-start: not a number: %s"), st->time_start);
+  if (st->time_end != NULL && !parse_us (st->time_end, &o->time_end_us))
+    FAIL (_("--filter-time-end: not a number: %s"), st->time_end);
+  if (st->max_records < 0)
+    FAIL ("%s", _("--max-records must not be negative"));
+  if (st->flow_timeout <= 0)
+    FAIL ("%s", _("--flow-timeout must be positive"));
+  if (st->chunk_size <= 0)
+    FAIL ("%s", _("--chunk-size must be positive"));
+  return TRUE;
+
+#undef FAIL
+}
+
+static void
+arg_state_to_options (ArgState         *st,
+                      TaExtractOptions *o)
+{
+  g_ptr_array_add (st->data_files, NULL);
+  o->data_files = (char **) g_ptr_array_free (g_steal_pointer (&st->data_files), FALSE);
+  o->ip_map_path = g_steal_pointer (&st->ip_map);
+  o->output_dir = g_steal_pointer (&st->output_dir);
+  if (st->filter_ips != NULL)
+    {
+      o->filter_ips = g_strsplit (st->filter_ips, ",", -1);
+      for (guint i = 0; o->filter_ips[i] != NULL; i++)
+        g_strstrip (o->filter_ips[i]);
+    }
+  o->has_time_start = st->time_start != NULL;
+  o->has_time_end = st->time_end != NULL;
+  o->attack_context = g_steal_pointer (&st->attack_context);
+  o->max_records = (guint64) st->max_records;
+  o->flow_timeout_s = (guint) st->flow_timeout;
+  o->chunk_size = (guint) st->chunk_size;
+  o->force = st->force;
+}
+
+TaExtractOptions *
+ta_extract_options_parse_argv (const char * const       *args,
+                               const TaExtractArgsSetup *setup,
+                               GError                  **error)
+{
+  static const TaExtractArgsSetup no_setup = { 0 };
+  g_autoptr(TaExtractOptions) options = ta_extract_options_new ();
+  g_autoptr(GOptionContext) ctx = NULL;
+  g_auto(GStrv) argv = NULL;
+  ArgState st = { 0 };
+  gboolean ok;
+
+  g_return_val_if_fail (args != NULL && args[0] != NULL, NULL);
+
+  if (setup == NULL)
+    setup = &no_setup;
+
+  st.data_files = g_ptr_array_new_with_free_func (g_free);
+  st.flow_timeout = options->flow_timeout_s;
+  st.chunk_size = options->chunk_size;
+  st.flow_timeout_help = g_strdup_printf (_("Seconds without a packet that complete a flow (default %d)"),
+                                          TA_FLOW_TIMEOUT_DEFAULT_S);
+  st.chunk_size_help = g_strdup_printf (_("Flows per chunk file (default %d)"),
+                                        TA_CHUNK_SIZE_DEFAULT);
+
+  ctx = g_option_context_new (setup->parameter_string);
+  g_option_context_set_help_enabled (ctx, setup->help);
+  g_option_context_set_summary (ctx, setup->summary);
+  g_option_context_set_description (ctx, setup->description);
+  g_option_context_set_main_group (ctx, arg_group_new (&st, setup));
+
+  /* parse_strv, not parse: argv is ours, and only the strv variant frees
+   * the strings it removes from the vector */
+  argv = expand_data_args (args);
+  ok = g_option_context_parse_strv (ctx, &argv, error);
+  if (ok && g_strv_length (argv) > 1)
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT,
+                   _("unexpected argument “%s”"), argv[1]);
+      ok = FALSE;
+    }
+  ok = ok && arg_state_check (&st, options, error);
+  if (ok)
+    arg_state_to_options (&st, options);
+  arg_state_clear (&st);
+
+  return ok ? g_steal_pointer (&options) : NULL;
+}
+
+TaExtractOptions *
+ta_extract_options_parse_command_line (const char  *line,
+                                       GError     **error)
+{
+  g_auto(GStrv) argv = NULL;
+  int argc = 0;
+
+  g_return_val_if_fail (line != NULL, NULL);
+
+  if (!g_shell_parse_argv (line, &argc, &argv, error))
+    return NULL;
+  if (argc < 2 || strcmp (argv[1], "extract") != 0)
+    {
+      g_set_error_literal (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT,
+                           _("The command line does not run “extract”"));
+      return NULL;
+    }
+  return ta_extract_options_parse_argv ((const char * const *) argv + 1, NULL, error);
+}
+
+/* ---------------------------------------------------------------------- */
+
+static gboolean
+strv_equal0 (char **a,
+             char **b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return g_strv_equal ((const char * const *) a, (const char * const *) b);
+}
+
+gboolean
+ta_extract_options_equal (const TaExtractOptions *a,
+                          const TaExtractOptions *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+
+  return strv_equal0 (a->data_files, b->data_files) &&
+         g_strcmp0 (a->ip_map_path, b->ip_map_path) == 0 &&
+         g_strcmp0 (a->output_dir, b->output_dir) == 0 &&
+         strv_equal0 (a->filter_ips, b->filter_ips) &&
+         a->has_time_start == b->has_time_start &&
+         (!a->has_time_start || a->time_start_us == b->time_start_us) &&
+         a->has_time_end == b->has_time_end &&
+         (!a->has_time_end || a->time_end_us == b->time_end_us) &&
+         g_strcmp0 (a->attack_context, b->attack_context) == 0 &&
+         a->max_records == b->max_records &&
+         a->flow_timeout_s == b->flow_timeout_s &&
+         a->chunk_size == b->chunk_size &&
+         a->force == b->force;
+}
