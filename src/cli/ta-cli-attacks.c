@@ -15,7 +15,6 @@
 #include "ta-attacks-job.h"
 #include "ta-cli.h"
 #include "ta-cli-progress.h"
-#include "ta-error.h"
 #include "ta-read-stats.h"
 
 /* The progress line as extract draws it: in place on a terminal, else a
@@ -23,23 +22,17 @@
 static void
 on_progress (TaJob         *job,
              GParamSpec    *pspec,
-             TaCliProgress *line)
+             TaCliProgress *progress)
 {
-  unsigned long long packets = ta_job_get_items_done (job);
-  double pct = 100 * MAX (ta_job_get_fraction (job), 0);
-  char eta_text[32];
+  TaCliJobLine l;
 
-  if (ta_job_get_message (job) == NULL || !ta_cli_progress_due (line))
+  if (ta_job_get_message (job) == NULL || !ta_cli_progress_job_due (progress, job, &l))
     return;
-  ta_cli_format_duration (ta_job_get_eta (job), eta_text, sizeof eta_text);
-  if (line->tty)
-    {
-      g_printerr (_("%'llu rows, %'.0f rows/s, %.0f%%, ETA %s"),
-                  packets, ta_job_get_rate (job), pct, eta_text);
-      return;
-    }
-  g_printerr (_("progress: %llu rows read, %.0f rows/s, %.0f%% of input, ETA %s\n"),
-              packets, ta_job_get_rate (job), pct, eta_text);
+  if (progress->tty)
+    g_printerr (_("%'llu rows, %'.0f rows/s, %.0f%%, ETA %s"), l.items, l.rate, l.percent, l.eta);
+  else
+    g_printerr (_("progress: %llu rows read, %.0f rows/s, %.0f%% of input, ETA %s\n"),
+                l.items, l.rate, l.percent, l.eta);
 }
 
 static void
@@ -153,21 +146,7 @@ ta_cli_attacks_main (int    argc,
   ta_cli_progress_end_line (&line);
 
   if (!ok)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_printerr (_("timearcs-cli attacks: interrupted; nothing written\n"));
-          return TA_EXIT_CANCELLED;
-        }
-      g_printerr ("timearcs-cli attacks: %s\n", error->message);
-      if (g_error_matches (error, TA_ERROR, TA_ERROR_EXISTS))
-        return TA_EXIT_EXISTS;
-      if (g_error_matches (error, TA_ERROR, TA_ERROR_NO_INPUT))
-        return TA_EXIT_NO_INPUT;
-      if (g_error_matches (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT))
-        return TA_EXIT_USAGE;
-      return TA_EXIT_FAILURE;
-    }
+    return ta_cli_job_failed ("attacks", error, _("timearcs-cli attacks: interrupted; nothing written\n"));
 
   result = ta_attacks_job_get_result (job);
   /* problems are shown even with --quiet */

@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "ta-cli.h"
-#include "ta-error.h"
 #include "ta-cli-progress.h"
 #include "ta-extract-args.h"
 
@@ -24,23 +23,17 @@ on_progress (TaJob      *job,
              GParamSpec *pspec,
              CliState   *st)
 {
-  char eta[32];
-  double pct = MAX (ta_job_get_fraction (job), 0) * 100.0;
-  unsigned long long rows = ta_job_get_items_done (job);
+  TaCliJobLine l;
 
-  if (!ta_cli_progress_due (&st->progress))
+  if (!ta_cli_progress_job_due (&st->progress, job, &l))
     return;
-  ta_cli_format_duration (ta_job_get_eta (job), eta, sizeof eta);
   if (st->progress.tty)
-    {
-      g_printerr (_("%'llu rows, %'.0f rows/s, %.0f%%, ETA %s"),
-                  rows, ta_job_get_rate (job), pct, eta);
-      return;
-    }
-  g_printerr (_("progress: %llu rows read, %llu kept, "
-                "%.0f rows/s, %.0f%% of input, ETA %s\n"),
-              rows, (unsigned long long) ta_extract_job_get_counts (TA_EXTRACT_JOB (job))->rows_kept,
-              ta_job_get_rate (job), pct, eta);
+    g_printerr (_("%'llu rows, %'.0f rows/s, %.0f%%, ETA %s"), l.items, l.rate, l.percent, l.eta);
+  else
+    g_printerr (_("progress: %llu rows read, %llu kept, "
+                  "%.0f rows/s, %.0f%% of input, ETA %s\n"),
+                l.items, (unsigned long long) ta_extract_job_get_counts (TA_EXTRACT_JOB (job))->rows_kept,
+                l.rate, l.percent, l.eta);
 }
 
 static int
@@ -178,17 +171,5 @@ ta_cli_extract_main (int    argc,
   if (ok)
     return TA_EXIT_OK;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_printerr (_("timearcs-cli extract: interrupted; no output written\n"));
-      return TA_EXIT_CANCELLED;
-    }
-  g_printerr ("timearcs-cli extract: %s\n", error->message);
-  if (g_error_matches (error, TA_ERROR, TA_ERROR_EXISTS))
-    return TA_EXIT_EXISTS;
-  if (g_error_matches (error, TA_ERROR, TA_ERROR_NO_INPUT))
-    return TA_EXIT_NO_INPUT;
-  if (g_error_matches (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT))
-    return TA_EXIT_USAGE;
-  return TA_EXIT_FAILURE;
+  return ta_cli_job_failed ("extract", error, _("timearcs-cli extract: interrupted; no output written\n"));
 }

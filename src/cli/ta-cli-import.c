@@ -14,7 +14,6 @@
 
 #include "ta-cli.h"
 #include "ta-cli-progress.h"
-#include "ta-error.h"
 #include "ta-import-job.h"
 
 /* As `extract`: a line rewritten in place on a terminal, else a plain line
@@ -22,21 +21,17 @@
 static void
 on_progress (TaJob         *job,
              GParamSpec    *pspec,
-             TaCliProgress *line)
+             TaCliProgress *progress)
 {
-  unsigned long long packets = ta_job_get_items_done (job);
-  double pct = 100.0 * MAX (ta_job_get_fraction (job), 0);
-  char eta[32];
+  TaCliJobLine l;
 
-  if (!ta_cli_progress_due (line))
+  if (!ta_cli_progress_job_due (progress, job, &l))
     return;
-  ta_cli_format_duration (ta_job_get_eta (job), eta, sizeof eta);
-  if (line->tty)
-    g_printerr (_("%'llu packets, %'.0f packets/s, %.0f%%, ETA %s"),
-                packets, ta_job_get_rate (job), pct, eta);
+  if (progress->tty)
+    g_printerr (_("%'llu packets, %'.0f packets/s, %.0f%%, ETA %s"), l.items, l.rate, l.percent, l.eta);
   else
     g_printerr (_("progress: %llu packets, %.0f packets/s, %.0f%% of input, ETA %s\n"),
-                packets, ta_job_get_rate (job), pct, eta);
+                l.items, l.rate, l.percent, l.eta);
 }
 
 static void
@@ -110,19 +105,7 @@ ta_cli_import_main (int    argc,
   for (guint i = 0; i < r->messages->len; i++)
     g_printerr ("%s\n", (char *) g_ptr_array_index (r->messages, i));
   if (!ok)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_printerr (_("timearcs-cli import: interrupted; nothing written\n"));
-          return TA_EXIT_CANCELLED;
-        }
-      g_printerr ("timearcs-cli import: %s\n", error->message);
-      if (g_error_matches (error, TA_ERROR, TA_ERROR_EXISTS))
-        return TA_EXIT_EXISTS;
-      if (g_error_matches (error, TA_ERROR, TA_ERROR_NO_INPUT))
-        return TA_EXIT_NO_INPUT;
-      return TA_EXIT_FAILURE;
-    }
+    return ta_cli_job_failed ("import", error, _("timearcs-cli import: interrupted; nothing written\n"));
   for (guint i = 0; i < r->stats.warnings->len; i++)
     g_printerr (_("warning: %s\n"), (char *) g_ptr_array_index (r->stats.warnings, i));
   if (!quiet)

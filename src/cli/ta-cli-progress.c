@@ -8,7 +8,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "ta-cli.h"
 #include "ta-cli-progress.h"
+#include "ta-error.h"
 
 void
 ta_cli_progress_init (TaCliProgress *self,
@@ -59,6 +61,20 @@ ta_cli_format_duration (double  seconds,
     g_snprintf (buf, len, "%dm%02ds", (int) seconds / 60, (int) seconds % 60);
   else
     g_snprintf (buf, len, "%dh%02dm", (int) seconds / 3600, ((int) seconds % 3600) / 60);
+}
+
+gboolean
+ta_cli_progress_job_due (TaCliProgress *self,
+                         TaJob         *job,
+                         TaCliJobLine  *line)
+{
+  if (!ta_cli_progress_due (self))
+    return FALSE;
+  line->items = ta_job_get_items_done (job);
+  line->rate = ta_job_get_rate (job);
+  line->percent = 100.0 * MAX (ta_job_get_fraction (job), 0);
+  ta_cli_format_duration (ta_job_get_eta (job), line->eta, sizeof line->eta);
+  return TRUE;
 }
 
 static gboolean
@@ -118,4 +134,24 @@ ta_cli_run_job (TaJob   *job,
   g_main_loop_unref (loop);
   g_main_context_unref (context);
   return ok;
+}
+
+int
+ta_cli_job_failed (const char   *command,
+                   const GError *error,
+                   const char   *interrupted)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_printerr ("%s", interrupted);
+      return TA_EXIT_CANCELLED;
+    }
+  g_printerr ("timearcs-cli %s: %s\n", command, error->message);
+  if (g_error_matches (error, TA_ERROR, TA_ERROR_EXISTS))
+    return TA_EXIT_EXISTS;
+  if (g_error_matches (error, TA_ERROR, TA_ERROR_NO_INPUT))
+    return TA_EXIT_NO_INPUT;
+  if (g_error_matches (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT))
+    return TA_EXIT_USAGE;
+  return TA_EXIT_FAILURE;
 }
