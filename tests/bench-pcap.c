@@ -1,4 +1,4 @@
-/* bench-pcap.c — speed and memory of reading captures (issue 5)
+/* bench-pcap.c — speed and memory of reading captures
  *
  * Makes a 1 M-packet packet CSV with $TA_GEN_PACKETS, turns it into an
  * equivalent pcap here (Ethernet + IPv4/IPv6 + TCP/UDP/ICMP frames with the

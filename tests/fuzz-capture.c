@@ -1,4 +1,4 @@
-/* fuzz-capture.c — libFuzzer harness for the capture reader (issue 5)
+/* fuzz-capture.c — libFuzzer harness for the capture reader
  *
  * Built with -Dfuzzing=true and CC=clang (see .ci/fuzz.sh). Each input is
  * read from memory through TaInput (ta_input_new_from_data: the same window

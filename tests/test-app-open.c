@@ -72,13 +72,7 @@ the_window (GtkApplication *app)
 static TaFlowPanel *
 flow_panel_of (TaWindow *window)
 {
-  GtkWidget *slot = GTK_WIDGET (ta_window_get_flows_slot (window));
-
-  for (GtkWidget *child = gtk_widget_get_first_child (slot); child;
-       child = gtk_widget_get_next_sibling (child))
-    if (TA_IS_FLOW_PANEL (child))
-      return TA_FLOW_PANEL (child);
-  return NULL;
+  return ta_window_get_flow_panel (window);
 }
 
 /* TRUE once the flow panel holds the folder at @path (loading is async) */

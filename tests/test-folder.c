@@ -485,7 +485,7 @@ test_original_folder (void)
 }
 
 /* The original loader's flow classes on `gen_packets.py --packets 200000
- * --seed 2` (from issue 4), "state/closeType/invalidReason" with "-" for
+ * --seed 2`, "state/closeType/invalidReason" with "-" for
  * null. */
 static const struct { const char *cls; guint64 count; } original_classes[] = {
   { "closed/graceful/-", 2667 },

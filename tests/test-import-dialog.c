@@ -162,6 +162,7 @@ test_import_from_window (void)
                          "--attack-fraction", "0.1", "--out", packets, "--ip-map", map, NULL };
   g_autoptr(GtkApplication) app = gtk_application_new ("io.github.timearcs.TimeArcs.ImportTest",
                                                        G_APPLICATION_NON_UNIQUE);
+  g_autoptr(GSettings) settings = NULL;
   TaWindow *window;
   TaImportDialog *dialog = NULL;
   GListModel *toplevels;
@@ -173,7 +174,10 @@ test_import_from_window (void)
                                NULL, NULL, &status, NULL));
   g_assert_cmpint (status, ==, 0);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
-  window = ta_window_new (app);
+  /* the schema compiled in the build tree, when main() found it */
+  if (g_getenv ("GSETTINGS_SCHEMA_DIR") != NULL)
+    settings = g_settings_new (APP_ID);
+  window = ta_window_new (app, settings);
   gtk_window_present (GTK_WINDOW (window));
 
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "import-packets"));

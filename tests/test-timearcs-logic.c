@@ -1,4 +1,5 @@
-/* test-timearcs-logic.c — lens maths, hit testing, brushing, row ordering
+/* test-timearcs-logic.c — lens maths, hit testing, brushing, row ordering,
+ * the ground-truth overlay and selection summaries
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include "ta-arc-layout.h"
+#include "ta-arc-overlay.h"
 #include "ta-attack-data.h"
 #include "ta-lens.h"
 
@@ -322,6 +324,164 @@ test_aggregate (void)
   g_assert_cmpuint (total, ==, 123);
 }
 
+static guint
+row_of_id (TaArcModel *model,
+           gint64      id)
+{
+  gint row = ta_arc_model_find_row (model, id);
+
+  g_assert_cmpint (row, >=, 0);
+  return row;
+}
+
+static void
+test_ground_truth_overlay (void)
+{
+  const char *gt_csv =
+    "Event Type,C2S ID,Source,Source Port(s),Destination,Destination Port(s),Start Time (UTC),Stop Time (UTC)\n"
+    "scan,1,10.0.0.1,0,10.0.0.2,80,2009-11-03 13:30:00,2009-11-03 13:35:00\n"
+    "beacon,2,10.0.0.3,0,,0,2009-11-03 13:31:00,2009-11-03 13:31:00\n"
+    "other,3,10.0.0.9,0,10.0.0.1,0,2009-11-03 13:40:00,2009-11-03 13:41:00\n";
+  g_autoptr(TaIpMap) ip_map = ta_ip_map_new ();
+  g_autoptr(TaAttackData) data = ta_attack_data_new ();
+  g_autoptr(TaArcModel) model = NULL;
+  g_autoptr(TaGroundTruth) gt = NULL;
+  g_autoptr(GArray) spans = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) csv = g_string_new ("timestamp,src_ip,dst_ip,attack,count\n");
+  g_autofree guint8 *unexplained = NULL;
+  gint64 a = ta_ip_map_add (ip_map, "10.0.0.1");
+  gint64 b = ta_ip_map_add (ip_map, "10.0.0.2");
+  gint64 c = ta_ip_map_add (ip_map, "10.0.0.3");
+  const TaArc *arcs;
+  const TaGtSpan *s;
+  const TaGtSpan *at;
+  gint64 m0 = 0;
+  guint n_arcs = 0;
+  guint rows_seen[3] = { 0 };
+
+  ta_ip_map_add (ip_map, "10.0.0.9");    /* in the map, on no row */
+  g_assert_true (ta_parse_utc_minutes ("2009-11-03 13:30", strlen ("2009-11-03 13:30"), &m0));
+  g_string_append_printf (csv, "%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",0,1\n", m0, a, b);
+  g_string_append_printf (csv, "%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",0,1\n", m0 + 2, b, a);
+  g_string_append_printf (csv, "%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",0,1\n", m0 + 1, c, b);
+  g_string_append_printf (csv, "%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",0,1\n", m0 + 10, c, b);
+  g_string_append_printf (csv, "%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",0,1\n", m0 + 20, a, b);
+  g_assert_true (ta_attack_data_load_data (data, "gt.csv", csv->str, csv->len, &error));
+  g_assert_no_error (error);
+  model = ta_arc_model_new (data, ip_map, NULL, NULL, NULL, NULL);
+  gt = ta_ground_truth_new_from_data (gt_csv, strlen (gt_csv), "gt", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (gt);
+
+  /* spans: the scan on both its rows, the beacon on its one given end,
+   * the third event only on the row it has (10.0.0.9 is no row) */
+  spans = ta_gt_spans_for_model (model, gt, ip_map);
+  g_assert_cmpuint (spans->len, ==, 4);
+  s = (const TaGtSpan *) (gpointer) spans->data;
+  g_assert_cmpuint (s[0].row, ==, row_of_id (model, a));
+  g_assert_cmpuint (s[1].row, ==, row_of_id (model, b));
+  g_assert_cmpuint (s[2].row, ==, row_of_id (model, c));
+  g_assert_cmpuint (s[3].row, ==, row_of_id (model, a));
+  g_assert_cmpint (s[0].start_minute, ==, m0);
+  g_assert_cmpint (s[0].stop_minute, ==, m0 + 5);
+  g_assert_cmpstr (ta_ground_truth_get_label (gt, s[0].label), ==, "scan");
+  g_assert_cmpstr (ta_ground_truth_get_label (gt, s[2].label), ==, "beacon");
+  g_assert_cmpstr (ta_ground_truth_get_label (gt, s[3].label), ==, "other");
+  for (guint i = 0; i < spans->len; i++)
+    rows_seen[s[i].row]++;
+  g_assert_cmpuint (rows_seen[row_of_id (model, a)], ==, 2);
+
+  /* the span under a point: [start, stop + 1) on its row */
+  at = ta_gt_span_at (s, spans->len, row_of_id (model, a), m0 + 5.9);
+  g_assert_true (at == &s[0]);
+  g_assert_null (ta_gt_span_at (s, spans->len, row_of_id (model, a), m0 + 6));
+  g_assert_true (ta_gt_span_at (s, spans->len, row_of_id (model, a), m0 + 10.5) == &s[3]);
+  g_assert_null (ta_gt_span_at (s, spans->len, -1, m0));
+  g_assert_null (ta_gt_span_at (s, spans->len, row_of_id (model, c), m0));
+
+  /* explained: the scan either way round, the beacon with any destination */
+  g_assert_true (ta_gt_explains (gt, "10.0.0.1", "10.0.0.2", m0));
+  g_assert_true (ta_gt_explains (gt, "10.0.0.2", "10.0.0.1", m0 + 5));
+  g_assert_false (ta_gt_explains (gt, "10.0.0.1", "10.0.0.2", m0 + 6));
+  g_assert_true (ta_gt_explains (gt, "10.0.0.3", "10.0.0.2", m0 + 1));
+  g_assert_false (ta_gt_explains (gt, "10.0.0.3", "10.0.0.2", m0 + 2));
+  g_assert_false (ta_gt_explains (gt, "10.0.0.7", "10.0.0.2", m0));
+
+  arcs = ta_arc_model_get_arcs (model, &n_arcs);
+  g_assert_cmpuint (n_arcs, ==, 5);
+  unexplained = g_new0 (guint8, n_arcs);
+  g_assert_cmpuint (ta_gt_mark_unexplained (model, gt, unexplained), ==, 2);
+  for (guint i = 0; i < n_arcs; i++)
+    g_assert_cmpuint (unexplained[i], ==, arcs[i].minute == m0 + 10 || arcs[i].minute == m0 + 20);
+}
+
+static void
+test_selection_summary (void)
+{
+  g_autoptr(TaArcModel) model = small_model ();
+  g_autoptr(TaArcSelection) sel = ta_arc_selection_new ();
+  g_autoptr(TaArcSelection) other = ta_arc_selection_new ();
+  TaArcSelectionSummary sum = { 0 };
+  const TaArc *arcs;
+  guint n_arcs = 0;
+  guint big = G_MAXUINT;
+
+  /* the row of IP 1: its arcs 1 → 2 (code 0, 15 packets) and 3 → 1 (code 1, 7) */
+  ta_arc_select_row (model, TA_LABEL_MODE_TYPE, NULL, row_of_id (model, 1), sel);
+  ta_arc_selection_summarize (model, sel, TA_LABEL_MODE_TYPE, &sum);
+  g_assert_cmpuint (sum.ip_ids->len, ==, sel->rows->len);
+  g_assert_cmpint (g_array_index (sum.ip_ids, gint64, 0), ==, 1);
+  g_assert_cmpuint (sum.n_arcs, ==, 2);
+  g_assert_cmpuint (sum.packets, ==, 22);
+  g_assert_cmpuint (sum.types->len, ==, 3);
+  g_assert_cmpstr (sum.types->pdata[0], ==, "code 0");
+  g_assert_cmpstr (sum.types->pdata[1], ==, "code 1");
+  g_assert_null (sum.types->pdata[2]);
+  g_assert_cmpint (sum.time_start, ==, sel->t_start);
+  g_assert_cmpint (sum.time_end, ==, sel->t_end);
+  ta_arc_selection_summary_clear (&sum);
+  g_assert_null (sum.ip_ids);
+
+  /* with the arc 4 → 5 (code 1, 100 packets): ids ascending, names beside
+   * them, each type once */
+  arcs = ta_arc_model_get_arcs (model, &n_arcs);
+  for (guint i = 0; i < n_arcs; i++)
+    if (arcs[i].count == 100)
+      big = i;
+  g_assert_cmpuint (big, <, n_arcs);
+  ta_arc_select_arc (model, big, other);
+  ta_arc_selection_union (model, sel, other);
+  ta_arc_selection_summarize (model, sel, TA_LABEL_MODE_TYPE, &sum);
+  g_assert_cmpuint (sum.n_arcs, ==, 3);
+  g_assert_cmpuint (sum.packets, ==, sel->packets);
+  g_assert_cmpuint (sum.ip_ids->len, ==, sel->rows->len);
+  g_assert_cmpuint (sum.ip_names->len, ==, sum.ip_ids->len + 1);
+  for (guint i = 0; i < sum.ip_ids->len; i++)
+    {
+      gint64 id = g_array_index (sum.ip_ids, gint64, i);
+      g_autofree char *name = g_strdup_printf ("#%" G_GINT64_FORMAT, id);
+
+      if (i > 0)
+        g_assert_cmpint (g_array_index (sum.ip_ids, gint64, i - 1), <, id);
+      g_assert_cmpstr (sum.ip_names->pdata[i], ==, name);
+    }
+  g_assert_null (sum.ip_names->pdata[sum.ip_ids->len]);
+  g_assert_cmpuint (sum.types->len, ==, 3);
+  g_assert_cmpstr (sum.types->pdata[0], ==, "code 0");
+  g_assert_cmpstr (sum.types->pdata[1], ==, "code 1");
+  ta_arc_selection_summary_clear (&sum);
+
+  /* nothing selected */
+  ta_arc_selection_clear (sel);
+  ta_arc_selection_summarize (model, sel, TA_LABEL_MODE_TYPE, &sum);
+  g_assert_cmpuint (sum.ip_ids->len, ==, 0);
+  g_assert_cmpuint (sum.n_arcs, ==, 0);
+  g_assert_null (sum.types->pdata[0]);
+  g_assert_null (sum.ip_names->pdata[0]);
+  ta_arc_selection_summary_clear (&sum);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -335,5 +495,7 @@ main (int   argc,
   g_test_add_func ("/core/arc-layout/row-order", test_row_order);
   g_test_add_func ("/core/arc-layout/row-order-real", test_real_order);
   g_test_add_func ("/core/arc-layout/aggregate", test_aggregate);
+  g_test_add_func ("/core/arc-overlay/ground-truth", test_ground_truth_overlay);
+  g_test_add_func ("/core/arc-overlay/selection-summary", test_selection_summary);
   return g_test_run ();
 }

@@ -1,4 +1,5 @@
-/* ta-application.c
+/* ta-application.c — the application: windows, files opened from outside,
+ * app actions, and the one GSettings object the windows share
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,7 +9,6 @@
 
 #include "ta-application.h"
 #include "ta-file-kind.h"
-#include "ta-import-dialog.h"
 #include "ta-window.h"
 
 struct _TaApplication
@@ -85,7 +85,7 @@ get_window (TaApplication *self)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   if (window == NULL)
-    window = GTK_WINDOW (ta_window_new (GTK_APPLICATION (self)));
+    window = GTK_WINDOW (ta_window_new (GTK_APPLICATION (self), ta_application_get_settings (self)));
   return TA_WINDOW (window);
 }
 
@@ -125,7 +125,7 @@ ta_application_open (GApplication  *app,
   if (packets->len > 0)
     {
       g_ptr_array_add (packets, NULL);
-      ta_import_dialog_present_for (GTK_WINDOW (window), (const char * const *) packets->pdata);
+      ta_window_import_packets (window, (const char * const *) packets->pdata);
     }
 }
 

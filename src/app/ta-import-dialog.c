@@ -1,4 +1,4 @@
-/* ta-import-dialog.c
+/* ta-import-dialog.c — Import Packets…: packet files to attack CSVs
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,9 +6,7 @@
 
 #include <glib/gi18n.h>
 
-#include "ta-application.h"
 #include "ta-import-dialog.h"
-#include "ta-window.h"
 
 typedef enum
 {
@@ -49,6 +47,7 @@ struct _TaImportDialog
   GtkNativeDialog *chooser;
   Row              chooser_row;
   gboolean         running;
+  GSettings       *settings;        /* the window's, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (TaImportDialog, ta_import_dialog, GTK_TYPE_WINDOW)
@@ -248,26 +247,8 @@ progress_cb (TaJob          *job,
 static void
 remember_data_paths (TaImportDialog *self)
 {
-  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
-  GtkApplication *app = parent ? gtk_window_get_application (parent) : NULL;
-  g_autoptr(GSettings) own = NULL;
-  GSettings *settings = NULL;
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  if (TA_IS_APPLICATION (app))
-    settings = ta_application_get_settings (TA_APPLICATION (app));
-  if (settings == NULL)
-    {
-      GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-      g_autoptr(GSettingsSchema) found = source ? g_settings_schema_source_lookup (source, APP_ID, TRUE) : NULL;
-
-      if (found == NULL)
-        return;
-      settings = own = g_settings_new_full (found, NULL, NULL);
-    }
-  g_object_get (settings, "settings-schema", &schema, NULL);
-  if (schema != NULL && g_settings_schema_has_key (schema, "data-paths"))
-    g_settings_set_strv (settings, "data-paths", (const char *const *) self->inputs);
+  if (self->settings != NULL)
+    g_settings_set_strv (self->settings, "data-paths", (const char *const *) self->inputs);
 }
 
 static void
@@ -419,6 +400,7 @@ ta_import_dialog_dispose (GObject *object)
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
+  g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), TA_TYPE_IMPORT_DIALOG);
   G_OBJECT_CLASS (ta_import_dialog_parent_class)->dispose (object);
 }
@@ -585,91 +567,17 @@ ta_import_dialog_get_error (TaImportDialog *self)
   return self->error;
 }
 
-/* ------------------------------------------------------- window hook-up */
-
-static void
-open_result_in_window_cb (TaImportDialog *dialog,
-                          const char     *attacks,
-                          const char     *grouped,
-                          const char     *ip_map,
-                          const char     *event_mapping,
-                          const char     *group_mapping,
-                          TaWindow       *window)
+const char *
+ta_import_dialog_get_ground_truth (TaImportDialog *self)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (grouped != NULL ? grouped : attacks);
-  GFile *files[] = { file };
-  g_autoptr(GError) error = NULL;
-
-  /* group mapping: found next to the file (attack_group_mapping_PREFIX.json) */
-  ta_window_set_ip_map_path (window, ip_map);
-  ta_window_set_mapping_path (window, event_mapping);
-  if (dialog->paths[ROW_GROUND_TRUTH] != NULL)
-    ta_window_set_ground_truth_path (window, dialog->paths[ROW_GROUND_TRUTH]);
-  /* errors are shown in the window */
-  ta_window_open_attack_files (window, files, 1, &error);
-}
-
-static void
-import_packets_action (GSimpleAction *action,
-                       GVariant      *parameter,
-                       gpointer       user_data)
-{
-  ta_import_dialog_present_for (GTK_WINDOW (user_data), NULL);
-}
-
-TaImportDialog *
-ta_import_dialog_present_for (GtkWindow         *window,
-                              const char *const *inputs)
-{
-  TaImportDialog *dialog = ta_import_dialog_new (window);
-
-  g_signal_connect_object (dialog, "open-result", G_CALLBACK (open_result_in_window_cb), window, 0);
-  if (inputs != NULL && inputs[0] != NULL)
-    ta_import_dialog_set_inputs (dialog, inputs);
-  gtk_window_present (GTK_WINDOW (dialog));
-  return dialog;
-}
-
-static GMenuModel *
-find_primary_menu (GtkWidget *widget)
-{
-  if (widget == NULL)
-    return NULL;
-  if (GTK_IS_MENU_BUTTON (widget) &&
-      g_strcmp0 (gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (widget)), "open-menu-symbolic") == 0)
-    return gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (widget));
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GMenuModel *found = find_primary_menu (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  g_return_val_if_fail (TA_IS_IMPORT_DIALOG (self), NULL);
+  return self->paths[ROW_GROUND_TRUTH];
 }
 
 void
-ta_import_dialog_install (GtkWindow *window)
+ta_import_dialog_set_settings (TaImportDialog *self,
+                               GSettings      *settings)
 {
-  g_autoptr(GSimpleAction) action = g_simple_action_new ("import-packets", NULL);
-  GObject *menu;
-
-  g_return_if_fail (TA_IS_WINDOW (window));
-  g_signal_connect (action, "activate", G_CALLBACK (import_packets_action), window);
-  g_action_map_add_action (G_ACTION_MAP (window), G_ACTION (action));
-
-  /* after "Open Folder…" in the first section of the primary menu: the
-   * window's menu button is found by its icon (the template does not
-   * expose it) */
-  menu = G_OBJECT (find_primary_menu (gtk_window_get_titlebar (window)));
-  if (G_IS_MENU_MODEL (menu) && g_menu_model_get_n_items (G_MENU_MODEL (menu)) > 0)
-    {
-      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (G_MENU_MODEL (menu), 0, G_MENU_LINK_SECTION);
-
-      if (G_IS_MENU (section))
-        g_menu_insert (G_MENU (section), MIN (2, g_menu_model_get_n_items (section)),
-                       _("_Import Packets…"), "win.import-packets");
-      else if (G_IS_MENU (menu))
-        g_menu_append (G_MENU (menu), _("_Import Packets…"), "win.import-packets");
-    }
+  g_return_if_fail (TA_IS_IMPORT_DIALOG (self));
+  g_set_object (&self->settings, settings);
 }

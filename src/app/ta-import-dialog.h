@@ -36,21 +36,18 @@ gboolean                ta_import_dialog_is_running   (TaImportDialog   *self);
 const TaAttacksResult  *ta_import_dialog_get_result   (TaImportDialog   *self);
 const GError           *ta_import_dialog_get_error    (TaImportDialog   *self);
 
-/* Adds "Import Packets…" (win.import-packets) to a TaWindow's primary menu:
- * the dialog opens its result in the window's TimeArcs view with the
- * mappings written next to it, and the ground truth it used. */
-void                    ta_import_dialog_install      (GtkWindow        *window);
-/* Opens the dialog for a TaWindow as the menu item does, with @inputs
- * (packet CSVs or captures; may be NULL) already chosen */
-TaImportDialog         *ta_import_dialog_present_for  (GtkWindow        *window,
-                                                       const char *const *inputs);
+/* The ground truth chosen (NULL: none) */
+const char             *ta_import_dialog_get_ground_truth (TaImportDialog *self);
+/* Where the packet files are remembered for the selection sidebar
+ * (data-paths); NULL: nowhere */
+void                    ta_import_dialog_set_settings (TaImportDialog   *self,
+                                                       GSettings        *settings);
 
 /* Signals:
  *   "finished" (void): the import ended (see get_result / get_error).
  *   "open-result" (const char *attacks_csv, const char *grouped_csv,
  *                  const char *ip_map, const char *event_mapping,
  *                  const char *group_mapping): the user asked to open the
- *                  result; the window connects it to
- *                  ta_window_open_attack_files(). */
+ *                  result; the window opens it */
 
 G_END_DECLS

@@ -74,23 +74,6 @@ static void rebuild_command (TaSelectionSidebar *self);
 /* ---------------------------------------------------------------------- */
 /* settings                                                                */
 
-static GSettings *
-lookup_settings (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
-
-  if (source == NULL)
-    return NULL;
-  schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
-  if (schema == NULL ||
-      !g_settings_schema_has_key (schema, "data-paths") ||
-      !g_settings_schema_has_key (schema, "ip-map") ||
-      !g_settings_schema_has_key (schema, "output-dir"))
-    return NULL;
-  return g_settings_new (APP_ID);
-}
-
 /* ~/Documents/TimeArcs: the folder the Flatpak may write without asking */
 static char *
 default_output_dir (void)
@@ -758,15 +741,9 @@ ta_selection_sidebar_init (TaSelectionSidebar *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->settings = lookup_settings ();
   self->data_paths = g_new0 (char *, 1);
   self->ip_map = g_strdup ("");
-  load_settings (self);
-  if (self->output_dir == NULL || self->output_dir[0] == '\0')
-    {
-      g_free (self->output_dir);
-      self->output_dir = default_output_dir ();
-    }
+  self->output_dir = default_output_dir ();
 
   if (g_getenv ("TA_DEBUG_SELECTION") != NULL)
     {
@@ -816,6 +793,27 @@ TaSelectionSidebar *
 ta_selection_sidebar_new (TaSelection *selection)
 {
   return g_object_new (TA_TYPE_SELECTION_SIDEBAR, "selection", selection, NULL);
+}
+
+void
+ta_selection_sidebar_set_settings (TaSelectionSidebar *self,
+                                   GSettings          *settings)
+{
+  g_return_if_fail (TA_IS_SELECTION_SIDEBAR (self));
+
+  g_set_object (&self->settings, settings);
+  /* TA_DEBUG_SELECTION's values stay in memory over the remembered ones */
+  if (self->debug == NULL)
+    {
+      load_settings (self);
+      if (self->output_dir == NULL || self->output_dir[0] == '\0')
+        {
+          g_free (self->output_dir);
+          self->output_dir = default_output_dir ();
+        }
+    }
+  update_settings_ui (self);
+  update_from_selection (self);
 }
 
 TaSelection *

@@ -21,13 +21,17 @@ G_DECLARE_FINAL_TYPE (TaSelectionSidebar, ta_selection_sidebar, TA, SELECTION_SI
  * on display, for the decoded_X.csv convention).
  * Signal ::open-folder (const char *path): a finished extraction.
  * Settings: the keys data-paths (as), ip-map (s), output-dir (s) of the
- * application's schema (APP_ID) when it is installed; without it the values
- * live only in memory (tests).
+ * GSettings given with set_settings (the application's); without one the
+ * values live only in memory (tests).
  */
 TaSelectionSidebar *ta_selection_sidebar_new              (TaSelection        *selection);
 TaSelection        *ta_selection_sidebar_get_selection    (TaSelectionSidebar *self);
 void                ta_selection_sidebar_set_attack_files (TaSelectionSidebar *self,
                                                            const char * const *files);
+/* Reads the remembered values from @settings (NULL: none) and writes
+ * changes back to it */
+void                ta_selection_sidebar_set_settings     (TaSelectionSidebar *self,
+                                                           GSettings          *settings);
 /* Settings (also written to GSettings when available) */
 void                ta_selection_sidebar_set_data_paths   (TaSelectionSidebar *self,
                                                            const char * const *paths);

@@ -799,6 +799,42 @@ draw_rows (TaRenderState *state,
   cairo_stroke (cr);
 }
 
+/* The arc under the pointer, on top, with its endpoints */
+static void
+draw_hover_arc (TaRenderState *state,
+                cairo_t       *cr)
+{
+  const TaViewGeom *g = &state->geom;
+  guint n_arcs;
+  const TaArc *arcs;
+  const TaArc *a;
+  const TaArcLabel *l;
+  double x, y1, y2;
+
+  arcs = ta_arc_model_get_arcs (state->model, &n_arcs);
+  if (state->hover_arc < 0 || (guint) state->hover_arc >= n_arcs)
+    return;
+  a = &arcs[state->hover_arc];
+  l = ta_arc_model_get_label (state->model, state->mode, a->label[state->mode]);
+  x = ta_view_geom_x_of_minute (g, a->minute);
+  y1 = ta_view_geom_y_of_row (g, a->src_row);
+  y2 = ta_view_geom_y_of_row (g, a->dst_row);
+
+  arc_path (cr, x, y1, y2);
+  cairo_set_source_rgba (cr, state->bg.r, state->bg.g, state->bg.b, 0.9);
+  cairo_set_line_width (cr, 6);
+  cairo_stroke_preserve (cr);
+  set_rgb32 (cr, l->color, 1);
+  cairo_set_line_width (cr, 3);
+  cairo_stroke (cr);
+  /* endpoints */
+  cairo_arc (cr, x, y1, 3.5, 0, 2 * G_PI);
+  cairo_fill (cr);
+  cairo_arc (cr, x, y2, 3.5, 0, 2 * G_PI);
+  set_rgba (cr, &state->fg, 1);
+  cairo_fill (cr);
+}
+
 void
 ta_timearcs_render (TaRenderState *state,
                     cairo_t       *cr,
@@ -858,34 +894,7 @@ ta_timearcs_render (TaRenderState *state,
   if (have_sel)
     draw_selected_arcs (state, cr);
 
-  if (state->hover_arc >= 0)
-    {
-      guint n_arcs;
-      const TaArc *arcs = ta_arc_model_get_arcs (state->model, &n_arcs);
-
-      if ((guint) state->hover_arc < n_arcs)
-        {
-          const TaArc *a = &arcs[state->hover_arc];
-          const TaArcLabel *l = ta_arc_model_get_label (state->model, state->mode, a->label[state->mode]);
-          double x = ta_view_geom_x_of_minute (g, a->minute);
-          double y1 = ta_view_geom_y_of_row (g, a->src_row);
-          double y2 = ta_view_geom_y_of_row (g, a->dst_row);
-
-          arc_path (cr, x, y1, y2);
-          cairo_set_source_rgba (cr, state->bg.r, state->bg.g, state->bg.b, 0.9);
-          cairo_set_line_width (cr, 6);
-          cairo_stroke_preserve (cr);
-          set_rgb32 (cr, l->color, 1);
-          cairo_set_line_width (cr, 3);
-          cairo_stroke (cr);
-          /* endpoints */
-          cairo_arc (cr, x, y1, 3.5, 0, 2 * G_PI);
-          cairo_fill (cr);
-          cairo_arc (cr, x, y2, 3.5, 0, 2 * G_PI);
-          set_rgba (cr, &state->fg, 1);
-          cairo_fill (cr);
-        }
-    }
+  draw_hover_arc (state, cr);
   cairo_restore (cr);
 
   draw_row_labels (state, cr, layout);

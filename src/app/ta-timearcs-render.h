@@ -10,16 +10,10 @@
 #include <cairo.h>
 
 #include "ta-arc-layout.h"
+#include "ta-arc-overlay.h"
 
 G_BEGIN_DECLS
 
-typedef struct
-{
-  gint64  start_minute;
-  gint64  stop_minute;     /* inclusive */
-  guint32 row;
-  guint32 label;           /* index into TaRenderState.gt_labels */
-} TaGtSpan;
 
 typedef struct
 {

@@ -139,67 +139,21 @@ current_geom (TaTimeArcsView *self)
 static void
 publish_selection (TaTimeArcsView *self)
 {
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
-  g_autoptr(GPtrArray) types = g_ptr_array_new ();
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-  const TaArc *arcs;
-  TaArcSelection *sel = self->arc_sel;
+  TaArcSelectionSummary sum = { 0 };
 
   if (self->model == NULL)
     {
       ta_selection_clear (self->selection);
       return;
     }
-  arcs = ta_arc_model_get_arcs (self->model, NULL);
-  /* ids ascending, names in the same order */
-  {
-    /* simple insertion sort keeps rows and ids together */
-    g_autofree guint32 *rows = g_memdup2 (sel->rows->data, sizeof (guint32) * sel->rows->len);
-
-    for (guint i = 1; i < sel->rows->len; i++)
-      for (guint j = i; j > 0 &&
-           ta_arc_model_get_row (self->model, rows[j - 1])->id > ta_arc_model_get_row (self->model, rows[j])->id; j--)
-        {
-          guint32 t = rows[j];
-          rows[j] = rows[j - 1];
-          rows[j - 1] = t;
-        }
-    for (guint i = 0; i < sel->rows->len; i++)
-      {
-        const TaArcRow *row = ta_arc_model_get_row (self->model, rows[i]);
-
-        g_array_append_val (ids, row->id);
-        g_ptr_array_add (names, row->name);
-      }
-  }
-  g_ptr_array_add (names, NULL);
-
-  for (guint i = 0; i < sel->arcs->len; i++)
-    {
-      const TaArc *a = &arcs[g_array_index (sel->arcs, guint32, i)];
-      const char *label = ta_arc_model_get_label (self->model, self->mode, a->label[self->mode])->name;
-
-      if (g_hash_table_add (seen, (gpointer) label))
-        g_ptr_array_add (types, (gpointer) label);
-    }
-  {
-    for (guint i = 1; i < types->len; i++)
-      for (guint j = i; j > 0 && g_strcmp0 (types->pdata[j - 1], types->pdata[j]) > 0; j--)
-        {
-          gpointer t = types->pdata[j];
-          types->pdata[j] = types->pdata[j - 1];
-          types->pdata[j - 1] = t;
-        }
-  }
-  g_ptr_array_add (types, NULL);
-
+  ta_arc_selection_summarize (self->model, self->arc_sel, self->mode, &sum);
   ta_selection_set (self->selection,
-                    (const gint64 *) (gpointer) ids->data,
-                    (const char * const *) names->pdata, ids->len,
-                    sel->t_start, sel->t_end,
-                    (const char * const *) types->pdata,
-                    sel->packets, sel->arcs->len);
+                    (const gint64 *) (gpointer) sum.ip_ids->data,
+                    (const char * const *) sum.ip_names->pdata, sum.ip_ids->len,
+                    sum.time_start, sum.time_end,
+                    (const char * const *) sum.types->pdata,
+                    sum.packets, sum.n_arcs);
+  ta_arc_selection_summary_clear (&sum);
 }
 
 static void
@@ -527,23 +481,19 @@ on_query_tooltip (GtkWidget      *widget,
   /* ground-truth span under the pointer */
   if (self->state.show_ground_truth)
     {
-      double m = ta_view_geom_minute_at_x (g, x);
+      const TaGtSpan *s = ta_gt_span_at ((const TaGtSpan *) (gpointer) self->gt_spans->data,
+                                         self->gt_spans->len, ta_row_hit_test (g, y),
+                                         ta_view_geom_minute_at_x (g, x));
 
-      row = ta_row_hit_test (g, y);
-      for (guint i = 0; row >= 0 && i < self->gt_spans->len; i++)
+      if (s != NULL)
         {
-          const TaGtSpan *s = &g_array_index (self->gt_spans, TaGtSpan, i);
+          g_autofree char *a = ta_format_minute (s->start_minute, TRUE);
+          g_autofree char *b = ta_format_minute (s->stop_minute, FALSE);
+          g_autofree char *text = g_markup_printf_escaped (_("Ground truth: <b>%s</b>\n%s – %s UTC"),
+                                                           self->gt_labels[s->label], a, b);
 
-          if (s->row == (guint32) row && m >= s->start_minute && m < s->stop_minute + 1)
-            {
-              g_autofree char *a = ta_format_minute (s->start_minute, TRUE);
-              g_autofree char *b = ta_format_minute (s->stop_minute, FALSE);
-              g_autofree char *text = g_markup_printf_escaped (_("Ground truth: <b>%s</b>\n%s – %s UTC"),
-                                                               self->gt_labels[s->label], a, b);
-
-              gtk_tooltip_set_markup (tooltip, text);
-              return TRUE;
-            }
+          gtk_tooltip_set_markup (tooltip, text);
+          return TRUE;
         }
     }
   return FALSE;
@@ -869,10 +819,7 @@ ta_timearcs_view_set_ground_truth (TaTimeArcsView *self,
                                    TaGroundTruth  *gt,
                                    TaIpMap        *ip_map)
 {
-  const TaArc *arcs;
-  guint n_arcs, n_rows;
-  g_autofree gint *row_of_addr = NULL;
-  guint n_addr;
+  guint n_arcs = 0;
 
   g_return_if_fail (TA_IS_TIMEARCS_VIEW (self));
 
@@ -886,70 +833,13 @@ ta_timearcs_view_set_ground_truth (TaTimeArcsView *self,
       return;
     }
 
-  n_rows = ta_arc_model_get_n_rows (self->model);
-  n_addr = ta_ground_truth_get_n_addresses (gt);
-  row_of_addr = g_new (gint, MAX (1, n_addr));
-  for (guint i = 0; i < n_addr; i++)
-    {
-      gint64 id = ta_ip_map_lookup_addr (ip_map, ta_ground_truth_get_address (gt, i));
-
-      row_of_addr[i] = id >= 0 ? ta_arc_model_find_row (self->model, id) : -1;
-    }
-
   self->gt_labels = g_new0 (char *, ta_ground_truth_get_n_labels (gt) + 1);
   for (guint i = 0; i < ta_ground_truth_get_n_labels (gt); i++)
     self->gt_labels[i] = g_strdup (ta_ground_truth_get_label (gt, i));
-
-  /* spans: every event on each of its rows that is shown */
-  self->gt_spans = g_array_new (FALSE, FALSE, sizeof (TaGtSpan));
-  for (guint i = 0; i < ta_ground_truth_get_n_events (gt); i++)
-    {
-      const TaGtEvent *e = ta_ground_truth_get_event (gt, i);
-      guint32 ends[2] = { e->src, e->dst };
-
-      for (guint k = 0; k < 2; k++)
-        {
-          TaGtSpan s;
-
-          if (ends[k] == TA_GT_ANY_ADDR || row_of_addr[ends[k]] < 0)
-            continue;
-          s.start_minute = e->start_min;
-          s.stop_minute = e->stop_min;
-          s.row = row_of_addr[ends[k]];
-          s.label = e->label;
-          g_array_append_val (self->gt_spans, s);
-        }
-    }
-
-  /* arcs no event explains: no event with these two ends (either way, or
-   * any address on one side) covering the arc's minute */
-  arcs = ta_arc_model_get_arcs (self->model, &n_arcs);
+  self->gt_spans = ta_gt_spans_for_model (self->model, gt, ip_map);
+  ta_arc_model_get_arcs (self->model, &n_arcs);
   self->unexplained = g_new0 (guint8, MAX (1, n_arcs));
-  for (guint i = 0; i < n_arcs; i++)
-    {
-      const char *src = ta_arc_model_get_row (self->model, arcs[i].src_row)->name;
-      const char *dst = ta_arc_model_get_row (self->model, arcs[i].dst_row)->name;
-      guint n = 0;
-      const guint32 *ev = ta_ground_truth_events_for_address (gt, src, &n);
-      gboolean explained = FALSE;
-
-      for (guint k = 0; k < n && !explained; k++)
-        {
-          const TaGtEvent *e = ta_ground_truth_get_event (gt, ev[k]);
-          const char *es = ta_ground_truth_event_src (gt, e);
-          const char *ed = ta_ground_truth_event_dst (gt, e);
-          gboolean ends_match = (g_strcmp0 (es, src) == 0 && (ed == NULL || g_strcmp0 (ed, dst) == 0)) ||
-                                (g_strcmp0 (ed, src) == 0 && (es == NULL || g_strcmp0 (es, dst) == 0)) ||
-                                (es == NULL && g_strcmp0 (ed, src) == 0) ||
-                                (ed == NULL && g_strcmp0 (es, src) == 0);
-
-          if (ends_match && arcs[i].minute >= e->start_min && arcs[i].minute <= e->stop_min)
-            explained = TRUE;
-        }
-      self->unexplained[i] = !explained;
-      self->n_unexplained += !explained;
-    }
-  (void) n_rows;
+  self->n_unexplained = ta_gt_mark_unexplained (self->model, gt, self->unexplained);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

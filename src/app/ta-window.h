@@ -1,4 +1,5 @@
-/* ta-window.h — the main window
+/* ta-window.h — the main window: TimeArcs view with legend and selection
+ * sidebar on one page, the flow panel on the other
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,6 +7,8 @@
 
 #include <gtk/gtk.h>
 
+#include "ta-flow-panel.h"
+#include "ta-import-dialog.h"
 #include "ta-selection.h"
 #include "ta-timearcs-view.h"
 
@@ -16,16 +19,12 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TaWindow, ta_window, TA, WINDOW, GtkApplicationWindow)
 
 /*
- * Stable API for the other parts of the app:
- *
+ * ta_window_new()             @settings: the application's (NULL: nothing is
+ *                             remembered); the window, its sidebar and its
+ *                             dialogs read and write it
  * ta_window_get_selection()   the TaSelection the TimeArcs view writes
  *                             (owned by the view; lives as long as the window)
- * ta_window_get_sidebar_slot() an empty vertical GtkBox at the right of the
- *                             Attacks page; the selection sidebar goes there
- *                             (gtk_box_append)
- * ta_window_get_flows_slot()  the vertical GtkBox of the "Flows" page; it
- *                             holds a placeholder until a flow panel is
- *                             appended (the placeholder hides itself then)
+ * ta_window_get_flow_panel()  the flow panel filling the "Flows" page
  * ta_window_open_attack_files() loads one or more attack CSVs into the
  *                             TimeArcs view, in a worker thread; the IP map,
  *                             event-type and group mappings, colours and
@@ -35,14 +34,13 @@ G_DECLARE_FINAL_TYPE (TaWindow, ta_window, TA, WINDOW, GtkApplicationWindow)
  *                             all; parse errors arrive later and are shown in
  *                             the window, which keeps what it showed before.
  * ta_window_open_folder()     a subset folder: shown in the Flows page
- *                             (a clear message until the flow panel exists)
  * ta_window_show_flows_page() switches to the Flows page
  */
 
-TaWindow        *ta_window_new                (GtkApplication *application);
+TaWindow        *ta_window_new                (GtkApplication *application,
+                                               GSettings      *settings);
 TaSelection     *ta_window_get_selection      (TaWindow       *self);
-GtkBox          *ta_window_get_sidebar_slot   (TaWindow       *self);
-GtkBox          *ta_window_get_flows_slot     (TaWindow       *self);
+TaFlowPanel     *ta_window_get_flow_panel     (TaWindow       *self);
 TaTimeArcsView  *ta_window_get_view           (TaWindow       *self);
 gboolean         ta_window_open_attack_files  (TaWindow       *self,
                                                GFile         **files,
@@ -51,6 +49,10 @@ gboolean         ta_window_open_attack_files  (TaWindow       *self,
 void             ta_window_open_folder        (TaWindow       *self,
                                                GFile          *folder);
 void             ta_window_show_flows_page    (TaWindow       *self);
+/* Opens Import Packets… (win.import-packets) with @inputs (packet CSVs or
+ * captures; may be NULL) already chosen; its result opens in this window */
+TaImportDialog  *ta_window_import_packets     (TaWindow       *self,
+                                               const char *const *inputs);
 /* Explicit companion files (NULL: pick up from the attack file's folder).
  * They apply to the next open, and reload the current files. */
 void             ta_window_set_ip_map_path    (TaWindow       *self,

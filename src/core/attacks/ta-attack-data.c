@@ -7,13 +7,11 @@
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
 
 #include "ta-attack-data.h"
 #include "ta-error.h"
-#include "ta-event-mapping.h"
 #include "ta-packet.h"
 
 #define MAX_FILE_SIZE (((gsize) 1) << 31)
@@ -111,6 +109,161 @@ field_preview (const char *s,
   return g_strndup (s, len);
 }
 
+/* The header: columns found by name (@col_of_field: the column of each
+ * field or -1, @field_of_col: the field of each column or -1) */
+static gboolean
+parse_header (const char  *name,
+              guint        line_no,
+              const char  *p,
+              const char  *le,
+              int         *col_of_field,
+              guint        max_fields,
+              guint       *n_header,
+              int         *field_of_col,
+              GError     **error)
+{
+  const char *q = p;
+
+  while (q <= le)
+    {
+      const char *c = memchr (q, ',', le - q);
+      const char *fe = c ? c : le;
+      g_autofree char *fname = NULL;
+
+      if (*n_header >= max_fields)
+        {
+          g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                       _("%s:%u: too many columns in the header"), name, line_no);
+          return FALSE;
+        }
+      fname = g_strstrip (g_strndup (q, fe - q));
+      if (fname[0] == '"')
+        {
+          memmove (fname, fname + 1, strlen (fname));
+          if (fname[0] && fname[strlen (fname) - 1] == '"')
+            fname[strlen (fname) - 1] = 0;
+        }
+      col_of_field[*n_header] = -1;
+      for (guint i = 0; i < N_COLS; i++)
+        if (g_ascii_strcasecmp (fname, col_names[i]) == 0 && field_of_col[i] < 0)
+          {
+            col_of_field[*n_header] = i;
+            field_of_col[i] = *n_header;
+          }
+      (*n_header)++;
+      if (!c)
+        break;
+      q = c + 1;
+    }
+  for (guint i = 0; i < N_COLS; i++)
+    if (col_required[i] && field_of_col[i] < 0)
+      {
+        g_set_error (error, TA_ERROR, TA_ERROR_MISSING_COLUMN,
+                     _("%s:%u: not an attack CSV: the header has no “%s” column"),
+                     name, line_no, col_names[i]);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* One data line's fields into @values (@seen: which were given) */
+G_ALWAYS_INLINE static inline gboolean
+parse_fields (const char  *name,
+              guint        line_no,
+              const char  *p,
+              const char  *le,
+              const int   *col_of_field,
+              guint        n_header,
+              gint64      *values,
+              gboolean    *seen,
+              GError     **error)
+{
+  const char *q = p;
+  guint field = 0;
+
+  while (q <= le)
+    {
+      const char *c = memchr (q, ',', le - q);
+      const char *fe = c ? c : le;
+
+      if (field < n_header && col_of_field[field] >= 0)
+        {
+          int col = col_of_field[field];
+          gsize flen = fe - q;
+
+          if (flen == 0 || (flen == 2 && q[0] == '"' && q[1] == '"'))
+            {
+              if (col_required[col])
+                {
+                  g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                               _("%s:%u: empty “%s” value"), name, line_no, col_names[col]);
+                  return FALSE;
+                }
+            }
+          else if (!parse_integer (q, flen, &values[col]))
+            {
+              g_autofree char *prev = field_preview (q, flen);
+
+              g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                           _("%s:%u: “%s” is not a valid %s value"),
+                           name, line_no, prev, col_names[col]);
+              return FALSE;
+            }
+          else
+            seen[col] = TRUE;
+        }
+      field++;
+      if (!c)
+        break;
+      q = c + 1;
+    }
+
+  if (field != n_header)
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                   _("%s:%u: expected %u fields, found %u"),
+                   name, line_no, n_header, field);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The values of one line are in range */
+G_ALWAYS_INLINE static inline gboolean
+check_values (const char    *name,
+              guint          line_no,
+              const gint64  *values,
+              GError       **error)
+{
+  if (values[COL_TIMESTAMP] < 0 || values[COL_TIMESTAMP] > G_GINT64_CONSTANT (1) << 40)
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                   _("%s:%u: timestamp %lld is not in minutes since the epoch"),
+                   name, line_no, (long long) values[COL_TIMESTAMP]);
+      return FALSE;
+    }
+  if (values[COL_SRC] < 0 || values[COL_DST] < 0)
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                   _("%s:%u: IP ids must not be negative"), name, line_no);
+      return FALSE;
+    }
+  if (values[COL_COUNT] < 0)
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                   _("%s:%u: negative packet count"), name, line_no);
+      return FALSE;
+    }
+  if (values[COL_ATTACK] < G_MININT32 + 1 || values[COL_ATTACK] > G_MAXINT32 ||
+      values[COL_GROUP] < G_MININT32 + 1 || values[COL_GROUP] > G_MAXINT32)
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                   _("%s:%u: attack code out of range"), name, line_no);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 ta_attack_data_load_data (TaAttackData  *self,
                           const char    *name,
@@ -153,8 +306,6 @@ ta_attack_data_load_data (TaAttackData  *self,
     {
       const char *nl = memchr (p, '\n', end - p);
       const char *le = nl ? nl : end;
-      const char *q;
-      guint field = 0;
       gint64 values[N_COLS] = { 0 };
       gboolean seen[N_COLS] = { FALSE };
       TaAttackRecord rec;
@@ -170,124 +321,17 @@ ta_attack_data_load_data (TaAttackData  *self,
 
       if (!have_header)
         {
-          /* header: columns found by name */
-          q = p;
-          while (q <= le)
-            {
-              const char *c = memchr (q, ',', le - q);
-              const char *fe = c ? c : le;
-              g_autofree char *fname = NULL;
-
-              if (n_header >= G_N_ELEMENTS (col_of_field))
-                {
-                  g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                               _("%s:%u: too many columns in the header"), name, line_no);
-                  goto fail;
-                }
-              fname = g_strstrip (g_strndup (q, fe - q));
-              if (fname[0] == '"')
-                {
-                  memmove (fname, fname + 1, strlen (fname));
-                  if (fname[0] && fname[strlen (fname) - 1] == '"')
-                    fname[strlen (fname) - 1] = 0;
-                }
-              col_of_field[n_header] = -1;
-              for (guint i = 0; i < N_COLS; i++)
-                if (g_ascii_strcasecmp (fname, col_names[i]) == 0 && field_of_col[i] < 0)
-                  {
-                    col_of_field[n_header] = i;
-                    field_of_col[i] = n_header;
-                  }
-              n_header++;
-              if (!c)
-                break;
-              q = c + 1;
-            }
-          for (guint i = 0; i < N_COLS; i++)
-            if (col_required[i] && field_of_col[i] < 0)
-              {
-                g_set_error (error, TA_ERROR, TA_ERROR_MISSING_COLUMN,
-                             _("%s:%u: not an attack CSV: the header has no “%s” column"),
-                             name, line_no, col_names[i]);
-                goto fail;
-              }
+          if (!parse_header (name, line_no, p, le, col_of_field, G_N_ELEMENTS (col_of_field),
+                             &n_header, field_of_col, error))
+            goto fail;
           have_header = TRUE;
           p = nl ? nl + 1 : end;
           continue;
         }
 
-      q = p;
-      while (q <= le)
-        {
-          const char *c = memchr (q, ',', le - q);
-          const char *fe = c ? c : le;
-
-          if (field < n_header && col_of_field[field] >= 0)
-            {
-              int col = col_of_field[field];
-              gsize flen = fe - q;
-
-              if (flen == 0 || (flen == 2 && q[0] == '"' && q[1] == '"'))
-                {
-                  if (col_required[col])
-                    {
-                      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                                   _("%s:%u: empty “%s” value"), name, line_no, col_names[col]);
-                      goto fail;
-                    }
-                }
-              else if (!parse_integer (q, flen, &values[col]))
-                {
-                  g_autofree char *prev = field_preview (q, flen);
-
-                  g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                               _("%s:%u: “%s” is not a valid %s value"),
-                               name, line_no, prev, col_names[col]);
-                  goto fail;
-                }
-              else
-                seen[col] = TRUE;
-            }
-          field++;
-          if (!c)
-            break;
-          q = c + 1;
-        }
-
-      if (field != n_header)
-        {
-          g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                       _("%s:%u: expected %u fields, found %u"),
-                       name, line_no, n_header, field);
-          goto fail;
-        }
-
-      if (values[COL_TIMESTAMP] < 0 || values[COL_TIMESTAMP] > G_GINT64_CONSTANT (1) << 40)
-        {
-          g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                       _("%s:%u: timestamp %lld is not in minutes since the epoch"),
-                       name, line_no, (long long) values[COL_TIMESTAMP]);
-          goto fail;
-        }
-      if (values[COL_SRC] < 0 || values[COL_DST] < 0)
-        {
-          g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                       _("%s:%u: IP ids must not be negative"), name, line_no);
-          goto fail;
-        }
-      if (values[COL_COUNT] < 0)
-        {
-          g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                       _("%s:%u: negative packet count"), name, line_no);
-          goto fail;
-        }
-      if (values[COL_ATTACK] < G_MININT32 + 1 || values[COL_ATTACK] > G_MAXINT32 ||
-          values[COL_GROUP] < G_MININT32 + 1 || values[COL_GROUP] > G_MAXINT32)
-        {
-          g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                       _("%s:%u: attack code out of range"), name, line_no);
-          goto fail;
-        }
+      if (!parse_fields (name, line_no, p, le, col_of_field, n_header, values, seen, error) ||
+          !check_values (name, line_no, values, error))
+        goto fail;
 
       rec.minute = values[COL_TIMESTAMP];
       rec.src_id = values[COL_SRC];
@@ -409,322 +453,6 @@ ta_attack_data_get_total_packets (TaAttackData *self)
   for (guint i = 0; i < self->records->len; i++)
     total += g_array_index (self->records, TaAttackRecord, i).count;
   return total;
-}
-
-/* Label maps */
-
-/* The view's name for a label ↔ code mapping: the core's TaEventMapping
- * (one loader for the format) plus the file name for messages */
-struct _TaLabelMap
-{
-  char           *name;
-  TaEventMapping *map;
-};
-
-void
-ta_label_map_free (TaLabelMap *self)
-{
-  if (self == NULL)
-    return;
-  ta_event_mapping_free (self->map);
-  g_free (self->name);
-  g_free (self);
-}
-
-static TaLabelMap *
-wrap_mapping (const char     *name,
-              TaEventMapping *map)
-{
-  TaLabelMap *self;
-
-  if (map == NULL)
-    return NULL;
-  self = g_new0 (TaLabelMap, 1);
-  self->name = g_strdup (name);
-  self->map = map;
-  return self;
-}
-
-TaLabelMap *
-ta_label_map_new_from_data (const char  *name,
-                            const char  *json,
-                            gssize       len,
-                            GError     **error)
-{
-  return wrap_mapping (name, ta_event_mapping_load_from_data (name, json, len, error));
-}
-
-TaLabelMap *
-ta_label_map_load (const char  *path,
-                   GError     **error)
-{
-  return wrap_mapping (path, ta_event_mapping_load (path, error));
-}
-
-const char *
-ta_label_map_lookup_code (TaLabelMap *self,
-                          gint64      code)
-{
-  if (self == NULL || code < G_MININT32 || code > G_MAXINT32)
-    return NULL;
-  return ta_event_mapping_get_label (self->map, (gint32) code);
-}
-
-gboolean
-ta_label_map_lookup_label (TaLabelMap *self,
-                           const char *label,
-                           gint64     *code)
-{
-  gint32 c;
-
-  if (self == NULL || (c = ta_event_mapping_lookup (self->map, label)) == TA_LABEL_NONE)
-    return FALSE;
-  if (code)
-    *code = c;
-  return TRUE;
-}
-
-guint
-ta_label_map_get_size (TaLabelMap *self)
-{
-  return self ? ta_event_mapping_get_size (self->map) : 0;
-}
-
-const char *
-ta_label_map_get_name (TaLabelMap *self)
-{
-  return self ? self->name : NULL;
-}
-
-/* Colours */
-
-struct _TaColorMap
-{
-  GHashTable *colors;   /* char* -> GUINT_TO_POINTER (0x1RRGGBB) */
-};
-
-TaColorMap *
-ta_color_map_new (void)
-{
-  TaColorMap *self = g_new0 (TaColorMap, 1);
-
-  self->colors = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  return self;
-}
-
-void
-ta_color_map_free (TaColorMap *self)
-{
-  if (self == NULL)
-    return;
-  g_hash_table_unref (self->colors);
-  g_free (self);
-}
-
-static gboolean
-parse_hex_color (const char *s,
-                 guint32    *out)
-{
-  guint32 v = 0;
-
-  if (s == NULL)
-    return FALSE;
-  while (*s == ' ')
-    s++;
-  if (*s != '#')
-    return FALSE;
-  s++;
-  for (guint i = 0; i < 6; i++)
-    {
-      if (!g_ascii_isxdigit (s[i]))
-        return FALSE;
-      v = (v << 4) | g_ascii_xdigit_value (s[i]);
-    }
-  *out = v;
-  return TRUE;
-}
-
-TaColorMap *
-ta_color_map_load (const char  *path,
-                   GError     **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(TaColorMap) self = NULL;
-  JsonObjectIter iter;
-  const char *member;
-  JsonNode *node;
-  JsonNode *root;
-
-  if (!json_parser_load_from_file (parser, path, &local_error))
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT, "%s:%s", path, local_error->message);
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                   _("%s: expected a JSON object of label → colour"), path);
-      return NULL;
-    }
-  self = ta_color_map_new ();
-  json_object_iter_init (&iter, json_node_get_object (root));
-  while (json_object_iter_next (&iter, &member, &node))
-    {
-      guint32 rgb;
-
-      if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING ||
-          !parse_hex_color (json_node_get_string (node), &rgb))
-        {
-          g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                       _("%s: the colour of “%s” is not #RRGGBB"), path, member);
-          return NULL;
-        }
-      g_hash_table_replace (self->colors, g_strdup (member), GUINT_TO_POINTER (rgb | 0x1000000));
-    }
-  return g_steal_pointer (&self);
-}
-
-/* Tableau-like palette, readable on light and dark backgrounds */
-static const guint32 palette[] = {
-  0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0x7f7f7f,
-  0xbcbd22, 0x17becf, 0x393b79, 0xad494a, 0x637939, 0x8c6d31, 0x843c39, 0x7b4173,
-  0x3182bd, 0xe6550d, 0x31a354, 0x756bb1,
-};
-
-guint32
-ta_palette_color (const char *label)
-{
-  guint32 h = 2166136261u;
-
-  /* FNV-1a: stable across runs and platforms, unlike g_str_hash's contract */
-  for (const guchar *s = (const guchar *) label; s && *s; s++)
-    h = (h ^ *s) * 16777619u;
-  return palette[h % G_N_ELEMENTS (palette)];
-}
-
-guint32
-ta_color_map_lookup (TaColorMap *self,
-                     const char *label)
-{
-  gpointer v;
-
-  if (self != NULL && label != NULL && (v = g_hash_table_lookup (self->colors, label)))
-    return GPOINTER_TO_UINT (v) & 0xffffff;
-  return ta_palette_color (label);
-}
-
-gboolean
-ta_color_map_contains (TaColorMap *self,
-                       const char *label)
-{
-  return self != NULL && label != NULL && g_hash_table_contains (self->colors, label);
-}
-
-/* Companion files */
-
-static char *
-attack_prefix (const char *attack_csv)
-{
-  g_autofree char *base = g_path_get_basename (attack_csv);
-  static const char * const suffixes[] = { "_grouped_attacks.csv", "_attacks.csv", ".csv" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    if (g_str_has_suffix (base, suffixes[i]) && strlen (base) > strlen (suffixes[i]))
-      return g_strndup (base, strlen (base) - strlen (suffixes[i]));
-  return NULL;
-}
-
-static char *
-sibling_if_exists (const char *attack_csv,
-                   const char *name)
-{
-  g_autofree char *dir = g_path_get_dirname (attack_csv);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-
-  if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    return g_steal_pointer (&path);
-  return NULL;
-}
-
-char *
-ta_attack_find_event_mapping (const char *attack_csv)
-{
-  g_autofree char *prefix = attack_prefix (attack_csv);
-  char *path = NULL;
-
-  if (prefix != NULL)
-    {
-      g_autofree char *name = g_strdup_printf ("event_type_mapping_%s.json", prefix);
-
-      if ((path = sibling_if_exists (attack_csv, name)))
-        return path;
-    }
-  return sibling_if_exists (attack_csv, "event_type_mapping.json");
-}
-
-char *
-ta_attack_find_group_mapping (const char *attack_csv)
-{
-  g_autofree char *prefix = attack_prefix (attack_csv);
-  char *path = NULL;
-
-  if (prefix != NULL)
-    {
-      g_autofree char *name = g_strdup_printf ("attack_group_mapping_%s.json", prefix);
-
-      if ((path = sibling_if_exists (attack_csv, name)))
-        return path;
-    }
-  return sibling_if_exists (attack_csv, "attack_group_mapping.json");
-}
-
-char *
-ta_attack_find_ip_map (const char *attack_csv)
-{
-  g_autofree char *prefix = attack_prefix (attack_csv);
-  char *path = NULL;
-
-  if (prefix != NULL)
-    {
-      g_autofree char *a = g_strdup_printf ("ip_map_%s.json", prefix);
-      g_autofree char *b = g_strdup_printf ("%s_ip_map.json", prefix);
-
-      if ((path = sibling_if_exists (attack_csv, a)) || (path = sibling_if_exists (attack_csv, b)))
-        return path;
-    }
-  return sibling_if_exists (attack_csv, "ip_map.json");
-}
-
-char *
-ta_attack_find_colors (const char *attack_csv,
-                       gboolean    groups)
-{
-  return sibling_if_exists (attack_csv, groups ? "attack_group_color_mapping.json"
-                                               : "color_mapping.json");
-}
-
-char *
-ta_attack_find_ground_truth (const char *attack_csv)
-{
-  char *path;
-
-  if ((path = sibling_if_exists (attack_csv, "GroundTruth_UTC_naive.csv")))
-    return path;
-  return sibling_if_exists (attack_csv, "ground_truth.csv");
-}
-
-char *
-ta_attack_find_grouped_sibling (const char *attack_csv)
-{
-  g_autofree char *base = g_path_get_basename (attack_csv);
-  g_autofree char *name = NULL;
-
-  if (!g_str_has_suffix (base, "_attacks.csv") || g_str_has_suffix (base, "_grouped_attacks.csv"))
-    return NULL;
-  name = g_strdup_printf ("%.*s_grouped_attacks.csv", (int) (strlen (base) - strlen ("_attacks.csv")), base);
-  return sibling_if_exists (attack_csv, name);
 }
 
 guint

@@ -12,6 +12,7 @@
 
 #include "ta-error.h"
 #include "ta-folder-check.h"
+#include "ta-json-scan.h"
 
 #define MAX_LISTED 20
 
@@ -194,296 +195,72 @@ chunk_flow_clear (gpointer data)
   g_free (((ChunkFlow *) data)->id);
 }
 
-typedef struct
-{
-  const char *p;
-  const char *start;
-  const char *end;
-  const char *err;
-} Scan;
-
 #define MAX_DEPTH 256
 
-static inline void
-skip_ws (Scan *s)
-{
-  while (s->p < s->end && (*s->p == ' ' || *s->p == '\n' || *s->p == '\r' || *s->p == '\t'))
-    s->p++;
-}
-
 static gboolean
-fail (Scan       *s,
-      const char *what)
-{
-  if (s->err == NULL)
-    s->err = what;
-  return FALSE;
-}
-
-/* On success str and len give the raw text between the quotes */
-static gboolean
-scan_string (Scan        *s,
-             const char **str,
-             gsize       *len)
-{
-  const char *b;
-
-  if (s->p >= s->end || *s->p != '"')
-    return fail (s, "expected a string");
-  b = ++s->p;
-  while (s->p < s->end && *s->p != '"')
-    {
-      if ((guchar) *s->p < 0x20)
-        return fail (s, "control character in a string");
-      if (*s->p == '\\')
-        {
-          s->p++;
-          if (s->p >= s->end || !strchr ("\"\\/bfnrtu", *s->p))
-            return fail (s, "bad escape in a string");
-        }
-      s->p++;
-    }
-  if (s->p >= s->end)
-    return fail (s, "unterminated string");
-  if (str)
-    *str = b;
-  if (len)
-    *len = s->p - b;
-  s->p++;
-  return TRUE;
-}
-
-static gboolean
-scan_number (Scan     *s,
-             gint64   *out,
-             gboolean *is_int)
-{
-  gboolean integral = TRUE;
-  gint64 v = 0;
-  gboolean neg = FALSE;
-
-  if (s->p < s->end && *s->p == '-')
-    {
-      neg = TRUE;
-      s->p++;
-    }
-  if (s->p >= s->end || !g_ascii_isdigit (*s->p))
-    return fail (s, "bad number");
-  while (s->p < s->end && g_ascii_isdigit (*s->p))
-    {
-      if (v > (G_MAXINT64 - 9) / 10)
-        integral = FALSE;
-      else
-        v = v * 10 + (*s->p - '0');
-      s->p++;
-    }
-  if (s->p < s->end && *s->p == '.')
-    {
-      integral = FALSE;
-      s->p++;
-      if (s->p >= s->end || !g_ascii_isdigit (*s->p))
-        return fail (s, "bad number");
-      while (s->p < s->end && g_ascii_isdigit (*s->p))
-        s->p++;
-    }
-  if (s->p < s->end && (*s->p == 'e' || *s->p == 'E'))
-    {
-      integral = FALSE;
-      s->p++;
-      if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
-        s->p++;
-      if (s->p >= s->end || !g_ascii_isdigit (*s->p))
-        return fail (s, "bad number");
-      while (s->p < s->end && g_ascii_isdigit (*s->p))
-        s->p++;
-    }
-  if (out)
-    *out = neg ? -v : v;
-  if (is_int)
-    *is_int = integral;
-  return TRUE;
-}
-
-static gboolean scan_value (Scan *s, int depth, gint64 *n_elements);
-
-static gboolean
-scan_literal (Scan       *s,
-              const char *lit)
-{
-  gsize n = strlen (lit);
-
-  if ((gsize) (s->end - s->p) < n || memcmp (s->p, lit, n) != 0)
-    return fail (s, "unexpected character");
-  s->p += n;
-  return TRUE;
-}
-
-/* Skips one value; for an array, *n_elements gets its length */
-static gboolean
-scan_value (Scan   *s,
-            int     depth,
-            gint64 *n_elements)
-{
-  if (depth > MAX_DEPTH)
-    return fail (s, "nested too deeply");
-  skip_ws (s);
-  if (s->p >= s->end)
-    return fail (s, "unexpected end of file");
-  switch (*s->p)
-    {
-    case '"':
-      return scan_string (s, NULL, NULL);
-    case '{':
-      s->p++;
-      skip_ws (s);
-      if (s->p < s->end && *s->p == '}')
-        {
-          s->p++;
-          return TRUE;
-        }
-      for (;;)
-        {
-          skip_ws (s);
-          if (!scan_string (s, NULL, NULL))
-            return FALSE;
-          skip_ws (s);
-          if (s->p >= s->end || *s->p++ != ':')
-            return fail (s, "expected ‘:’");
-          if (!scan_value (s, depth + 1, NULL))
-            return FALSE;
-          skip_ws (s);
-          if (s->p < s->end && *s->p == ',')
-            {
-              s->p++;
-              continue;
-            }
-          if (s->p < s->end && *s->p == '}')
-            {
-              s->p++;
-              return TRUE;
-            }
-          return fail (s, "expected ‘,’ or ‘}’");
-        }
-    case '[':
-      {
-        gint64 n = 0;
-
-        s->p++;
-        skip_ws (s);
-        if (s->p < s->end && *s->p == ']')
-          {
-            s->p++;
-            if (n_elements)
-              *n_elements = 0;
-            return TRUE;
-          }
-        for (;;)
-          {
-            if (!scan_value (s, depth + 1, NULL))
-              return FALSE;
-            n++;
-            skip_ws (s);
-            if (s->p < s->end && *s->p == ',')
-              {
-                s->p++;
-                continue;
-              }
-            if (s->p < s->end && *s->p == ']')
-              {
-                s->p++;
-                if (n_elements)
-                  *n_elements = n;
-                return TRUE;
-              }
-            return fail (s, "expected ‘,’ or ‘]’");
-          }
-      }
-    case 't':
-      return scan_literal (s, "true");
-    case 'f':
-      return scan_literal (s, "false");
-    case 'n':
-      return scan_literal (s, "null");
-    default:
-      return scan_number (s, NULL, NULL);
-    }
-}
-
-static gboolean
-scan_flow (Scan      *s,
-           ChunkFlow *f)
+scan_flow (TaJsonScan *s,
+           ChunkFlow  *f)
 {
   f->total = G_MININT64;
   f->n_packets = -1;
-  skip_ws (s);
-  if (s->p >= s->end || *s->p != '{')
-    return scan_value (s, 1, NULL);
+  if (!ta_json_scan_peek (s, '{'))
+    {
+      TaJsonValue v;
+
+      return ta_json_scan_value (s, &v, 1);
+    }
   f->is_object = TRUE;
   s->p++;
-  skip_ws (s);
-  if (s->p < s->end && *s->p == '}')
-    {
-      s->p++;
-      return TRUE;
-    }
+  if (ta_json_scan_char (s, '}'))
+    return TRUE;
   for (;;)
     {
-      const char *key;
-      gsize klen;
+      char key[16];
+      TaJsonValue v;
 
-      skip_ws (s);
-      if (!scan_string (s, &key, &klen))
+      if (!ta_json_scan_member (s, key, sizeof key, &v, 2))
         return FALSE;
-      skip_ws (s);
-      if (s->p >= s->end || *s->p++ != ':')
-        return fail (s, "expected ‘:’");
-      skip_ws (s);
-#define KEY_IS(lit) (klen == sizeof (lit) - 1 && memcmp (key, lit, klen) == 0)
-      if (KEY_IS ("id") && s->p < s->end && *s->p == '"')
+      if (strcmp (key, "id") == 0 && v.type == TA_JSON_STRING)
         {
-          const char *v;
-          gsize vlen;
-
-          if (!scan_string (s, &v, &vlen))
-            return FALSE;
           g_free (f->id);
-          f->id = g_strndup (v, vlen);
+          f->id = g_strndup (v.s, v.len);
         }
-      else if (KEY_IS ("totalPackets") && s->p < s->end
-               && (*s->p == '-' || g_ascii_isdigit (*s->p)))
-        {
-          gint64 v;
-          gboolean integral;
+      else if (strcmp (key, "totalPackets") == 0
+               && (v.type == TA_JSON_INT || v.type == TA_JSON_DOUBLE))
+        f->total = v.type == TA_JSON_INT && !v.int_overflow ? v.i : G_MININT64;
+      else if (strcmp (key, "packets") == 0 && v.type == TA_JSON_ARRAY)
+        f->n_packets = v.n_elements;
+      else if (strcmp (key, "phases") == 0)
+        f->has_phases = v.type == TA_JSON_OBJECT;
+      if (ta_json_scan_char (s, ','))
+        continue;
+      if (ta_json_scan_char (s, '}'))
+        return TRUE;
+      return ta_json_scan_fail (s, _("“,” or “}” was expected"));
+    }
+}
 
-          if (!scan_number (s, &v, &integral))
-            return FALSE;
-          f->total = integral ? v : G_MININT64;
-        }
-      else if (KEY_IS ("packets") && s->p < s->end && *s->p == '[')
+static gboolean
+scan_chunk_flows (TaJsonScan *s,
+                  GArray     *flows)
+{
+  if (ta_json_scan_char (s, ']'))
+    return TRUE;
+  for (;;)
+    {
+      ChunkFlow f = { 0 };
+
+      if (!scan_flow (s, &f))
         {
-          if (!scan_value (s, 2, &f->n_packets))
-            return FALSE;
+          chunk_flow_clear (&f);
+          return FALSE;
         }
-      else
-        {
-          if (KEY_IS ("phases"))
-            f->has_phases = s->p < s->end && *s->p == '{';
-          if (!scan_value (s, 2, NULL))
-            return FALSE;
-        }
-#undef KEY_IS
-      skip_ws (s);
-      if (s->p < s->end && *s->p == ',')
-        {
-          s->p++;
-          continue;
-        }
-      if (s->p < s->end && *s->p == '}')
-        {
-          s->p++;
-          return TRUE;
-        }
-      return fail (s, "expected ‘,’ or ‘}’");
+      g_array_append_val (flows, f);
+      if (ta_json_scan_char (s, ','))
+        continue;
+      if (ta_json_scan_char (s, ']'))
+        return TRUE;
+      return ta_json_scan_fail (s, _("“,” or “]” was expected"));
     }
 }
 
@@ -497,62 +274,31 @@ scan_chunk (Check      *c,
   g_autoptr(GError) err = NULL;
   g_autoptr(GMappedFile) mf = g_mapped_file_new (path, FALSE, &err);
   g_autoptr(GArray) flows = NULL;
-  Scan s;
+  g_autofree TaJsonScan *s = NULL;
+  gboolean ok;
 
   if (mf == NULL)
     {
       problem (c, _("%s: %s"), rel, err->message);
       return NULL;
     }
-  s.start = s.p = g_mapped_file_get_contents (mf);
-  s.end = s.p + g_mapped_file_get_length (mf);
-  s.err = NULL;
-  if (s.p == NULL)
-    s.start = s.p = s.end = "";
-  flows = g_array_new (FALSE, TRUE, sizeof (ChunkFlow));
-  g_array_set_clear_func (flows, chunk_flow_clear);
-  skip_ws (&s);
-  if (s.p >= s.end || *s.p != '[')
+  s = g_new0 (TaJsonScan, 1);
+  ta_json_scan_init (s, g_mapped_file_get_contents (mf), g_mapped_file_get_length (mf));
+  s->max_depth = MAX_DEPTH;
+  if (!ta_json_scan_char (s, '['))
     {
       problem (c, _("%s: not a JSON array"), rel);
       return NULL;
     }
-  s.p++;
-  skip_ws (&s);
-  if (s.p < s.end && *s.p == ']')
-    s.p++;
-  else
-    for (;;)
-      {
-        ChunkFlow f = { 0 };
-
-        if (!scan_flow (&s, &f))
-          {
-            chunk_flow_clear (&f);
-            break;
-          }
-        g_array_append_val (flows, f);
-        skip_ws (&s);
-        if (s.p < s.end && *s.p == ',')
-          {
-            s.p++;
-            continue;
-          }
-        if (s.p < s.end && *s.p == ']')
-          {
-            s.p++;
-            break;
-          }
-        fail (&s, "expected ‘,’ or ‘]’");
-        break;
-      }
-  skip_ws (&s);
-  if (s.err == NULL && s.p != s.end)
-    s.err = "text after the array";
-  if (s.err)
+  flows = g_array_new (FALSE, TRUE, sizeof (ChunkFlow));
+  g_array_set_clear_func (flows, chunk_flow_clear);
+  ok = scan_chunk_flows (s, flows);
+  if (ok && !ta_json_scan_end (s))
+    ok = ta_json_scan_fail (s, _("text after the array"));
+  if (!ok)
     {
-      problem (c, _("%s: invalid JSON at byte %zu: %s"), rel,
-               (gsize) (s.p - s.start), s.err);
+      problem (c, _("%s: invalid JSON at byte %zu: %s"), rel, s->error_offset, s->message);
+      ta_json_scan_clear (s);
       return NULL;
     }
   return g_steal_pointer (&flows);
@@ -684,6 +430,178 @@ check_flows (Check              *c,
     }
 }
 
+typedef struct
+{
+  gint64 total_packets;
+  gint64 tcp_packets;
+  gint64 unique_ips;
+  gint64 total_flows;
+  gint64 total_chunks;
+} Totals;
+
+/* What TimeArcs writes beyond the original: attack_context, filter_applied */
+static void
+check_manifest_strict (Check      *c,
+                       JsonObject *m)
+{
+  JsonNode *n = json_object_get_member (m, "attack_context");
+
+  if (!is_null (n) && !is_object (n))
+    problem (c, _("manifest.json: “attack_context” missing or not an object or null"));
+  else if (is_object (n))
+    {
+      need_string (c, "manifest.json attack_context", json_node_get_object (n), "type", FALSE);
+      need_string (c, "manifest.json attack_context", json_node_get_object (n), "source", FALSE);
+    }
+  n = json_object_get_member (m, "filter_applied");
+  if (!is_object (n))
+    problem (c, _("manifest.json: “filter_applied” missing or not an object"));
+  else
+    {
+      JsonObject *fa = json_node_get_object (n);
+
+      need_type (c, "manifest.json filter_applied", fa, "ips", is_array, TRUE, _("a list or null"));
+      need_type (c, "manifest.json filter_applied", fa, "time_start_us", is_int, TRUE, _("an integer or null"));
+      need_type (c, "manifest.json filter_applied", fa, "time_end_us", is_int, TRUE, _("an integer or null"));
+      need_type (c, "manifest.json filter_applied", fa, "time_start_minutes", is_number, TRUE, _("a number or null"));
+      need_type (c, "manifest.json filter_applied", fa, "time_end_minutes", is_number, TRUE, _("a number or null"));
+    }
+}
+
+static void
+check_manifest (Check              *c,
+                TaFolderCheckFlags  flags,
+                JsonObject         *m,
+                Totals             *t)
+{
+  JsonNode *n;
+
+  need_string (c, "manifest.json", m, "version", FALSE);
+  need_string (c, "manifest.json", m, "format", FALSE);
+  need_string (c, "manifest.json", m, "created", FALSE);
+  if (is_string (json_object_get_member (m, "version"))
+      && strcmp (json_object_get_string_member (m, "version"), "2.0") != 0)
+    problem (c, _("manifest.json: version is not “2.0”"));
+  t->total_packets = need_int (c, "manifest.json", m, "total_packets");
+  t->tcp_packets = need_int (c, "manifest.json", m, "tcp_packets");
+  t->unique_ips = need_int (c, "manifest.json", m, "unique_ips");
+  t->total_flows = need_int (c, "manifest.json", m, "total_flows");
+  need_int (c, "manifest.json", m, "flows_per_chunk");
+  t->total_chunks = need_int (c, "manifest.json", m, "total_chunks");
+  n = json_object_get_member (m, "time_range");
+  if (!is_object (n))
+    problem (c, _("manifest.json: “time_range” missing or not an object"));
+  else
+    {
+      JsonObject *tr = json_node_get_object (n);
+
+      need_int (c, "manifest.json time_range", tr, "start");
+      need_int (c, "manifest.json time_range", tr, "end");
+      need_int (c, "manifest.json time_range", tr, "duration");
+    }
+  n = json_object_get_member (m, "structure");
+  if (!is_object (n))
+    problem (c, _("manifest.json: “structure” missing or not an object"));
+  else
+    {
+      static const char * const keys[] = {
+        "packets", "flows_index", "flow_chunks", "time_bins", "ip_stats",
+        "flag_stats", "unique_ips",
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+        need_string (c, "manifest.json structure", json_node_get_object (n), keys[i], FALSE);
+    }
+  if (!is_array (json_object_get_member (m, "source_files"))
+      && (flags & TA_FOLDER_CHECK_STRICT || !is_string (json_object_get_member (m, "source_file"))))
+    problem (c, _("manifest.json: “source_files” missing or not a list"));
+  if (flags & TA_FOLDER_CHECK_STRICT)
+    check_manifest_strict (c, m);
+}
+
+/* ips/: unique_ips.json, flag_stats.json, ip_stats.json; @t is NULL
+ * without a manifest */
+static void
+check_ip_files (Check              *c,
+                TaFolderCheckFlags  flags,
+                const Totals       *t)
+{
+  g_autoptr(JsonNode) uniq = load_json (c, "ips/unique_ips.json");
+  g_autoptr(JsonNode) fstats = NULL;
+  g_autoptr(JsonNode) ipstats = NULL;
+
+  if (uniq && !is_array (uniq))
+    problem (c, _("ips/unique_ips.json: not an array"));
+  else if (uniq && t && (gint64) json_array_get_length (json_node_get_array (uniq)) != t->unique_ips)
+    problem (c, _("manifest unique_ips is %lld but unique_ips.json lists %u"),
+             (long long) t->unique_ips, json_array_get_length (json_node_get_array (uniq)));
+
+  fstats = load_json (c, "ips/flag_stats.json");
+  if (fstats && !is_object (fstats))
+    problem (c, _("ips/flag_stats.json: not an object"));
+  else if (fstats && t)
+    {
+      g_autoptr(GList) members = json_object_get_values (json_node_get_object (fstats));
+      gint64 sum = 0;
+
+      for (GList *l = members; l; l = l->next)
+        sum += is_int (l->data) ? json_node_get_int (l->data) : 0;
+      if (sum != t->tcp_packets)
+        problem (c, _("manifest tcp_packets is %lld but flag_stats.json counts %lld"),
+                 (long long) t->tcp_packets, (long long) sum);
+    }
+
+  ipstats = load_json (c, "ips/ip_stats.json");
+  if (ipstats && !is_object (ipstats))
+    problem (c, _("ips/ip_stats.json: not an object"));
+  else if (ipstats && uniq && is_array (uniq) && (flags & TA_FOLDER_CHECK_STRICT))
+    {
+      JsonObject *o = json_node_get_object (ipstats);
+      JsonArray *u = json_node_get_array (uniq);
+
+      if (json_object_get_size (o) != json_array_get_length (u))
+        problem (c, _("ip_stats.json has %u addresses, unique_ips.json %u"),
+                 json_object_get_size (o), json_array_get_length (u));
+      for (guint i = 0; i < json_array_get_length (u); i++)
+        {
+          const char *ip = json_array_get_string_element (u, i);
+
+          if (ip == NULL || !json_object_has_member (o, ip))
+            {
+              problem (c, _("unique_ips.json: “%s” has no ip_stats entry"), ip ? ip : "?");
+              break;
+            }
+        }
+    }
+}
+
+static void
+check_bins (Check              *c,
+            TaFolderCheckFlags  flags,
+            const Totals       *t)
+{
+  g_autoptr(JsonNode) bins = load_json (c, "indices/bins.json");
+
+  if (bins && !is_array (bins))
+    problem (c, _("indices/bins.json: not an array"));
+  else if (bins && t && (flags & TA_FOLDER_CHECK_STRICT))
+    {
+      JsonArray *b = json_node_get_array (bins);
+      gint64 sum = 0;
+
+      for (guint i = 0; i < json_array_get_length (b); i++)
+        {
+          JsonNode *e = json_array_get_element (b, i);
+
+          if (is_object (e))
+            sum += need_int (c, "indices/bins.json", json_node_get_object (e), "count");
+        }
+      if (sum != t->total_packets)
+        problem (c, _("bins.json counts %lld packets, manifest total_packets is %lld"),
+                 (long long) sum, (long long) t->total_packets);
+    }
+}
+
 gboolean
 ta_folder_check (const char          *folder,
                  TaFolderCheckFlags   flags,
@@ -692,12 +610,8 @@ ta_folder_check (const char          *folder,
   Check c = { folder, g_ptr_array_new_with_free_func (g_free), FALSE };
   g_autoptr(GPtrArray) problems = c.problems;
   g_autoptr(JsonNode) manifest = NULL;
-  g_autoptr(JsonNode) uniq = NULL;
-  g_autoptr(JsonNode) fstats = NULL;
-  g_autoptr(JsonNode) ipstats = NULL;
-  g_autoptr(JsonNode) bins = NULL;
-  JsonObject *m = NULL;
-  gint64 total_packets = 0, tcp_packets = 0, unique_ips = 0, total_flows = 0, total_chunks = 0;
+  Totals totals = { 0 };
+  const Totals *t = NULL;
   gint64 rows;
   g_autoptr(GString) msg = NULL;
 
@@ -712,146 +626,19 @@ ta_folder_check (const char          *folder,
     problem (&c, _("manifest.json: not an object"));
   else if (manifest)
     {
-      JsonNode *n;
-
-      m = json_node_get_object (manifest);
-      need_string (&c, "manifest.json", m, "version", FALSE);
-      need_string (&c, "manifest.json", m, "format", FALSE);
-      need_string (&c, "manifest.json", m, "created", FALSE);
-      if (is_string (json_object_get_member (m, "version"))
-          && strcmp (json_object_get_string_member (m, "version"), "2.0") != 0)
-        problem (&c, _("manifest.json: version is not “2.0”"));
-      total_packets = need_int (&c, "manifest.json", m, "total_packets");
-      tcp_packets = need_int (&c, "manifest.json", m, "tcp_packets");
-      unique_ips = need_int (&c, "manifest.json", m, "unique_ips");
-      total_flows = need_int (&c, "manifest.json", m, "total_flows");
-      need_int (&c, "manifest.json", m, "flows_per_chunk");
-      total_chunks = need_int (&c, "manifest.json", m, "total_chunks");
-      n = json_object_get_member (m, "time_range");
-      if (!is_object (n))
-        problem (&c, _("manifest.json: “time_range” missing or not an object"));
-      else
-        {
-          JsonObject *tr = json_node_get_object (n);
-
-          need_int (&c, "manifest.json time_range", tr, "start");
-          need_int (&c, "manifest.json time_range", tr, "end");
-          need_int (&c, "manifest.json time_range", tr, "duration");
-        }
-      n = json_object_get_member (m, "structure");
-      if (!is_object (n))
-        problem (&c, _("manifest.json: “structure” missing or not an object"));
-      else
-        {
-          static const char * const keys[] = {
-            "packets", "flows_index", "flow_chunks", "time_bins", "ip_stats",
-            "flag_stats", "unique_ips",
-          };
-
-          for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-            need_string (&c, "manifest.json structure", json_node_get_object (n), keys[i], FALSE);
-        }
-      if (!is_array (json_object_get_member (m, "source_files"))
-          && (flags & TA_FOLDER_CHECK_STRICT || !is_string (json_object_get_member (m, "source_file"))))
-        problem (&c, _("manifest.json: “source_files” missing or not a list"));
-      if (flags & TA_FOLDER_CHECK_STRICT)
-        {
-          n = json_object_get_member (m, "attack_context");
-          if (!is_null (n) && !is_object (n))
-            problem (&c, _("manifest.json: “attack_context” missing or not an object or null"));
-          else if (is_object (n))
-            {
-              need_string (&c, "manifest.json attack_context", json_node_get_object (n), "type", FALSE);
-              need_string (&c, "manifest.json attack_context", json_node_get_object (n), "source", FALSE);
-            }
-          n = json_object_get_member (m, "filter_applied");
-          if (!is_object (n))
-            problem (&c, _("manifest.json: “filter_applied” missing or not an object"));
-          else
-            {
-              JsonObject *fa = json_node_get_object (n);
-
-              need_type (&c, "manifest.json filter_applied", fa, "ips", is_array, TRUE, _("a list or null"));
-              need_type (&c, "manifest.json filter_applied", fa, "time_start_us", is_int, TRUE, _("an integer or null"));
-              need_type (&c, "manifest.json filter_applied", fa, "time_end_us", is_int, TRUE, _("an integer or null"));
-              need_type (&c, "manifest.json filter_applied", fa, "time_start_minutes", is_number, TRUE, _("a number or null"));
-              need_type (&c, "manifest.json filter_applied", fa, "time_end_minutes", is_number, TRUE, _("a number or null"));
-            }
-        }
+      check_manifest (&c, flags, json_node_get_object (manifest), &totals);
+      t = &totals;
     }
 
   rows = count_csv_rows (&c);
-  if (m && rows >= 0 && rows != total_packets)
+  if (t && rows >= 0 && rows != t->total_packets)
     problem (&c, _("manifest total_packets is %lld but packets.csv has %lld rows"),
-             (long long) total_packets, (long long) rows);
+             (long long) t->total_packets, (long long) rows);
 
-  uniq = load_json (&c, "ips/unique_ips.json");
-  if (uniq && !is_array (uniq))
-    problem (&c, _("ips/unique_ips.json: not an array"));
-  else if (uniq && m && (gint64) json_array_get_length (json_node_get_array (uniq)) != unique_ips)
-    problem (&c, _("manifest unique_ips is %lld but unique_ips.json lists %u"),
-             (long long) unique_ips, json_array_get_length (json_node_get_array (uniq)));
-
-  fstats = load_json (&c, "ips/flag_stats.json");
-  if (fstats && !is_object (fstats))
-    problem (&c, _("ips/flag_stats.json: not an object"));
-  else if (fstats && m)
-    {
-      g_autoptr(GList) members = json_object_get_values (json_node_get_object (fstats));
-      gint64 sum = 0;
-
-      for (GList *l = members; l; l = l->next)
-        sum += is_int (l->data) ? json_node_get_int (l->data) : 0;
-      if (sum != tcp_packets)
-        problem (&c, _("manifest tcp_packets is %lld but flag_stats.json counts %lld"),
-                 (long long) tcp_packets, (long long) sum);
-    }
-
-  ipstats = load_json (&c, "ips/ip_stats.json");
-  if (ipstats && !is_object (ipstats))
-    problem (&c, _("ips/ip_stats.json: not an object"));
-  else if (ipstats && uniq && is_array (uniq) && (flags & TA_FOLDER_CHECK_STRICT))
-    {
-      JsonObject *o = json_node_get_object (ipstats);
-      JsonArray *u = json_node_get_array (uniq);
-
-      if (json_object_get_size (o) != json_array_get_length (u))
-        problem (&c, _("ip_stats.json has %u addresses, unique_ips.json %u"),
-                 json_object_get_size (o), json_array_get_length (u));
-      for (guint i = 0; i < json_array_get_length (u); i++)
-        {
-          const char *ip = json_array_get_string_element (u, i);
-
-          if (ip == NULL || !json_object_has_member (o, ip))
-            {
-              problem (&c, _("unique_ips.json: “%s” has no ip_stats entry"), ip ? ip : "?");
-              break;
-            }
-        }
-    }
-
-  bins = load_json (&c, "indices/bins.json");
-  if (bins && !is_array (bins))
-    problem (&c, _("indices/bins.json: not an array"));
-  else if (bins && m && (flags & TA_FOLDER_CHECK_STRICT))
-    {
-      JsonArray *b = json_node_get_array (bins);
-      gint64 sum = 0;
-
-      for (guint i = 0; i < json_array_get_length (b); i++)
-        {
-          JsonNode *e = json_array_get_element (b, i);
-
-          if (is_object (e))
-            sum += need_int (&c, "indices/bins.json", json_node_get_object (e), "count");
-        }
-      if (sum != total_packets)
-        problem (&c, _("bins.json counts %lld packets, manifest total_packets is %lld"),
-                 (long long) sum, (long long) total_packets);
-    }
-
-  if (m)
-    check_flows (&c, flags, total_flows, total_chunks);
+  check_ip_files (&c, flags, t);
+  check_bins (&c, flags, t);
+  if (t)
+    check_flows (&c, flags, t->total_flows, t->total_chunks);
 
   if (problems->len == 0)
     return TRUE;

@@ -1,4 +1,4 @@
-/* ta-capture-reader.h — pcap and pcapng records as TaPacket (issue 5)
+/* ta-capture-reader.h — pcap and pcapng records as TaPacket
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
