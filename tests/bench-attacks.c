@@ -128,7 +128,7 @@ run_child (const char *name,
   opts->ground_truth = g_strdup (gt);
   getrusage (RUSAGE_SELF, &ru0);
   t0 = g_get_monotonic_time ();
-  res = ta_attacks_run (opts, NULL, NULL, NULL, &error);
+  res = ta_attacks_run (opts, &error);
   t1 = g_get_monotonic_time ();
   if (res == NULL)
     g_error ("%s", error->message);

@@ -850,7 +850,7 @@ test_job_generator_codes (void)
   opts->grouped_out = g_build_filename (fx.dir, "gen_grouped_attacks.csv", NULL);
   opts->event_mapping = g_strdup (evpath);
 
-  res = ta_attacks_run (opts, NULL, NULL, NULL, &error);
+  res = ta_attacks_run (opts, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (res->packets, ==, 50000);
   g_assert_cmpuint (res->malformed, ==, 0);
@@ -903,12 +903,12 @@ test_job_generator_codes (void)
 
   /* outputs exist: refused before reading, unless forced */
   g_clear_pointer (&res, ta_attacks_result_free);
-  res = ta_attacks_run (opts, NULL, NULL, NULL, &error);
+  res = ta_attacks_run (opts, &error);
   g_assert_null (res);
   g_assert_error (error, TA_ERROR, TA_ERROR_EXISTS);
   g_clear_error (&error);
   opts->force = TRUE;
-  res = ta_attacks_run (opts, NULL, NULL, NULL, &error);
+  res = ta_attacks_run (opts, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (res->packets, ==, 50000);
 
@@ -931,7 +931,7 @@ test_job_generator_names (void)
   opts->inputs[0] = g_strdup (fx.packets);
   opts->ip_map = g_strdup (fx.ip_map);
   opts->out = g_build_filename (fx.dir, "names.csv", NULL);
-  res = ta_attacks_run (opts, NULL, NULL, NULL, &error);
+  res = ta_attacks_run (opts, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (res->packets, ==, 50000);
   g_assert_cmpuint (res->new_labels, ==, 3);
@@ -1063,7 +1063,7 @@ test_job_ground_truth (void)
   opts->ip_map = g_strdup (fx.ip_map);
   opts->out = g_build_filename (fx.dir, "gt_attacks.csv", NULL);
   opts->ground_truth = g_strdup (gtpath);
-  res = ta_attacks_run (opts, NULL, NULL, NULL, &error);
+  res = ta_attacks_run (opts, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (res->packets, ==, 30000);
   g_assert_cmpuint (res->gt_events, ==, 60);
@@ -1160,7 +1160,7 @@ test_job_bad_input (void)
   opts->inputs = g_strsplit ("/nonexistent.csv", " ", -1);
   opts->ip_map = g_build_filename (dir, "map.json", NULL);
   opts->out = g_build_filename (dir, "out.csv", NULL);
-  res = ta_attacks_run (opts, NULL, NULL, NULL, &error);
+  res = ta_attacks_run (opts, &error);
   g_assert_null (res);
   g_assert_error (error, TA_ERROR, TA_ERROR_NO_INPUT);
   g_assert_false (g_file_test (opts->out, G_FILE_TEST_EXISTS));
@@ -1171,7 +1171,7 @@ test_job_bad_input (void)
   opts->inputs[0] = g_strdup ("/nonexistent.csv");
   opts->inputs[1] = g_strdup (gz);
   opts->inputs[2] = g_strdup (good);
-  res = ta_attacks_run (opts, NULL, NULL, NULL, &error);
+  res = ta_attacks_run (opts, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (res->packets, ==, 2);
   g_assert_cmpuint (res->malformed, ==, 1);
@@ -1228,7 +1228,7 @@ test_job_unmapped_ids (void)
   opts->inputs[0] = g_strdup (csv_path);
   opts->ip_map = g_strdup (map_path);
   opts->out = g_build_filename (dir, "ids_attacks.csv", NULL);
-  res = ta_attacks_run (opts, NULL, NULL, NULL, &error);
+  res = ta_attacks_run (opts, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (res->new_ids, ==, 2);
   rows = read_attack_csv (res->out, FALSE);
@@ -1271,7 +1271,7 @@ test_job_captures (void)
   opts->inputs[1] = g_strdup (b);
   opts->ip_map = g_build_filename (dir, "new_map.json", NULL);
   opts->out = g_build_filename (dir, "cap_attacks.csv", NULL);
-  res = ta_attacks_run (opts, NULL, NULL, NULL, &error);
+  res = ta_attacks_run (opts, &error);
   g_assert_no_error (error);
   /* tshark's packet counts (data/pcaps/expected.csv): 33899 + 108 */
   g_assert_cmpuint (res->packets, ==, 33899 + 108);
@@ -1297,11 +1297,10 @@ typedef struct
 } AsyncState;
 
 static void
-async_progress (const TaAttacksProgress *p,
-                gpointer                 user_data)
+async_progress (TaJob      *job,
+                GParamSpec *pspec,
+                AsyncState *st)
 {
-  AsyncState *st = user_data;
-
   st->n_progress++;
   if (g_thread_self () != st->main_thread)
     st->wrong_thread = TRUE;
@@ -1314,7 +1313,8 @@ async_done (GObject      *source,
 {
   AsyncState *st = user_data;
 
-  st->result = ta_attacks_run_finish (res, &st->error);
+  if (ta_job_run_finish (TA_JOB (source), res, &st->error))
+    st->result = ta_attacks_job_steal_result (TA_ATTACKS_JOB (source));
   g_main_loop_quit (st->loop);
 }
 
@@ -1323,7 +1323,8 @@ test_job_async (void)
 {
   Fixture fx = { 0 };
   g_autoptr(TaAttacksOptions) opts = ta_attacks_options_new ();
-  g_autoptr(GCancellable) cancel = g_cancellable_new ();
+  g_autoptr(TaAttacksJob) job = NULL;
+  g_autoptr(TaAttacksJob) cancelled = NULL;
   AsyncState st = { 0 };
 
   generate (&fx, "code", 20000);
@@ -1335,7 +1336,9 @@ test_job_async (void)
   st.loop = g_main_loop_new (NULL, FALSE);
   st.main_thread = g_thread_self ();
 
-  ta_attacks_run_async (opts, async_progress, &st, NULL, NULL, async_done, &st);
+  job = ta_attacks_job_new (opts);
+  g_signal_connect (job, "notify::fraction", G_CALLBACK (async_progress), &st);
+  ta_job_run_async (TA_JOB (job), async_done, &st);
   g_main_loop_run (st.loop);
   g_assert_no_error (st.error);
   g_assert_nonnull (st.result);
@@ -1350,8 +1353,9 @@ test_job_async (void)
 
   /* cancelled before it starts: nothing written */
   g_unlink (opts->out);
-  g_cancellable_cancel (cancel);
-  ta_attacks_run_async (opts, NULL, NULL, NULL, cancel, async_done, &st);
+  cancelled = ta_attacks_job_new (opts);
+  ta_job_cancel (TA_JOB (cancelled));
+  ta_job_run_async (TA_JOB (cancelled), async_done, &st);
   g_main_loop_run (st.loop);
   g_assert_null (st.result);
   g_assert_error (st.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);

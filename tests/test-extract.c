@@ -232,7 +232,7 @@ run_filter (Fixture    *fx,
       o->time_end_us = BASE + end;
     }
   job = ta_extract_job_new (o);
-  ok = ta_extract_job_run (job, NULL, &error);
+  ok = ta_job_run (TA_JOB (job), &error);
   g_assert_no_error (error);
   return ok;
 }
@@ -279,7 +279,7 @@ test_filter_bad_ip (Fixture       *fx,
 
   o->filter_ips = g_strsplit ("10.0.0.1,host.example", ",", -1);
   job = ta_extract_job_new (o);
-  g_assert_false (ta_extract_job_run (job, NULL, &error));
+  g_assert_false (ta_job_run (TA_JOB (job), &error));
   g_assert_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT);
   g_assert_true (strstr (error->message, "host.example") != NULL);
   g_assert_cmpuint (count_entries_with_prefix (fx, "bad"), ==, 0);
@@ -343,7 +343,7 @@ test_flows_across_files (Fixture       *fx,
   JsonArray *sources;
   gboolean warned = FALSE;
 
-  g_assert_true (ta_extract_job_run (job, NULL, &error));
+  g_assert_true (ta_job_run (TA_JOB (job), &error));
   g_assert_no_error (error);
   check_folder (out);
 
@@ -384,7 +384,7 @@ test_no_input (Fixture       *fx,
   g_autoptr(TaExtractJob) job = ta_extract_job_new (o);
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (ta_extract_job_run (job, NULL, &error));
+  g_assert_false (ta_job_run (TA_JOB (job), &error));
   g_assert_error (error, TA_ERROR, TA_ERROR_NO_INPUT);
   g_assert_cmpuint (ta_extract_job_get_counts (job)->files_skipped, ==, 2);
   g_assert_cmpuint (count_entries_with_prefix (fx, "out"), ==, 0);
@@ -407,7 +407,7 @@ test_existing_output (Fixture       *fx,
     g_autoptr(TaExtractOptions) o = options_for (fx, "out", csv, NULL);
     g_autoptr(TaExtractJob) job = ta_extract_job_new (o);
 
-    g_assert_true (ta_extract_job_run (job, NULL, &error));
+    g_assert_true (ta_job_run (TA_JOB (job), &error));
     g_assert_no_error (error);
     g_assert_true (g_file_test (manifest, G_FILE_TEST_EXISTS));
   }
@@ -418,7 +418,7 @@ test_existing_output (Fixture       *fx,
     g_autoptr(TaExtractOptions) o = options_for (fx, "out", csv, NULL);
     g_autoptr(TaExtractJob) job = ta_extract_job_new (o);
 
-    g_assert_false (ta_extract_job_run (job, NULL, &error));
+    g_assert_false (ta_job_run (TA_JOB (job), &error));
     g_assert_error (error, TA_ERROR, TA_ERROR_EXISTS);
     g_clear_error (&error);
     g_assert_true (g_file_test (keep, G_FILE_TEST_EXISTS));
@@ -432,7 +432,7 @@ test_existing_output (Fixture       *fx,
 
     o->force = TRUE;
     job = ta_extract_job_new (o);
-    g_assert_true (ta_extract_job_run (job, NULL, &error));
+    g_assert_true (ta_job_run (TA_JOB (job), &error));
     g_assert_no_error (error);
     g_assert_false (g_file_test (keep, G_FILE_TEST_EXISTS));
     check_folder (out);
@@ -453,10 +453,11 @@ generated_rows (guint n)
 }
 
 static void
-cancel_on_progress (const TaExtractProgress *p,
-                    gpointer                 user_data)
+cancel_on_progress (TaJob      *job,
+                    GParamSpec *pspec,
+                    gpointer    user_data)
 {
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
+  ta_job_cancel (job);
 }
 
 static void
@@ -467,11 +468,10 @@ test_cancel_leaves_nothing (Fixture       *fx,
   g_autofree char *csv = write_file (fx, "big.csv", rows->str, rows->len);
   g_autoptr(TaExtractOptions) o = options_for (fx, "out", csv, NULL);
   g_autoptr(TaExtractJob) job = ta_extract_job_new (o);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
 
-  ta_extract_job_set_progress_func (job, cancel_on_progress, cancellable, NULL);
-  g_assert_false (ta_extract_job_run (job, cancellable, &error));
+  g_signal_connect (job, "notify::fraction", G_CALLBACK (cancel_on_progress), NULL);
+  g_assert_false (ta_job_run (TA_JOB (job), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (ta_extract_job_get_counts (job)->rows_kept, <, 50000);
   g_assert_cmpuint (count_entries_with_prefix (fx, "out"), ==, 0);
@@ -485,14 +485,13 @@ test_cancel_while_rejecting (Fixture       *fx,
   g_autofree char *csv = write_file (fx, "big.csv", rows->str, rows->len);
   g_autoptr(TaExtractOptions) o = options_for (fx, "out", csv, NULL);
   g_autoptr(TaExtractJob) job = NULL;
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
 
   /* nothing passes the filter, so no batch ever reaches the writer */
   o->filter_ips = g_strsplit ("192.0.2.1", ",", -1);
   job = ta_extract_job_new (o);
-  ta_extract_job_set_progress_func (job, cancel_on_progress, cancellable, NULL);
-  g_assert_false (ta_extract_job_run (job, cancellable, &error));
+  g_signal_connect (job, "notify::fraction", G_CALLBACK (cancel_on_progress), NULL);
+  g_assert_false (ta_job_run (TA_JOB (job), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (ta_extract_job_get_read_stats (job)->rows, <=, 2 * 65536);
   g_assert_cmpuint (count_entries_with_prefix (fx, "out"), ==, 0);
@@ -513,7 +512,7 @@ test_max_records (Fixture       *fx,
 
   o->max_records = 4001;
   job = ta_extract_job_new (o);
-  g_assert_true (ta_extract_job_run (job, NULL, &error));
+  g_assert_true (ta_job_run (TA_JOB (job), &error));
   g_assert_no_error (error);
   g_assert_true (ta_extract_job_get_counts (job)->max_reached);
   g_assert_cmpuint (ta_extract_job_get_counts (job)->rows_kept, ==, 4001);
@@ -545,7 +544,7 @@ test_corrupt_gzip_leaves_nothing (Fixture       *fx,
 
   o = options_for (fx, "out", cut, NULL);
   job = ta_extract_job_new (o);
-  g_assert_false (ta_extract_job_run (job, NULL, &error));
+  g_assert_false (ta_job_run (TA_JOB (job), &error));
   g_assert_error (error, TA_ERROR, TA_ERROR_CORRUPT);
   g_assert_true (strstr (error->message, "cut.csv.gz") != NULL);
   g_assert_cmpuint (ta_extract_job_get_counts (job)->rows_kept, >, 1000);
@@ -562,7 +561,7 @@ test_unwritable_output (Fixture       *fx,
   g_autoptr(TaExtractJob) job = ta_extract_job_new (o);
   g_autoptr(GError) error = NULL;
 
-  g_assert_false (ta_extract_job_run (job, NULL, &error));
+  g_assert_false (ta_job_run (TA_JOB (job), &error));
   g_assert_nonnull (error);
   g_test_message ("%s", error->message);
   g_assert_true (strstr (error->message, "afile") != NULL);
@@ -583,16 +582,15 @@ typedef struct
 } AsyncState;
 
 static void
-async_progress (const TaExtractProgress *p,
-                gpointer                 user_data)
+async_progress (TaJob      *job,
+                GParamSpec *pspec,
+                AsyncState *as)
 {
-  AsyncState *as = user_data;
-
   as->calls++;
   if (g_thread_self () != as->main_thread)
     as->wrong_thread++;
-  g_assert_cmpuint (p->bytes_done, <=, p->bytes_total);
-  as->last_rows = p->rows_read;
+  g_assert_cmpfloat (ta_job_get_fraction (job), <=, 1.0);
+  as->last_rows = ta_job_get_items_done (job);
 }
 
 static void
@@ -603,7 +601,7 @@ async_done (GObject      *source,
   AsyncState *as = user_data;
 
   g_assert_true (g_thread_self () == as->main_thread);
-  as->ok = ta_extract_job_run_finish (TA_EXTRACT_JOB (source), result, &as->error);
+  as->ok = ta_job_run_finish (TA_JOB (source), result, &as->error);
   as->done = TRUE;
 }
 
@@ -669,15 +667,15 @@ test_async_equals_sync (Fixture       *fx,
   o1->filter_ips = g_strsplit ("1,10.0.0.2,6", ",", -1);
   o2->filter_ips = g_strsplit ("1,10.0.0.2,6", ",", -1);
   job1 = ta_extract_job_new (o1);
-  g_assert_true (ta_extract_job_run (job1, NULL, &error));
+  g_assert_true (ta_job_run (TA_JOB (job1), &error));
   g_assert_no_error (error);
 
   /* run on a context of our own, as the GUI does on its main context */
   g_main_context_push_thread_default (ctx);
   as.main_thread = g_thread_self ();
   job2 = ta_extract_job_new (o2);
-  ta_extract_job_set_progress_func (job2, async_progress, &as, NULL);
-  ta_extract_job_run_async (job2, NULL, async_done, &as);
+  g_signal_connect (job2, "notify::fraction", G_CALLBACK (async_progress), &as);
+  ta_job_run_async (TA_JOB (job2), async_done, &as);
   while (!as.done)
     g_main_context_iteration (ctx, TRUE);
   /* deliver what is still queued */

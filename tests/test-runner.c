@@ -93,6 +93,17 @@ spec_for_selection (const char *output_parent,
   return spec;
 }
 
+static guint
+add_spec (TaJobQueue          *queue,
+          const TaExtractSpec *spec)
+{
+  g_autoptr(GError) error = NULL;
+  guint id = ta_job_queue_add_extraction (queue, spec, &error);
+
+  g_assert_no_error (error);
+  return id;
+}
+
 /* ---------------------------------------------------------------------- */
 /* recording what the queue says                                            */
 
@@ -112,16 +123,20 @@ typedef struct
   TaJobQueue *queue;
 } Recorder;
 
+static void on_progress (TaJob *job, GParamSpec *pspec, Recorder *r);
+
 static void
-on_added (TaJobQueue *queue, guint id, TaExtractSpec *spec, Recorder *r)
+on_added (TaJobQueue *queue, guint id, TaJob *job, Recorder *r)
 {
   g_ptr_array_add (r->events, g_strdup_printf ("added %u", id));
 }
 
 static void
-on_started (TaJobQueue *queue, guint id, TaExtractSpec *spec, Recorder *r)
+on_started (TaJobQueue *queue, guint id, TaJob *job, const char *output, Recorder *r)
 {
   g_assert_true (g_thread_self () == main_thread);
+  g_assert_true (ta_job_queue_get_current (queue) == job);
+  g_signal_connect (job, "notify::fraction", G_CALLBACK (on_progress), r);
   g_assert_true (ta_job_queue_get_running (queue));
   g_assert_cmpuint (ta_job_queue_get_current_id (queue), ==, id);
   g_ptr_array_add (r->events, g_strdup_printf ("started %u", id));
@@ -130,16 +145,18 @@ on_started (TaJobQueue *queue, guint id, TaExtractSpec *spec, Recorder *r)
 }
 
 static void
-on_progress (TaJobQueue *queue, const TaJobProgress *p, Recorder *r)
+on_progress (TaJob *job, GParamSpec *pspec, Recorder *r)
 {
+  guint id = ta_job_queue_get_current_id (r->queue);
+
   r->n_progress++;
   if (g_thread_self () != main_thread)
     r->n_progress_off_main++;
-  g_assert_cmpuint (p->job_id, ==, ta_job_queue_get_current_id (queue));
-  g_assert_true (p->fraction <= 1.0);
-  if (r->cancel_on_progress == p->job_id)
+  g_assert_true (ta_job_queue_get_current (r->queue) == job);
+  g_assert_true (ta_job_get_fraction (job) <= 1.0);
+  if (r->cancel_on_progress == id)
     {
-      ta_job_queue_cancel (queue, p->job_id);
+      ta_job_queue_cancel (r->queue, id);
       r->cancel_on_progress = 0;
     }
 }
@@ -177,7 +194,6 @@ recorder_new (TaJobQueue *queue)
   r->queue = queue;
   g_signal_connect (queue, "job-added", G_CALLBACK (on_added), r);
   g_signal_connect (queue, "job-started", G_CALLBACK (on_started), r);
-  g_signal_connect (queue, "progress", G_CALLBACK (on_progress), r);
   g_signal_connect (queue, "job-finished", G_CALLBACK (on_finished), r);
   g_signal_connect (queue, "notify::running", G_CALLBACK (on_running_notify), r);
   return r;
@@ -328,17 +344,11 @@ test_gui_equals_cli (void)
   const char *gui_out;
   guint id;
 
-  if (ta_job_backend_default () == NULL)
-    {
-      g_test_skip ("no extraction job in this build");
-      return;
-    }
-
   spec = spec_for_selection (gui_parent, 1, 2, NULL);
   g_assert_true (g_str_has_suffix (spec->output_dir, "/ddos_2009-11-03T1321Z-1322Z"));
 
   r = recorder_new (queue);
-  id = ta_job_queue_add (queue, spec);
+  id = add_spec (queue, spec);
   g_assert_cmpuint (id, >, 0);
   /* reserved until it finishes */
   g_assert_true (g_hash_table_contains (ta_job_queue_get_reserved (queue), spec->output_dir));
@@ -436,7 +446,7 @@ test_hostile_label_shell (void)
   sel_label = "ddos";
 
   r = recorder_new (queue);
-  ta_job_queue_add (queue, spec);
+  add_spec (queue, spec);
   recorder_run (r, 1);
   g_assert_cmpuint (g_hash_table_size (r->errors), ==, 0);
 
@@ -481,21 +491,15 @@ test_cancel (void)
   guint ida, idb, idc;
   const GError *e;
 
-  if (ta_job_backend_default () == NULL)
-    {
-      g_test_skip ("no extraction job in this build");
-      return;
-    }
-
   r = recorder_new (queue);
   /* the whole capture, so that there is work to interrupt */
   a = spec_for_selection (parent, 0, 60, ta_job_queue_get_reserved (queue));
-  ida = ta_job_queue_add (queue, a);
+  ida = add_spec (queue, a);
   b = spec_for_selection (parent, 0, 60, ta_job_queue_get_reserved (queue));
   g_assert_cmpstr (a->output_dir, !=, b->output_dir);
-  idb = ta_job_queue_add (queue, b);
+  idb = add_spec (queue, b);
   c = spec_for_selection (parent, 0, 60, ta_job_queue_get_reserved (queue));
-  idc = ta_job_queue_add (queue, c);
+  idc = add_spec (queue, c);
   g_assert_cmpuint (ta_job_queue_get_n_pending (queue), ==, 3);
 
   r->cancel_on_start = ida;        /* cancelled from ::job-started */
@@ -542,17 +546,11 @@ test_queue_order (void)
   g_autofree char *events = NULL;
   Recorder *r;
 
-  if (ta_job_backend_default () == NULL)
-    {
-      g_test_skip ("no extraction job in this build");
-      return;
-    }
-
   r = recorder_new (queue);
   for (guint i = 0; i < 3; i++)
     {
       g_autoptr(TaExtractSpec) spec = spec_for_selection (parent, i, i, ta_job_queue_get_reserved (queue));
-      ta_job_queue_add (queue, spec);
+      add_spec (queue, spec);
     }
   g_assert_false (ta_job_queue_get_running (queue));   /* starts from the main loop */
   recorder_run (r, 3);
@@ -578,12 +576,6 @@ test_error (void)
   Recorder *r;
   guint id;
 
-  if (ta_job_backend_default () == NULL)
-    {
-      g_test_skip ("no extraction job in this build");
-      return;
-    }
-
   g_assert_true (g_file_set_contents (bad, "length,protocol\n66,6\n", -1, NULL));
   spec = spec_for_selection (parent, 0, 0, NULL);
   g_strfreev (spec->data_files);
@@ -591,7 +583,7 @@ test_error (void)
   spec->data_files[0] = g_strdup (bad);
 
   r = recorder_new (queue);
-  id = ta_job_queue_add (queue, spec);
+  id = add_spec (queue, spec);
   recorder_run (r, 1);
   e = g_hash_table_lookup (r->errors, GUINT_TO_POINTER (id));
   g_assert_nonnull (e);
@@ -601,82 +593,58 @@ test_error (void)
   recorder_free (r);
 }
 
-/* The queue's own marshalling: samples from a worker thread arrive as
- * ::progress on the main context, coalesced */
-typedef struct
-{
-  TaJobSampleFunc func;
-  gpointer        data;
-} ThreadSamples;
+/* Jobs of any kind: progress reported from a worker thread reaches the
+ * main context as the job's notifies, coalesced */
+#define TEST_TYPE_THREAD_JOB (test_thread_job_get_type ())
+G_DECLARE_FINAL_TYPE (TestThreadJob, test_thread_job, TEST, THREAD_JOB, TaJob)
 
-static void
-thread_backend_worker (GTask        *task,
-                       gpointer      source,
-                       gpointer      task_data,
-                       GCancellable *cancellable)
+struct _TestThreadJob
 {
-  ThreadSamples *ts = task_data;
+  TaJob parent_instance;
+};
 
+G_DEFINE_FINAL_TYPE (TestThreadJob, test_thread_job, TA_TYPE_JOB)
+
+static gboolean
+test_thread_job_run (TaJob         *job,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
   g_assert_true (g_thread_self () != main_thread);
   for (guint i = 1; i <= 200; i++)
     {
-      TaJobSample s = { .rows = i * 1000, .packets_kept = i, .bytes_done = i, .bytes_total = 200 };
-
       if (g_cancellable_is_cancelled (cancellable))
         break;
-      ts->func (&s, ts->data);
+      ta_job_report (job, i * 1000, 0, i / 200.0, NULL);
       g_usleep (500);
     }
-  if (g_task_return_error_if_cancelled (task))
-    return;
-  g_task_return_pointer (task, g_strdup ("/nowhere"), g_free);
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 
 static void
-thread_backend_run_async (const TaExtractSpec *spec,
-                          GCancellable        *cancellable,
-                          TaJobSampleFunc      sample_func,
-                          gpointer             sample_data,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
+test_thread_job_class_init (TestThreadJobClass *klass)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  ThreadSamples *ts = g_new0 (ThreadSamples, 1);
-
-  ts->func = sample_func;
-  ts->data = sample_data;
-  g_task_set_task_data (task, ts, g_free);
-  g_task_run_in_thread (task, thread_backend_worker);
+  TA_JOB_CLASS (klass)->run = test_thread_job_run;
 }
 
-static char *
-thread_backend_run_finish (GAsyncResult *result,
-                           GError      **error)
+static void
+test_thread_job_init (TestThreadJob *self)
 {
-  return g_task_propagate_pointer (G_TASK (result), error);
 }
-
-static const TaJobBackend thread_backend = {
-  thread_backend_run_async,
-  thread_backend_run_finish,
-};
 
 static void
 test_progress_main_context (void)
 {
   g_autoptr(TaJobQueue) queue = ta_job_queue_new ();
-  g_autoptr(TaExtractSpec) spec = ta_extract_spec_new ();
   Recorder *r;
 
-  spec->data_files = g_strsplit ("/x.csv", "|", -1);
-  spec->output_dir = g_strdup ("/nowhere");
-  ta_job_queue_set_backend (queue, &thread_backend);
-
   r = recorder_new (queue);
-  ta_job_queue_add (queue, spec);
-  ta_job_queue_add (queue, spec);
-  ta_job_queue_add (queue, spec);
-  ta_job_queue_add (queue, spec);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(TaJob) job = g_object_new (TEST_TYPE_THREAD_JOB, NULL);
+
+      ta_job_queue_add (queue, job, "/nowhere");
+    }
   recorder_run (r, 1);                       /* job 1 done … */
   while (!ta_job_queue_get_running (queue))  /* … and 2 started */
     g_main_context_iteration (NULL, TRUE);

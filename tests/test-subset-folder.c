@@ -9,6 +9,7 @@
 
 #include "ta-error.h"
 #include "ta-flow-views.h"
+#include "ta-folder-load-job.h"
 #include "ta-subset-folder.h"
 
 static char *
@@ -243,11 +244,11 @@ test_find_flow (void)
 }
 
 static void
-progress_cb (double      fraction,
-             const char *message,
-             gpointer    data)
+progress_cb (TaJob      *job,
+             GParamSpec *pspec,
+             double     *last)
 {
-  double *last = data;
+  double fraction = ta_job_get_fraction (job);
 
   g_assert_true (fraction >= *last - 1e-9);
   g_assert_true (fraction >= 0 && fraction <= 1);
@@ -268,7 +269,8 @@ loaded_cb (GObject      *source,
 {
   AsyncResult *r = data;
 
-  r->folder = ta_subset_folder_load_finish (result, &r->error);
+  if (ta_job_run_finish (TA_JOB (source), result, &r->error))
+    r->folder = ta_subset_folder_ref (ta_folder_load_job_get_folder (TA_FOLDER_LOAD_JOB (source)));
   g_main_loop_quit (r->loop);
 }
 
@@ -278,11 +280,13 @@ test_async (void)
   g_autofree char *path = original_folder ();
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(TaFolderLoadJob) job = ta_folder_load_job_new (file);
+  g_autoptr(TaFolderLoadJob) cancelled = ta_folder_load_job_new (file);
   AsyncResult r = { loop, NULL, NULL };
   double last = 0;
 
-  ta_subset_folder_load_async (file, NULL, progress_cb, &last, NULL, loaded_cb, &r);
+  g_signal_connect (job, "notify::fraction", G_CALLBACK (progress_cb), &last);
+  ta_job_run_async (TA_JOB (job), loaded_cb, &r);
   g_main_loop_run (loop);
   g_assert_no_error (r.error);
   check_original_counts (r.folder);
@@ -292,8 +296,8 @@ test_async (void)
   g_assert_cmpfloat (last, ==, 1.0);
   g_clear_pointer (&r.folder, ta_subset_folder_unref);
 
-  g_cancellable_cancel (cancellable);
-  ta_subset_folder_load_async (file, cancellable, NULL, NULL, NULL, loaded_cb, &r);
+  ta_job_cancel (TA_JOB (cancelled));
+  ta_job_run_async (TA_JOB (cancelled), loaded_cb, &r);
   g_main_loop_run (loop);
   g_assert_null (r.folder);
   g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);

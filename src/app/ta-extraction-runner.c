@@ -13,6 +13,7 @@ struct _TaExtractionRunner
   GtkBox       parent_instance;
 
   TaJobQueue  *queue;
+  TaJob       *job;           /* the running one, for its progress */
 
   GtkRevealer *error_revealer;
   GtkLabel    *error_label;
@@ -97,12 +98,44 @@ ta_extraction_runner_get_error (TaExtractionRunner *self)
 }
 
 static void
+job_progress_cb (TaJob              *job,
+                 GParamSpec         *pspec,
+                 TaExtractionRunner *self)
+{
+  g_autofree char *eta = format_duration (ta_job_get_eta (job));
+  g_autofree char *rows = NULL;
+  g_autofree char *rate = NULL;
+  g_autofree char *text = NULL;
+  double fraction = ta_job_get_fraction (job);
+
+  if (fraction >= 0)
+    gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+  else
+    gtk_progress_bar_pulse (self->progress_bar);
+
+  rows = format_count ((double) ta_job_get_items_done (job));
+  rate = format_count (ta_job_get_rate (job));
+  /* translators: "1.5 M rows · 1.2 M/s · ETA 0:02" */
+  text = g_strdup_printf (_("%s rows · %s/s · ETA %s"), rows, rate, eta);
+  gtk_progress_bar_set_text (self->progress_bar, text);
+}
+
+static void
+forget_job (TaExtractionRunner *self)
+{
+  if (self->job != NULL)
+    g_signal_handlers_disconnect_by_func (self->job, job_progress_cb, self);
+  g_clear_object (&self->job);
+}
+
+static void
 job_started_cb (TaJobQueue         *queue,
                 guint               id,
-                TaExtractSpec      *spec,
+                TaJob              *job,
+                const char         *output,
                 TaExtractionRunner *self)
 {
-  g_autofree char *base = g_path_get_basename (spec->output_dir);
+  g_autofree char *base = g_path_get_basename (output != NULL ? output : "");
   g_autofree char *title = g_strdup_printf (_("Extracting %s"), base);
 
   gtk_label_set_label (self->title_label, title);
@@ -110,28 +143,11 @@ job_started_cb (TaJobQueue         *queue,
   gtk_progress_bar_set_text (self->progress_bar, _("Starting…"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->cancel_button), TRUE);
   update_queued (self);
-}
 
-static void
-progress_cb (TaJobQueue          *queue,
-             const TaJobProgress *p,
-             TaExtractionRunner  *self)
-{
-  g_autofree char *eta = format_duration (p->eta_s);
-  g_autofree char *rows = NULL;
-  g_autofree char *rate = NULL;
-  g_autofree char *text = NULL;
-
-  if (p->fraction >= 0)
-    gtk_progress_bar_set_fraction (self->progress_bar, p->fraction);
-  else
-    gtk_progress_bar_pulse (self->progress_bar);
-
-  rows = format_count ((double) p->sample.rows);
-  rate = format_count (p->rows_per_s);
-  /* translators: "1.5 M rows · 1.2 M/s · ETA 0:02" */
-  text = g_strdup_printf (_("%s rows · %s/s · ETA %s"), rows, rate, eta);
-  gtk_progress_bar_set_text (self->progress_bar, text);
+  forget_job (self);
+  self->job = g_object_ref (job);
+  g_signal_connect (job, "notify::items-done", G_CALLBACK (job_progress_cb), self);
+  g_signal_connect (job, "notify::fraction", G_CALLBACK (job_progress_cb), self);
 }
 
 static void
@@ -141,6 +157,7 @@ job_finished_cb (TaJobQueue         *queue,
                  const GError       *error,
                  TaExtractionRunner *self)
 {
+  forget_job (self);
   update_queued (self);
 
   if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -205,6 +222,7 @@ ta_extraction_runner_dispose (GObject *object)
     {
       g_signal_handlers_disconnect_by_data (self->queue, self);
       ta_job_queue_cancel_all (self->queue);
+      forget_job (self);
       g_clear_object (&self->queue);
     }
   g_clear_pointer (&self->error, g_free);
@@ -249,7 +267,6 @@ ta_extraction_runner_init (TaExtractionRunner *self)
   self->queue = ta_job_queue_new ();
   g_signal_connect_swapped (self->queue, "job-added", G_CALLBACK (update_queued), self);
   g_signal_connect (self->queue, "job-started", G_CALLBACK (job_started_cb), self);
-  g_signal_connect (self->queue, "progress", G_CALLBACK (progress_cb), self);
   g_signal_connect (self->queue, "job-finished", G_CALLBACK (job_finished_cb), self);
 }
 
@@ -257,6 +274,25 @@ TaExtractionRunner *
 ta_extraction_runner_new (void)
 {
   return g_object_new (TA_TYPE_EXTRACTION_RUNNER, NULL);
+}
+
+guint
+ta_extraction_runner_add (TaExtractionRunner  *self,
+                          const TaExtractSpec *spec)
+{
+  g_autoptr(GError) error = NULL;
+  guint id;
+
+  g_return_val_if_fail (TA_IS_EXTRACTION_RUNNER (self), 0);
+
+  id = ta_job_queue_add_extraction (self->queue, spec, &error);
+  if (id == 0)
+    {
+      g_autofree char *msg = g_strdup_printf (_("Extraction failed: %s"), error->message);
+
+      ta_extraction_runner_show_error (self, msg);
+    }
+  return id;
 }
 
 TaJobQueue *

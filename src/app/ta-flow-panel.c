@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "ta-flow-overview.h"
+#include "ta-folder-load-job.h"
 #include "ta-flow-panel.h"
 #include "ta-flow-timeline.h"
 #include "ta-flow-views.h"
@@ -106,7 +107,7 @@ struct _TaFlowPanel
 
   /* state */
   TaSubsetFolder    *folder;
-  GCancellable      *load_cancellable;
+  TaFolderLoadJob   *load_job;          /* the load in progress */
   GCancellable      *detail_cancellable;
   GFile             *loading_file;
   TaFlowDetail      *detail;
@@ -943,16 +944,14 @@ install_folder (TaFlowPanel    *self,
 }
 
 static void
-load_progress (double      fraction,
-               const char *message,
-               gpointer    data)
+load_progress (TaJob       *job,
+               GParamSpec  *pspec,
+               TaFlowPanel *self)
 {
-  TaFlowPanel *self = data;
-
-  if (self->load_cancellable == NULL)
+  if (self->load_job != TA_FOLDER_LOAD_JOB (job))
     return;
-  gtk_progress_bar_set_fraction (self->progress, fraction);
-  gtk_progress_bar_set_text (self->progress, message);
+  gtk_progress_bar_set_fraction (self->progress, MAX (ta_job_get_fraction (job), 0));
+  gtk_progress_bar_set_text (self->progress, ta_job_get_message (job));
 }
 
 static void
@@ -962,12 +961,15 @@ load_done_cb (GObject      *source,
 {
   g_autoptr(TaFlowPanel) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(TaSubsetFolder) folder = ta_subset_folder_load_finish (result, &error);
-  GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
+  TaFolderLoadJob *job = TA_FOLDER_LOAD_JOB (source);
+  TaSubsetFolder *folder = NULL;
 
-  if (cancellable != self->load_cancellable)
+  g_signal_handlers_disconnect_by_func (job, load_progress, self);
+  if (ta_job_run_finish (TA_JOB (job), result, &error))
+    folder = ta_folder_load_job_get_folder (job);
+  if (job != self->load_job)
     return;
-  g_clear_object (&self->load_cancellable);
+  g_clear_object (&self->load_job);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "flowpanel.cancel", FALSE);
 
   if (folder != NULL)
@@ -993,9 +995,10 @@ ta_flow_panel_open (TaFlowPanel *self,
   g_return_if_fail (TA_IS_FLOW_PANEL (self));
   g_return_if_fail (G_IS_FILE (folder));
 
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
-  self->load_cancellable = g_cancellable_new ();
+  if (self->load_job != NULL)
+    ta_job_cancel (TA_JOB (self->load_job));
+  g_clear_object (&self->load_job);
+  self->load_job = ta_folder_load_job_new (folder);
   g_set_object (&self->loading_file, folder);
 
   name = g_file_get_parse_name (folder);
@@ -1006,8 +1009,9 @@ ta_flow_panel_open (TaFlowPanel *self,
   gtk_stack_set_visible_child_name (self->stack, "loading");
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "flowpanel.cancel", TRUE);
 
-  ta_subset_folder_load_async (folder, self->load_cancellable, load_progress, g_object_ref (self),
-                               g_object_unref, load_done_cb, g_object_ref (self));
+  g_signal_connect (self->load_job, "notify::fraction", G_CALLBACK (load_progress), self);
+  g_signal_connect (self->load_job, "notify::message", G_CALLBACK (load_progress), self);
+  ta_job_run_async (TA_JOB (self->load_job), load_done_cb, g_object_ref (self));
 }
 
 /* ------------------------------------------------------------------ */
@@ -1058,7 +1062,8 @@ action_cancel (GtkWidget  *widget,
 {
   TaFlowPanel *self = TA_FLOW_PANEL (widget);
 
-  g_cancellable_cancel (self->load_cancellable);
+  if (self->load_job != NULL)
+    ta_job_cancel (TA_JOB (self->load_job));
 }
 
 typedef enum
@@ -1252,9 +1257,10 @@ ta_flow_panel_dispose (GObject *object)
   TaFlowPanel *self = TA_FLOW_PANEL (object);
   GtkWidget *child;
 
-  g_cancellable_cancel (self->load_cancellable);
+  if (self->load_job != NULL)
+    ta_job_cancel (TA_JOB (self->load_job));
   g_cancellable_cancel (self->detail_cancellable);
-  g_clear_object (&self->load_cancellable);
+  g_clear_object (&self->load_job);
   g_clear_object (&self->detail_cancellable);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
     gtk_widget_unparent (child);

@@ -41,7 +41,7 @@ struct _TaImportDialog
   /* Owned */
   char           **inputs;
   char            *paths[N_ROWS];   /* ROW_INPUTS unused */
-  GCancellable    *cancellable;
+  TaAttacksJob    *job;             /* while running */
   TaAttacksResult *result;
   GError          *error;
   GtkNativeDialog *chooser;
@@ -218,22 +218,28 @@ clear_cb (GtkButton      *button,
   update_row (self, row);
 }
 
+/* The job's message is the input being read (NULL once all are) */
 static void
-progress_cb (const TaAttacksProgress *p,
-             gpointer                 user_data)
+progress_cb (TaJob          *job,
+             GParamSpec     *pspec,
+             TaImportDialog *self)
 {
-  TaImportDialog *self = user_data;
-  g_autofree char *base = p->file ? g_path_get_basename (p->file) : NULL;
+  const char *file = ta_job_get_message (job);
+  g_autofree char *base = file ? g_path_get_basename (file) : NULL;
   g_autofree char *text = NULL;
+  unsigned long long packets = ta_job_get_items_done (job);
+  guint n_files = g_strv_length (self->inputs);
+  guint index = 0;
 
   if (!self->running)
     return;
-  gtk_progress_bar_set_fraction (self->progress, CLAMP (p->fraction, 0.0, 1.0));
+  gtk_progress_bar_set_fraction (self->progress, CLAMP (ta_job_get_fraction (job), 0.0, 1.0));
+  while (index + 1 < n_files && g_strcmp0 (self->inputs[index], file) != 0)
+    index++;
   if (base != NULL)
-    text = g_strdup_printf (_("%s (%u of %u) · %llu packets"), base, p->file_index + 1, p->n_files,
-                            (unsigned long long) p->packets);
+    text = g_strdup_printf (_("%s (%u of %u) · %llu packets"), base, index + 1, n_files, packets);
   else
-    text = g_strdup_printf (_("Writing · %llu packets"), (unsigned long long) p->packets);
+    text = g_strdup_printf (_("Writing · %llu packets"), packets);
   gtk_progress_bar_set_text (self->progress, text);
 }
 
@@ -256,8 +262,10 @@ run_done_cb (GObject      *source,
   self->running = FALSE;
   g_clear_error (&self->error);
   g_clear_pointer (&self->result, ta_attacks_result_free);
-  self->result = ta_attacks_run_finish (res, &self->error);
-  g_clear_object (&self->cancellable);
+  if (ta_job_run_finish (TA_JOB (source), res, &self->error))
+    self->result = ta_attacks_job_steal_result (TA_ATTACKS_JOB (source));
+  g_signal_handlers_disconnect_by_func (source, progress_cb, self);
+  g_clear_object (&self->job);
 
   if (self->result != NULL)
     {
@@ -333,13 +341,14 @@ ta_import_dialog_start (TaImportDialog *self)
   self->running = TRUE;
   g_clear_pointer (&self->result, ta_attacks_result_free);
   g_clear_error (&self->error);
-  self->cancellable = g_cancellable_new ();
+  self->job = ta_attacks_job_new (opts);
   gtk_progress_bar_set_fraction (self->progress, 0.0);
   gtk_progress_bar_set_text (self->progress, _("Starting…"));
   gtk_label_set_text (self->status, "");
   update_sensitivity (self);
-  ta_attacks_run_async (opts, progress_cb, g_object_ref (self), g_object_unref,
-                        self->cancellable, run_done_cb, g_object_ref (self));
+  g_signal_connect (self->job, "notify::fraction", G_CALLBACK (progress_cb), self);
+  g_signal_connect (self->job, "notify::items-done", G_CALLBACK (progress_cb), self);
+  ta_job_run_async (TA_JOB (self->job), run_done_cb, g_object_ref (self));
 }
 
 static void
@@ -353,8 +362,8 @@ static void
 cancel_cb (GtkButton      *button,
            TaImportDialog *self)
 {
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
+  if (self->job != NULL)
+    ta_job_cancel (TA_JOB (self->job));
 }
 
 static void
@@ -376,8 +385,8 @@ close_request_cb (GtkWindow *window)
   TaImportDialog *self = TA_IMPORT_DIALOG (window);
 
   /* closing while running cancels; the job finishes in the background */
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
+  if (self->job != NULL)
+    ta_job_cancel (TA_JOB (self->job));
   return FALSE;
 }
 
@@ -386,8 +395,8 @@ ta_import_dialog_dispose (GObject *object)
 {
   TaImportDialog *self = TA_IMPORT_DIALOG (object);
 
-  if (self->cancellable != NULL)
-    g_cancellable_cancel (self->cancellable);
+  if (self->job != NULL)
+    ta_job_cancel (TA_JOB (self->job));
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
@@ -404,7 +413,7 @@ ta_import_dialog_finalize (GObject *object)
   g_strfreev (self->inputs);
   for (guint r = 0; r < N_ROWS; r++)
     g_free (self->paths[r]);
-  g_clear_object (&self->cancellable);
+  g_clear_object (&self->job);
   g_clear_pointer (&self->result, ta_attacks_result_free);
   g_clear_error (&self->error);
   G_OBJECT_CLASS (ta_import_dialog_parent_class)->finalize (object);

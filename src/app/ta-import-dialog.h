@@ -1,5 +1,5 @@
 /* ta-import-dialog.h — "Import packets…": packet files (+ optional ground
- * truth and mappings) → attack CSVs, run by the core's ta_attacks_run_async
+ * truth and mappings) → attack CSVs, run by the core's attacks job (a TaJob)
  * with progress and cancel
  *
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -517,7 +517,7 @@ ta_selection_sidebar_extract (TaSelectionSidebar *self)
     return 0;
 
   ta_extraction_runner_show_error (self->runner, NULL);
-  id = ta_job_queue_add (ta_extraction_runner_get_queue (self->runner), self->spec);
+  id = ta_extraction_runner_add (self->runner, self->spec);
   /* the next command gets a fresh folder name: this one is reserved now */
   rebuild_command (self);
   return id;

@@ -9,58 +9,30 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
 #include "ta-attacks-job.h"
 #include "ta-cli.h"
 #include "ta-cli-progress.h"
-#include "ta-error.h"
 #include "ta-read-stats.h"
 
-static volatile sig_atomic_t interrupted;
-
+/* The progress line as extract draws it: in place on a terminal, else a
+ * line every 5 s */
 static void
-on_signal (int sig)
+on_progress (TaJob         *job,
+             GParamSpec    *pspec,
+             TaCliProgress *progress)
 {
-  interrupted = 1;
-}
+  TaCliJobLine l;
 
-typedef struct
-{
-  GCancellable  *cancellable;
-  TaCliProgress  line;
-  gint64         start_us;
-} ProgressState;
-
-/* Called from the job every ~100 ms: turns a signal into a cancellation
- * (g_cancellable_cancel is not async-signal-safe) and draws the progress
- * line as extract does: in place on a terminal, else a line every 5 s */
-static void
-progress_cb (const TaAttacksProgress *p,
-             gpointer                 user_data)
-{
-  ProgressState *st = user_data;
-  gint64 now = g_get_monotonic_time ();
-  double elapsed = (now - st->start_us) / 1e6;
-  double rate = elapsed > 0 ? p->packets / elapsed : 0;
-  double eta = p->fraction > 0.001 ? elapsed * (1 - p->fraction) / p->fraction : -1;
-  char eta_text[32];
-
-  if (interrupted)
-    g_cancellable_cancel (st->cancellable);
-  if (p->file == NULL || !ta_cli_progress_due (&st->line))
+  if (ta_job_get_message (job) == NULL || !ta_cli_progress_job_due (progress, job, &l))
     return;
-  ta_cli_format_duration (eta, eta_text, sizeof eta_text);
-  if (st->line.tty)
-    {
-      g_printerr (_("%'llu rows, %'.0f rows/s, %.0f%%, ETA %s"),
-                  (unsigned long long) p->packets, rate, 100 * p->fraction, eta_text);
-      return;
-    }
-  g_printerr (_("progress: %llu rows read, %.0f rows/s, %.0f%% of input, ETA %s\n"),
-              (unsigned long long) p->packets, rate, 100 * p->fraction, eta_text);
+  if (progress->tty)
+    g_printerr (_("%'llu rows, %'.0f rows/s, %.0f%%, ETA %s"), l.items, l.rate, l.percent, l.eta);
+  else
+    g_printerr (_("progress: %llu rows read, %.0f rows/s, %.0f%% of input, ETA %s\n"),
+                l.items, l.rate, l.percent, l.eta);
 }
 
 static void
@@ -116,10 +88,11 @@ ta_cli_attacks_main (int    argc,
   g_autoptr(TaAttacksOptions) opts = ta_attacks_options_new ();
   g_autoptr(GOptionContext) ctx = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(TaAttacksResult) result = NULL;
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(TaAttacksJob) job = NULL;
+  const TaAttacksResult *result;
+  TaCliProgress line;
   gboolean quiet = FALSE;
-  ProgressState state;
+  gboolean ok;
   GOptionEntry entries[] = {
     { "ip-map", 'm', 0, G_OPTION_ARG_FILENAME, &opts->ip_map,
       N_("IP map: numeric src_ip/dst_ip are looked up in it; addresses it lacks get new ids"), N_("FILE") },
@@ -166,32 +139,16 @@ ta_cli_attacks_main (int    argc,
       return TA_EXIT_USAGE;
     }
 
-  signal (SIGINT, on_signal);
-  signal (SIGTERM, on_signal);
-  state.cancellable = cancellable;
-  ta_cli_progress_init (&state.line, quiet);
-  state.start_us = g_get_monotonic_time ();
+  ta_cli_progress_init (&line, quiet);
+  job = ta_attacks_job_new (opts);
+  g_signal_connect (job, "notify::items-done", G_CALLBACK (on_progress), &line);
+  ok = ta_cli_run_job (TA_JOB (job), &error);
+  ta_cli_progress_end_line (&line);
 
-  result = ta_attacks_run (opts, progress_cb, &state, cancellable, &error);
-  ta_cli_progress_end_line (&state.line);
+  if (!ok)
+    return ta_cli_job_failed ("attacks", error, _("timearcs-cli attacks: interrupted; nothing written\n"));
 
-  if (result == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_printerr (_("timearcs-cli attacks: interrupted; nothing written\n"));
-          return TA_EXIT_CANCELLED;
-        }
-      g_printerr ("timearcs-cli attacks: %s\n", error->message);
-      if (g_error_matches (error, TA_ERROR, TA_ERROR_EXISTS))
-        return TA_EXIT_EXISTS;
-      if (g_error_matches (error, TA_ERROR, TA_ERROR_NO_INPUT))
-        return TA_EXIT_NO_INPUT;
-      if (g_error_matches (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT))
-        return TA_EXIT_USAGE;
-      return TA_EXIT_FAILURE;
-    }
-
+  result = ta_attacks_job_get_result (job);
   /* problems are shown even with --quiet */
   for (guint i = 0; i < result->messages->len; i++)
     g_printerr ("%s\n", (char *) result->messages->pdata[i]);

@@ -5,14 +5,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <glib-unix.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ta-cli.h"
-#include "ta-error.h"
 #include "ta-cli-progress.h"
 #include "ta-extract-args.h"
 
@@ -22,51 +19,21 @@ typedef struct
 } CliState;
 
 static void
-on_progress (const TaExtractProgress *p,
-             gpointer                 user_data)
+on_progress (TaJob      *job,
+             GParamSpec *pspec,
+             CliState   *st)
 {
-  CliState *st = user_data;
-  char eta[32];
-  double pct = p->bytes_total ? 100.0 * p->bytes_done / p->bytes_total : 0;
+  TaCliJobLine l;
 
-  if (!ta_cli_progress_due (&st->progress))
+  if (!ta_cli_progress_job_due (&st->progress, job, &l))
     return;
-  ta_cli_format_duration (p->eta_s, eta, sizeof eta);
   if (st->progress.tty)
-    {
-      g_printerr (_("%'llu rows, %'.0f rows/s, %.0f%%, ETA %s"),
-                  (unsigned long long) p->rows_read, p->rows_per_s, pct, eta);
-      return;
-    }
-  g_printerr (_("progress: %llu rows read, %llu kept, "
-                "%.0f rows/s, %.0f%% of input, ETA %s\n"),
-              (unsigned long long) p->rows_read, (unsigned long long) p->rows_kept,
-              p->rows_per_s, pct, eta);
-}
-
-static gboolean
-on_sigint (gpointer user_data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
-  return G_SOURCE_CONTINUE;
-}
-
-static gpointer
-run_signal_loop (gpointer data)
-{
-  GMainLoop *loop = data;
-
-  g_main_context_push_thread_default (g_main_loop_get_context (loop));
-  g_main_loop_run (loop);
-  g_main_context_pop_thread_default (g_main_loop_get_context (loop));
-  return NULL;
-}
-
-static gboolean
-quit_loop (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
+    g_printerr (_("%'llu rows, %'.0f rows/s, %.0f%%, ETA %s"), l.items, l.rate, l.percent, l.eta);
+  else
+    g_printerr (_("progress: %llu rows read, %llu kept, "
+                  "%.0f rows/s, %.0f%% of input, ETA %s\n"),
+                l.items, (unsigned long long) ta_extract_job_get_counts (TA_EXTRACT_JOB (job))->rows_kept,
+                l.rate, l.percent, l.eta);
 }
 
 static int
@@ -177,13 +144,8 @@ ta_cli_extract_main (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(TaExtractOptions) opts = NULL;
   g_autoptr(TaExtractJob) job = NULL;
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   gboolean quiet = FALSE;
   CliState st = { 0 };
-  GMainContext *signal_ctx;
-  GMainLoop *signal_loop;
-  GSource *sigint_source;
-  GThread *signal_thread;
   gboolean ok;
 
   opts = parse_args (argv, &quiet);
@@ -193,24 +155,8 @@ ta_cli_extract_main (int    argc,
   ta_cli_progress_init (&st.progress, quiet);
 
   job = ta_extract_job_new (opts);
-  ta_extract_job_set_progress_func (job, on_progress, &st, NULL);
-
-  /* SIGINT cancels: a small thread watches for it while the job runs here */
-  signal_ctx = g_main_context_new ();
-  signal_loop = g_main_loop_new (signal_ctx, FALSE);
-  sigint_source = g_unix_signal_source_new (SIGINT);
-  g_source_set_callback (sigint_source, on_sigint, cancellable, NULL);
-  g_source_attach (sigint_source, signal_ctx);
-  signal_thread = g_thread_new ("sigint", run_signal_loop, signal_loop);
-
-  ok = ta_extract_job_run (job, cancellable, &error);
-
-  g_source_destroy (sigint_source);
-  g_main_context_invoke (signal_ctx, quit_loop, signal_loop);
-  g_thread_join (signal_thread);
-  g_source_unref (sigint_source);
-  g_main_loop_unref (signal_loop);
-  g_main_context_unref (signal_ctx);
+  g_signal_connect (job, "notify::items-done", G_CALLBACK (on_progress), &st);
+  ok = ta_cli_run_job (TA_JOB (job), &error);
 
   ta_cli_progress_end_line (&st.progress);
   if (!quiet && (ok || ta_extract_job_get_counts (job)->files_read > 0))
@@ -225,17 +171,5 @@ ta_cli_extract_main (int    argc,
   if (ok)
     return TA_EXIT_OK;
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_printerr (_("timearcs-cli extract: interrupted; no output written\n"));
-      return TA_EXIT_CANCELLED;
-    }
-  g_printerr ("timearcs-cli extract: %s\n", error->message);
-  if (g_error_matches (error, TA_ERROR, TA_ERROR_EXISTS))
-    return TA_EXIT_EXISTS;
-  if (g_error_matches (error, TA_ERROR, TA_ERROR_NO_INPUT))
-    return TA_EXIT_NO_INPUT;
-  if (g_error_matches (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT))
-    return TA_EXIT_USAGE;
-  return TA_EXIT_FAILURE;
+  return ta_cli_job_failed ("extract", error, _("timearcs-cli extract: interrupted; no output written\n"));
 }

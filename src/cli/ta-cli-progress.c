@@ -4,9 +4,13 @@
  */
 #include "config.h"
 
+#include <glib-unix.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include "ta-cli.h"
 #include "ta-cli-progress.h"
+#include "ta-error.h"
 
 void
 ta_cli_progress_init (TaCliProgress *self,
@@ -57,4 +61,97 @@ ta_cli_format_duration (double  seconds,
     g_snprintf (buf, len, "%dm%02ds", (int) seconds / 60, (int) seconds % 60);
   else
     g_snprintf (buf, len, "%dh%02dm", (int) seconds / 3600, ((int) seconds % 3600) / 60);
+}
+
+gboolean
+ta_cli_progress_job_due (TaCliProgress *self,
+                         TaJob         *job,
+                         TaCliJobLine  *line)
+{
+  if (!ta_cli_progress_due (self))
+    return FALSE;
+  line->items = ta_job_get_items_done (job);
+  line->rate = ta_job_get_rate (job);
+  line->percent = 100.0 * MAX (ta_job_get_fraction (job), 0);
+  ta_cli_format_duration (ta_job_get_eta (job), line->eta, sizeof line->eta);
+  return TRUE;
+}
+
+static gboolean
+on_signal (gpointer user_data)
+{
+  ta_job_cancel (TA_JOB (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+static gpointer
+run_signal_loop (gpointer data)
+{
+  GMainLoop *loop = data;
+
+  g_main_context_push_thread_default (g_main_loop_get_context (loop));
+  g_main_loop_run (loop);
+  g_main_context_pop_thread_default (g_main_loop_get_context (loop));
+  return NULL;
+}
+
+static gboolean
+quit_loop (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+ta_cli_run_job (TaJob   *job,
+                GError **error)
+{
+  const int signals[] = { SIGINT, SIGTERM };
+  GSource *sources[G_N_ELEMENTS (signals)];
+  GMainContext *context = g_main_context_new ();
+  GMainLoop *loop = g_main_loop_new (context, FALSE);
+  GThread *thread;
+  gboolean ok;
+
+  /* a small thread watches for the signals while the job runs here */
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    {
+      sources[i] = g_unix_signal_source_new (signals[i]);
+      g_source_set_callback (sources[i], on_signal, job, NULL);
+      g_source_attach (sources[i], context);
+    }
+  thread = g_thread_new ("signals", run_signal_loop, loop);
+
+  ok = ta_job_run (job, error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    {
+      g_source_destroy (sources[i]);
+      g_source_unref (sources[i]);
+    }
+  g_main_context_invoke (context, quit_loop, loop);
+  g_thread_join (thread);
+  g_main_loop_unref (loop);
+  g_main_context_unref (context);
+  return ok;
+}
+
+int
+ta_cli_job_failed (const char   *command,
+                   const GError *error,
+                   const char   *interrupted)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_printerr ("%s", interrupted);
+      return TA_EXIT_CANCELLED;
+    }
+  g_printerr ("timearcs-cli %s: %s\n", command, error->message);
+  if (g_error_matches (error, TA_ERROR, TA_ERROR_EXISTS))
+    return TA_EXIT_EXISTS;
+  if (g_error_matches (error, TA_ERROR, TA_ERROR_NO_INPUT))
+    return TA_EXIT_NO_INPUT;
+  if (g_error_matches (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT))
+    return TA_EXIT_USAGE;
+  return TA_EXIT_FAILURE;
 }

@@ -1,10 +1,13 @@
-/* ta-cli-progress.h — the progress line shared by the subcommands
+/* ta-cli-progress.h — the progress line and the job runner shared by the
+ * subcommands
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
 #include <glib.h>
+
+#include "ta-job.h"
 
 G_BEGIN_DECLS
 
@@ -28,5 +31,33 @@ void     ta_cli_progress_end_line     (TaCliProgress *self);
 void     ta_cli_format_duration       (double         seconds,
                                        char          *buf,
                                        gsize          len);
+
+/* A running job's figures for the progress line */
+typedef struct
+{
+  unsigned long long items;
+  double             rate;      /* items per second */
+  double             percent;   /* 0 when unknown */
+  char               eta[32];   /* as ta_cli_format_duration() */
+} TaCliJobLine;
+
+/* ta_cli_progress_due(), and when due @line filled from @job */
+gboolean ta_cli_progress_job_due      (TaCliProgress *self,
+                                       TaJob         *job,
+                                       TaCliJobLine  *line);
+
+/* Runs @job in the calling thread (its notifies come there, between
+ * reports); SIGINT or SIGTERM meanwhile cancels it (the caller exits with
+ * TA_EXIT_CANCELLED on G_IO_ERROR_CANCELLED) */
+gboolean ta_cli_run_job               (TaJob         *job,
+                                       GError       **error);
+
+/* Prints why a job failed (@interrupted after a cancel, else "timearcs-cli
+ * @command: " and the message) and returns the exit status for it:
+ * TA_EXIT_CANCELLED, TA_EXIT_EXISTS, TA_EXIT_NO_INPUT, TA_EXIT_USAGE (an
+ * invalid argument) or TA_EXIT_FAILURE */
+int      ta_cli_job_failed            (const char    *command,
+                                       const GError  *error,
+                                       const char    *interrupted);
 
 G_END_DECLS

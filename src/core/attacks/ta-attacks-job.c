@@ -172,38 +172,61 @@ check_free (const char  *path,
   return FALSE;
 }
 
-TaAttacksResult *
-ta_attacks_run (const TaAttacksOptions  *options,
-                TaAttacksProgressFunc    progress,
-                gpointer                 progress_data,
-                GCancellable            *cancellable,
-                GError                 **error)
+struct _TaAttacksJob
 {
-  g_autoptr(TaAttacksResult) result = g_new0 (TaAttacksResult, 1);
-  g_autoptr(TaIpMap) ip_map = NULL;
-  g_autoptr(TaEventMapping) events = NULL;
-  g_autoptr(TaEventMapping) groups = NULL;
-  g_autoptr(TaGroundTruth) gt = NULL;
-  g_autoptr(TaAddrTable) addrs = ta_addr_table_new ();
-  g_autoptr(TaLabeler) labeler = NULL;
-  g_autoptr(TaAttackAgg) agg = NULL;
-  g_autoptr(GArray) totals = NULL;
-  TaReadStats stats;
-  TaReaderConfig config = { 0 };
-  guint n_files;
-  gint64 last_progress = 0;
-  gboolean ok = FALSE;
+  TaJob             parent_instance;
 
-  g_return_val_if_fail (options != NULL, NULL);
+  TaAttacksOptions *options;
+  TaAttacksResult  *result;     /* after a successful run */
+};
+
+G_DEFINE_FINAL_TYPE (TaAttacksJob, ta_attacks_job, TA_TYPE_JOB)
+
+/* What one run reads into */
+typedef struct
+{
+  const TaAttacksOptions *options;
+  TaAttacksResult        *result;
+  TaIpMap                *ip_map;
+  TaEventMapping         *events;
+  TaEventMapping         *groups;
+  TaGroundTruth          *gt;
+  TaAddrTable            *addrs;
+  TaLabeler              *labeler;
+  TaAttackAgg            *agg;
+  TaReadStats             stats;
+  TaReaderConfig          config;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->result, ta_attacks_result_free);
+  g_clear_pointer (&run->ip_map, ta_ip_map_free);
+  g_clear_pointer (&run->events, ta_event_mapping_free);
+  g_clear_pointer (&run->groups, ta_event_mapping_free);
+  g_clear_pointer (&run->labeler, ta_labeler_free);
+  g_clear_pointer (&run->gt, ta_ground_truth_unref);
+  g_clear_pointer (&run->agg, ta_attack_agg_free);
+  g_clear_pointer (&run->addrs, ta_addr_table_free);
+  ta_read_stats_clear (&run->stats);
+}
+
+/* The outputs' names, and a refusal before anything is read */
+static gboolean
+plan_outputs (Run     *run,
+              GError **error)
+{
+  const TaAttacksOptions *options = run->options;
+  TaAttacksResult *result = run->result;
 
   if (options->inputs == NULL || options->inputs[0] == NULL || options->out == NULL ||
       options->ip_map == NULL)
     {
       g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT,
                    _("needs input files, an IP map and an output file"));
-      return NULL;
+      return FALSE;
     }
-  n_files = g_strv_length (options->inputs);
   result->messages = g_ptr_array_new_with_free_func (g_free);
   result->out = g_strdup (options->out);
   result->grouped_out = g_strdup (options->grouped_out);
@@ -212,377 +235,306 @@ ta_attacks_run (const TaAttacksOptions  *options,
   if (options->grouped_out != NULL)
     result->group_mapping_out = ta_attacks_companion_path (options->out, TA_ATTACKS_COMPANION_GROUP_MAPPING);
 
-  /* refuse before reading anything */
   if (!check_free (result->out, options->force, error) ||
       !check_free (result->grouped_out, options->force, error) ||
       !check_free (result->ip_map_out, options->force, error) ||
       !check_free (result->event_mapping_out, options->force, error) ||
       !check_free (result->group_mapping_out, options->force, error))
-    return NULL;
+    return FALSE;
   if (options->grouped_out != NULL && strcmp (options->grouped_out, options->out) == 0)
     {
       g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT,
                    _("the grouped output must differ from the output"));
-      return NULL;
+      return FALSE;
     }
+  return TRUE;
+}
+
+/* The IP map, the mappings and the ground truth */
+static gboolean
+load_mappings (Run           *run,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  const TaAttacksOptions *options = run->options;
+  TaAttacksResult *result = run->result;
 
   if (g_file_test (options->ip_map, G_FILE_TEST_EXISTS))
-    ip_map = ta_ip_map_load (options->ip_map, error);
+    run->ip_map = ta_ip_map_load (options->ip_map, error);
   else
-    ip_map = ta_ip_map_new ();
-  if (ip_map == NULL)
-    return NULL;
-  agg = ta_attack_agg_new (addrs, ip_map);
-  events = options->event_mapping ? ta_event_mapping_load (options->event_mapping, error)
-                                  : ta_event_mapping_new ();
-  if (events == NULL)
-    return NULL;
+    run->ip_map = ta_ip_map_new ();
+  if (run->ip_map == NULL)
+    return FALSE;
+  run->agg = ta_attack_agg_new (run->addrs, run->ip_map);
+  run->events = options->event_mapping ? ta_event_mapping_load (options->event_mapping, error)
+                                       : ta_event_mapping_new ();
+  if (run->events == NULL)
+    return FALSE;
   if (options->grouped_out != NULL)
     {
-      groups = options->group_mapping ? ta_event_mapping_load (options->group_mapping, error)
-                                      : default_group_mapping ();
-      if (groups == NULL)
-        return NULL;
+      run->groups = options->group_mapping ? ta_event_mapping_load (options->group_mapping, error)
+                                           : default_group_mapping ();
+      if (run->groups == NULL)
+        return FALSE;
     }
   if (options->ground_truth != NULL)
     {
       const GPtrArray *problems;
 
-      gt = ta_ground_truth_load (options->ground_truth, cancellable, error);
-      if (gt == NULL)
-        return NULL;
-      result->gt_events = ta_ground_truth_get_n_events (gt);
-      result->gt_blank_rows = ta_ground_truth_get_n_blank (gt);
-      result->gt_bad_rows = ta_ground_truth_get_n_bad (gt);
-      problems = ta_ground_truth_get_problems (gt);
+      run->gt = ta_ground_truth_load (options->ground_truth, cancellable, error);
+      if (run->gt == NULL)
+        return FALSE;
+      result->gt_events = ta_ground_truth_get_n_events (run->gt);
+      result->gt_blank_rows = ta_ground_truth_get_n_blank (run->gt);
+      result->gt_bad_rows = ta_ground_truth_get_n_bad (run->gt);
+      problems = ta_ground_truth_get_problems (run->gt);
       for (guint i = 0; i < problems->len; i++)
         add_message (result, g_strdup (problems->pdata[i]));
       if (result->gt_bad_rows > problems->len)
         add_message (result, g_strdup_printf (_("%s: %llu more bad rows"),
                                               options->ground_truth,
                                               (unsigned long long) (result->gt_bad_rows - problems->len)));
-      labeler = ta_labeler_new (gt, events, addrs);
+      run->labeler = ta_labeler_new (run->gt, run->events, run->addrs);
     }
+  return TRUE;
+}
 
-  ta_read_stats_init (&stats);
-  config.addrs = addrs;
-  config.ip_map = ip_map;
-  config.stats = &stats;
-  config.label_func = label_text_cb;
-  config.label_data = events;
+/* Labels and aggregates every packet of input @f. Progress: packets so
+ * far, the fraction over all files (each counts the same), the file. */
+static void
+read_input (TaJob        *job,
+            Run          *run,
+            guint         f,
+            GCancellable *cancellable)
+{
+  const char *path = run->options->inputs[f];
+  guint n_files = g_strv_length (run->options->inputs);
+  TaAttacksResult *result = run->result;
+  g_autoptr(TaPacketReader) reader = NULL;
+  g_autoptr(GError) local = NULL;
+  gint64 last_progress;
+  TaPacket pkt;
+  guint64 n = 0;
 
-  for (guint f = 0; f < n_files; f++)
+  ta_job_report (job, ta_attack_agg_get_n_packets (run->agg), 0, (double) f / n_files, path);
+  last_progress = g_get_monotonic_time ();
+  reader = ta_packet_reader_open (path, &run->config, &local);
+  if (reader == NULL)
     {
-      const char *path = options->inputs[f];
-      g_autoptr(TaPacketReader) reader = NULL;
-      g_autoptr(GError) local = NULL;
-      TaPacket pkt;
-      guint64 n = 0;
+      add_message (result, g_strdup (local->message));
+      result->n_files_failed++;
+      return;
+    }
+  while (ta_packet_reader_next (reader, &pkt, &local))
+    {
+      gint32 code = pkt.label;
 
-      if (progress != NULL)
+      if (run->labeler != NULL)
         {
-          TaAttacksProgress p = { f, n_files, path, 0, 0, ta_attack_agg_get_n_packets (agg),
-                                  (double) f / n_files };
+          gint32 g = ta_labeler_label (run->labeler, &pkt);
 
-          progress (&p, progress_data);
-          last_progress = g_get_monotonic_time ();
-        }
-      if (g_cancellable_is_cancelled (cancellable))
-        break;
-      reader = ta_packet_reader_open (path, &config, &local);
-      if (reader == NULL)
-        {
-          add_message (result, g_strdup (local->message));
-          result->n_files_failed++;
-          continue;
-        }
-      while (ta_packet_reader_next (reader, &pkt, &local))
-        {
-          gint32 code = pkt.label;
-
-          if (labeler != NULL)
-            {
-              gint32 g = ta_labeler_label (labeler, &pkt);
-
-              if (g != TA_LABEL_NORMAL)
-                code = g;
-              else if (code >= 0)
-                result->column_labelled++;
-            }
+          if (g != TA_LABEL_NORMAL)
+            code = g;
           else if (code >= 0)
             result->column_labelled++;
-          ta_attack_agg_add (agg, &pkt, code);
+        }
+      else if (code >= 0)
+        result->column_labelled++;
+      ta_attack_agg_add (run->agg, &pkt, code);
 
-          if (G_UNLIKELY ((++n & 0xffff) == 0))
+      if (G_UNLIKELY ((++n & 0xffff) == 0))
+        {
+          gint64 now;
+
+          if (g_cancellable_is_cancelled (cancellable))
+            break;
+          now = g_get_monotonic_time ();
+          if (now - last_progress >= PROGRESS_INTERVAL_US)
             {
-              gint64 now;
+              guint64 position = ta_packet_reader_get_file_position (reader);
+              guint64 size = ta_packet_reader_get_file_size (reader);
 
-              if (g_cancellable_is_cancelled (cancellable))
-                break;
-              now = g_get_monotonic_time ();
-              if (progress != NULL && now - last_progress >= PROGRESS_INTERVAL_US)
-                {
-                  TaAttacksProgress p = { f, n_files, path,
-                                          ta_packet_reader_get_file_position (reader),
-                                          ta_packet_reader_get_file_size (reader),
-                                          ta_attack_agg_get_n_packets (agg), 0 };
-
-                  p.fraction = (f + (p.file_size ? (double) p.file_position / p.file_size : 0)) / n_files;
-                  progress (&p, progress_data);
-                  last_progress = now;
-                }
+              ta_job_report (job, ta_attack_agg_get_n_packets (run->agg), 0,
+                             (f + (size ? (double) position / size : 0)) / n_files, path);
+              last_progress = now;
             }
         }
-      if (local != NULL)
-        {
-          result->n_files_failed++;
-          add_message (result, g_strdup_printf (_("%s (%llu packets before it were kept)"),
-                                                local->message, (unsigned long long) n));
-          if (n == 0)
-            continue;
-        }
-      result->n_files_read++;
     }
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    goto out;
-  if (result->n_files_read == 0)
+  if (local != NULL)
     {
-      g_set_error (error, TA_ERROR, TA_ERROR_NO_INPUT,
-                   _("no input could be read: %s"),
-                   result->messages->len ? (char *) result->messages->pdata[result->messages->len - 1] : "");
-      goto out;
+      result->n_files_failed++;
+      add_message (result, g_strdup_printf (_("%s (%llu packets before it were kept)"),
+                                            local->message, (unsigned long long) n));
+      if (n == 0)
+        return;
     }
+  result->n_files_read++;
+}
 
-  if (!ta_attack_agg_write (agg, options->out, events, NULL, options->force, error))
-    goto out;
-  if (options->grouped_out != NULL &&
-      !ta_attack_agg_write (agg, options->grouped_out, events, groups, options->force, error))
-    goto out;
-  result->new_ids = ta_attack_agg_get_n_new_ids (agg);
-  if (!ta_ip_map_save (ip_map, result->ip_map_out, error) ||
-      !ta_event_mapping_save (events, result->event_mapping_out, error) ||
-      (groups != NULL && !ta_event_mapping_save (groups, result->group_mapping_out, error)))
-    goto out;
+/* The counts of a successful run */
+static void
+fill_result (Run *run)
+{
+  TaAttacksResult *result = run->result;
+  g_autoptr(GArray) totals = NULL;
 
-  if (progress != NULL)
-    {
-      TaAttacksProgress p = { n_files, n_files, NULL, 0, 0, ta_attack_agg_get_n_packets (agg), 1.0 };
-
-      progress (&p, progress_data);
-    }
-
-  result->packets = ta_attack_agg_get_n_packets (agg);
-  result->rows = ta_attack_agg_get_n_rows (agg);
-  result->malformed = stats.malformed;
-  result->ts_units = stats.ts_units;
+  result->packets = ta_attack_agg_get_n_packets (run->agg);
+  result->rows = ta_attack_agg_get_n_rows (run->agg);
+  result->malformed = run->stats.malformed;
+  result->ts_units = run->stats.ts_units;
   /* labels the mapping lacked: from the column and from the ground truth */
-  result->new_labels = ta_event_mapping_get_n_added (events);
-  if (labeler != NULL)
+  result->new_labels = ta_event_mapping_get_n_added (run->events);
+  if (run->labeler != NULL)
     {
-      result->gt_matched = ta_labeler_get_n_matched (labeler);
-      result->ambiguous = ta_labeler_get_n_ambiguous (labeler);
-      result->conflicting = ta_labeler_get_n_conflicting (labeler);
+      result->gt_matched = ta_labeler_get_n_matched (run->labeler);
+      result->ambiguous = ta_labeler_get_n_ambiguous (run->labeler);
+      result->conflicting = ta_labeler_get_n_conflicting (run->labeler);
     }
-  for (guint i = 0; i < stats.examples->len; i++)
-    add_message (result, g_strdup (stats.examples->pdata[i]));
-  for (guint i = 0; i < stats.warnings->len; i++)
-    add_message (result, g_strdup (stats.warnings->pdata[i]));
+  for (guint i = 0; i < run->stats.examples->len; i++)
+    add_message (result, g_strdup (run->stats.examples->pdata[i]));
+  for (guint i = 0; i < run->stats.warnings->len; i++)
+    add_message (result, g_strdup (run->stats.warnings->pdata[i]));
 
-  totals = ta_attack_agg_get_label_totals (agg);
+  totals = ta_attack_agg_get_label_totals (run->agg);
   result->labels = g_array_sized_new (FALSE, FALSE, sizeof (TaAttacksLabelCount), totals->len);
   g_array_set_clear_func (result->labels, label_count_clear);
   for (guint i = 0; i < totals->len; i++)
     {
       const TaAggLabelTotal *t = &g_array_index (totals, TaAggLabelTotal, i);
-      TaAttacksLabelCount c = { t->code, g_strdup (ta_event_mapping_get_label (events, t->code)), t->packets };
+      TaAttacksLabelCount c = { t->code, g_strdup (ta_event_mapping_get_label (run->events, t->code)), t->packets };
 
       if (t->code == TA_LABEL_NORMAL)
         result->normal = t->packets;
       g_array_append_val (result->labels, c);
     }
+}
+
+static gboolean
+ta_attacks_job_run (TaJob         *job,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  TaAttacksJob *self = TA_ATTACKS_JOB (job);
+  const TaAttacksOptions *options = self->options;
+  Run run = { .options = options };
+  gboolean ok = FALSE;
+  guint n_files;
+
+  run.result = g_new0 (TaAttacksResult, 1);
+  run.addrs = ta_addr_table_new ();
+  ta_read_stats_init (&run.stats);
+  if (!plan_outputs (&run, error) || !load_mappings (&run, cancellable, error))
+    goto out;
+
+  run.config.addrs = run.addrs;
+  run.config.ip_map = run.ip_map;
+  run.config.stats = &run.stats;
+  run.config.label_func = label_text_cb;
+  run.config.label_data = run.events;
+
+  n_files = g_strv_length (options->inputs);
+  for (guint f = 0; f < n_files && !g_cancellable_is_cancelled (cancellable); f++)
+    read_input (job, &run, f, cancellable);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    goto out;
+  if (run.result->n_files_read == 0)
+    {
+      GPtrArray *messages = run.result->messages;
+
+      g_set_error (error, TA_ERROR, TA_ERROR_NO_INPUT,
+                   _("no input could be read: %s"),
+                   messages->len ? (char *) messages->pdata[messages->len - 1] : "");
+      goto out;
+    }
+
+  if (!ta_attack_agg_write (run.agg, options->out, run.events, NULL, options->force, error))
+    goto out;
+  if (options->grouped_out != NULL &&
+      !ta_attack_agg_write (run.agg, options->grouped_out, run.events, run.groups, options->force, error))
+    goto out;
+  run.result->new_ids = ta_attack_agg_get_n_new_ids (run.agg);
+  if (!ta_ip_map_save (run.ip_map, run.result->ip_map_out, error) ||
+      !ta_event_mapping_save (run.events, run.result->event_mapping_out, error) ||
+      (run.groups != NULL && !ta_event_mapping_save (run.groups, run.result->group_mapping_out, error)))
+    goto out;
+
+  ta_job_report (job, ta_attack_agg_get_n_packets (run.agg), 0, 1.0, NULL);
+  fill_result (&run);
+  self->result = g_steal_pointer (&run.result);
   ok = TRUE;
 
 out:
-  ta_read_stats_clear (&stats);
-  return ok ? g_steal_pointer (&result) : NULL;
-}
-
-/* ------------------------------------------------------------------ async */
-
-typedef struct
-{
-  gatomicrefcount        ref_count;
-  GMainContext          *context;
-  TaAttacksProgressFunc  func;
-  gpointer               data;
-  GDestroyNotify         destroy;
-  GMutex                 lock;
-  TaAttacksProgress      latest;
-  char                  *file;
-  gboolean               pending;
-} Relay;
-
-static Relay *
-relay_ref (Relay *relay)
-{
-  g_atomic_ref_count_inc (&relay->ref_count);
-  return relay;
-}
-
-/* Not g_main_context_invoke: from a GTask worker, whose thread-default
- * context is the global default, it may run the function right there */
-static void
-attach_idle (GMainContext   *context,
-             GSourceFunc     func,
-             gpointer        data,
-             GDestroyNotify  destroy)
-{
-  GSource *source = g_idle_source_new ();
-
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_callback (source, func, data, destroy);
-  g_source_set_static_name (source, "[timearcs] attacks progress");
-  g_source_attach (source, context);
-  g_source_unref (source);
-}
-
-static gboolean
-relay_free_cb (gpointer data)
-{
-  Relay *relay = data;
-
-  if (relay->destroy != NULL)
-    relay->destroy (relay->data);
-  g_main_context_unref (relay->context);
-  g_mutex_clear (&relay->lock);
-  g_free (relay->file);
-  g_free (relay);
-  return G_SOURCE_REMOVE;
+  run_clear (&run);
+  return ok;
 }
 
 static void
-relay_unref (gpointer data)
+ta_attacks_job_finalize (GObject *object)
 {
-  Relay *relay = data;
+  TaAttacksJob *self = (TaAttacksJob *) object;
 
-  if (!g_atomic_ref_count_dec (&relay->ref_count))
-    return;
-  /* the progress data belongs to the caller's context (a widget, say):
-   * release it there, not in the worker that may drop the last ref */
-  if (g_main_context_is_owner (relay->context))
-    relay_free_cb (relay);
-  else
-    attach_idle (relay->context, relay_free_cb, relay, NULL);
-}
+  ta_attacks_options_free (self->options);
+  g_clear_pointer (&self->result, ta_attacks_result_free);
 
-static gboolean
-relay_dispatch (gpointer data)
-{
-  Relay *relay = data;
-  TaAttacksProgress p;
-  g_autofree char *file = NULL;
-
-  g_mutex_lock (&relay->lock);
-  p = relay->latest;
-  file = g_steal_pointer (&relay->file);
-  relay->pending = FALSE;
-  g_mutex_unlock (&relay->lock);
-  p.file = file;
-  relay->func (&p, relay->data);
-  return G_SOURCE_REMOVE;
+  G_OBJECT_CLASS (ta_attacks_job_parent_class)->finalize (object);
 }
 
 static void
-relay_progress (const TaAttacksProgress *progress,
-                gpointer                 user_data)
+ta_attacks_job_class_init (TaAttacksJobClass *klass)
 {
-  Relay *relay = user_data;
-  gboolean schedule;
-
-  g_mutex_lock (&relay->lock);
-  relay->latest = *progress;
-  g_free (relay->file);
-  relay->file = g_strdup (progress->file);
-  schedule = !relay->pending;
-  relay->pending = TRUE;
-  g_mutex_unlock (&relay->lock);
-  if (schedule)
-    attach_idle (relay->context, relay_dispatch, relay_ref (relay), relay_unref);
-}
-
-typedef struct
-{
-  TaAttacksOptions *options;
-  Relay            *relay;
-} RunData;
-
-static void
-run_data_free (gpointer data)
-{
-  RunData *rd = data;
-
-  ta_attacks_options_free (rd->options);
-  if (rd->relay != NULL)
-    relay_unref (rd->relay);
-  g_free (rd);
+  G_OBJECT_CLASS (klass)->finalize = ta_attacks_job_finalize;
+  TA_JOB_CLASS (klass)->run = ta_attacks_job_run;
 }
 
 static void
-run_thread (GTask        *task,
-            gpointer      source_object,
-            gpointer      task_data,
-            GCancellable *cancellable)
+ta_attacks_job_init (TaAttacksJob *self)
 {
-  RunData *rd = task_data;
-  GError *error = NULL;
-  TaAttacksResult *result;
-
-  result = ta_attacks_run (rd->options,
-                           rd->relay ? relay_progress : NULL, rd->relay,
-                           cancellable, &error);
-  if (result == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, result, (GDestroyNotify) ta_attacks_result_free);
 }
 
-void
-ta_attacks_run_async (const TaAttacksOptions *options,
-                      TaAttacksProgressFunc   progress,
-                      gpointer                progress_data,
-                      GDestroyNotify          progress_destroy,
-                      GCancellable           *cancellable,
-                      GAsyncReadyCallback     callback,
-                      gpointer                user_data)
+TaAttacksJob *
+ta_attacks_job_new (const TaAttacksOptions *options)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  RunData *rd = g_new0 (RunData, 1);
+  TaAttacksJob *self;
 
-  g_task_set_source_tag (task, ta_attacks_run_async);
-  g_task_set_return_on_cancel (task, FALSE);
-  rd->options = ta_attacks_options_copy (options);
-  if (progress != NULL)
-    {
-      rd->relay = g_new0 (Relay, 1);
-      g_atomic_ref_count_init (&rd->relay->ref_count);
-      g_mutex_init (&rd->relay->lock);
-      rd->relay->context = g_main_context_ref_thread_default ();
-      rd->relay->func = progress;
-      rd->relay->data = progress_data;
-      rd->relay->destroy = progress_destroy;
-    }
-  else if (progress_destroy != NULL)
-    progress_destroy (progress_data);
-  g_task_set_task_data (task, rd, run_data_free);
-  g_task_run_in_thread (task, run_thread);
+  g_return_val_if_fail (options != NULL, NULL);
+
+  self = g_object_new (TA_TYPE_ATTACKS_JOB, NULL);
+  self->options = ta_attacks_options_copy (options);
+  return self;
+}
+
+const TaAttacksOptions *
+ta_attacks_job_get_options (TaAttacksJob *self)
+{
+  g_return_val_if_fail (TA_IS_ATTACKS_JOB (self), NULL);
+  return self->options;
+}
+
+const TaAttacksResult *
+ta_attacks_job_get_result (TaAttacksJob *self)
+{
+  g_return_val_if_fail (TA_IS_ATTACKS_JOB (self), NULL);
+  return self->result;
 }
 
 TaAttacksResult *
-ta_attacks_run_finish (GAsyncResult  *result,
-                       GError       **error)
+ta_attacks_job_steal_result (TaAttacksJob *self)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ta_attacks_run_async, NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  g_return_val_if_fail (TA_IS_ATTACKS_JOB (self), NULL);
+  return g_steal_pointer (&self->result);
+}
+
+TaAttacksResult *
+ta_attacks_run (const TaAttacksOptions  *options,
+                GError                 **error)
+{
+  g_autoptr(TaAttacksJob) job = NULL;
+
+  g_return_val_if_fail (options != NULL, NULL);
+
+  job = ta_attacks_job_new (options);
+  if (!ta_job_run (TA_JOB (job), error))
+    return NULL;
+  return ta_attacks_job_steal_result (job);
 }

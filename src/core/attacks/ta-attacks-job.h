@@ -24,6 +24,8 @@
 
 #include <gio/gio.h>
 
+#include "ta-job.h"
+
 G_BEGIN_DECLS
 
 typedef struct
@@ -42,20 +44,6 @@ typedef struct
 TaAttacksOptions *ta_attacks_options_new  (void);
 TaAttacksOptions *ta_attacks_options_copy (const TaAttacksOptions *options);
 void              ta_attacks_options_free (TaAttacksOptions       *options);
-
-typedef struct
-{
-  guint        file_index;      /* 0-based */
-  guint        n_files;
-  const char  *file;
-  guint64      file_position;   /* bytes of the current file read */
-  guint64      file_size;       /* 0 when unknown */
-  guint64      packets;         /* packets read so far, all files */
-  double       fraction;        /* 0…1 over all files */
-} TaAttacksProgress;
-
-typedef void (*TaAttacksProgressFunc) (const TaAttacksProgress *progress,
-                                       gpointer                 user_data);
 
 typedef struct
 {
@@ -96,29 +84,25 @@ typedef struct
 
 void             ta_attacks_result_free   (TaAttacksResult *result);
 
-/* Runs in the calling thread; @progress is called from it about every
- * 100 ms. Fails with TA_ERROR_EXISTS before reading when an output exists
- * and !force, TA_ERROR_NO_INPUT when no input could be read, G_IO_ERROR
- * _CANCELLED when cancelled (nothing is written then). A file that fails
- * part-way keeps the packets read before it and is reported in messages. */
-TaAttacksResult *ta_attacks_run           (const TaAttacksOptions  *options,
-                                           TaAttacksProgressFunc    progress,
-                                           gpointer                 progress_data,
-                                           GCancellable            *cancellable,
-                                           GError                 **error);
+/* The job. Errors of the run: TA_ERROR_EXISTS before reading when an
+ * output exists and !force, TA_ERROR_NO_INPUT when no input could be read,
+ * G_IO_ERROR_CANCELLED when cancelled (nothing is written then). A file
+ * that fails part-way keeps the packets read before it and is reported in
+ * the result's messages. Progress: items are packets read, the fraction
+ * counts each input file the same, the message is the current input (NULL
+ * once all are read), about ten reports a second. */
+#define TA_TYPE_ATTACKS_JOB (ta_attacks_job_get_type ())
+G_DECLARE_FINAL_TYPE (TaAttacksJob, ta_attacks_job, TA, ATTACKS_JOB, TaJob)
 
-/* Runs in a worker thread; @progress is called on the thread-default main
- * context of the caller (coalesced: the latest state only), and
- * @progress_destroy is called there too, after the last progress call. */
-void             ta_attacks_run_async     (const TaAttacksOptions  *options,
-                                           TaAttacksProgressFunc    progress,
-                                           gpointer                 progress_data,
-                                           GDestroyNotify           progress_destroy,
-                                           GCancellable            *cancellable,
-                                           GAsyncReadyCallback      callback,
-                                           gpointer                 user_data);
-TaAttacksResult *ta_attacks_run_finish    (GAsyncResult            *result,
-                                           GError                 **error);
+TaAttacksJob           *ta_attacks_job_new          (const TaAttacksOptions *options);
+const TaAttacksOptions *ta_attacks_job_get_options  (TaAttacksJob           *self);
+/* NULL unless the run succeeded */
+const TaAttacksResult  *ta_attacks_job_get_result   (TaAttacksJob           *self);
+TaAttacksResult        *ta_attacks_job_steal_result (TaAttacksJob           *self);
+
+/* A job run in the calling thread, for callers without progress */
+TaAttacksResult        *ta_attacks_run              (const TaAttacksOptions *options,
+                                                     GError                **error);
 
 typedef enum
 {

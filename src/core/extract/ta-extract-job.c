@@ -28,19 +28,9 @@
 
 struct _TaExtractJob
 {
-  GObject                parent_instance;
+  TaJob                  parent_instance;
 
   TaExtractOptions      *options;
-
-  /* progress */
-  TaExtractProgressFunc  progress_func;
-  gpointer               progress_data;
-  GDestroyNotify         progress_destroy;
-  GMutex                 mutex;          /* guards the fields below (async) */
-  GMainContext          *progress_context;
-  GSource               *progress_source;
-  TaExtractProgress      pending;
-  char                  *pending_file;
 
   /* results */
   TaAddrTable           *addrs;
@@ -49,11 +39,10 @@ struct _TaExtractJob
   TaExtractCounts        counts;
   TaFolderWriter        *writer;
   gboolean               succeeded;
-  gboolean               started;
   double                 wall_time;
 };
 
-G_DEFINE_FINAL_TYPE (TaExtractJob, ta_extract_job, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (TaExtractJob, ta_extract_job, TA_TYPE_JOB)
 
 /* ---- options ---------------------------------------------------------- */
 
@@ -101,12 +90,6 @@ ta_extract_job_finalize (GObject *object)
 {
   TaExtractJob *self = (TaExtractJob *) object;
 
-  g_assert (self->progress_source == NULL);
-  if (self->progress_destroy != NULL)
-    self->progress_destroy (self->progress_data);
-  g_clear_pointer (&self->progress_context, g_main_context_unref);
-  g_free (self->pending_file);
-  g_mutex_clear (&self->mutex);
   g_clear_pointer (&self->writer, ta_folder_writer_free);
   g_clear_pointer (&self->ip_map, ta_ip_map_free);
   g_clear_pointer (&self->addrs, ta_addr_table_free);
@@ -116,18 +99,22 @@ ta_extract_job_finalize (GObject *object)
   G_OBJECT_CLASS (ta_extract_job_parent_class)->finalize (object);
 }
 
+static gboolean ta_extract_job_run (TaJob         *job,
+                                    GCancellable  *cancellable,
+                                    GError       **error);
+
 static void
 ta_extract_job_class_init (TaExtractJobClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = ta_extract_job_finalize;
+  TA_JOB_CLASS (klass)->run = ta_extract_job_run;
 }
 
 static void
 ta_extract_job_init (TaExtractJob *self)
 {
-  g_mutex_init (&self->mutex);
   ta_read_stats_init (&self->stats);
 }
 
@@ -154,78 +141,10 @@ ta_extract_job_get_options (TaExtractJob *self)
   return self->options;
 }
 
-void
-ta_extract_job_set_progress_func (TaExtractJob          *self,
-                                  TaExtractProgressFunc  func,
-                                  gpointer               user_data,
-                                  GDestroyNotify         destroy)
-{
-  g_return_if_fail (TA_IS_EXTRACT_JOB (self));
-  g_return_if_fail (!self->started);
-
-  if (self->progress_destroy != NULL)
-    self->progress_destroy (self->progress_data);
-  self->progress_func = func;
-  self->progress_data = user_data;
-  self->progress_destroy = destroy;
-}
-
 /* ---- progress --------------------------------------------------------- */
-
-static gboolean
-progress_in_idle (gpointer user_data)
-{
-  TaExtractJob *self = user_data;
-  TaExtractProgress copy;
-  g_autofree char *file = NULL;
-
-  g_mutex_lock (&self->mutex);
-  copy = self->pending;
-  file = g_strdup (self->pending_file);
-  g_clear_pointer (&self->progress_source, g_source_unref);
-  g_mutex_unlock (&self->mutex);
-
-  copy.current_file = file;
-  if (self->progress_func != NULL)
-    self->progress_func (&copy, self->progress_data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-report_progress (TaExtractJob            *self,
-                 const TaExtractProgress *progress)
-{
-  if (self->progress_func == NULL)
-    return;
-  if (self->progress_context == NULL)
-    {
-      self->progress_func (progress, self->progress_data);
-      return;
-    }
-
-  /* async: keep the latest values; one idle at a time delivers them */
-  g_mutex_lock (&self->mutex);
-  self->pending = *progress;
-  if (g_strcmp0 (self->pending_file, progress->current_file) != 0)
-    {
-      g_free (self->pending_file);
-      self->pending_file = g_strdup (progress->current_file);
-    }
-  if (self->progress_source == NULL)
-    {
-      self->progress_source = g_idle_source_new ();
-      g_source_set_priority (self->progress_source, G_PRIORITY_DEFAULT);
-      g_source_set_callback (self->progress_source, progress_in_idle,
-                             g_object_ref (self), g_object_unref);
-      g_source_set_static_name (self->progress_source, "[timearcs] extract progress");
-      g_source_attach (self->progress_source, self->progress_context);
-    }
-  g_mutex_unlock (&self->mutex);
-}
 
 typedef struct
 {
-  gint64       start_us;
   gint64       last_report_us;
   guint64      bytes_total;
 } ProgressState;
@@ -238,27 +157,14 @@ maybe_report (TaExtractJob  *self,
               const char    *file,
               gboolean       force)
 {
-  TaExtractProgress p = { 0 };
   gint64 now = g_get_monotonic_time ();
-  double elapsed;
+  double fraction;
 
-  if (self->progress_func == NULL)
-    return;
   if (!force && now - ps->last_report_us < PROGRESS_PERIOD)
     return;
   ps->last_report_us = now;
-  elapsed = (now - ps->start_us) / (double) G_USEC_PER_SEC;
-
-  p.rows_read = rows_read;
-  p.rows_kept = self->counts.rows_kept;
-  p.bytes_total = ps->bytes_total;
-  p.bytes_done = MIN (bytes_done, p.bytes_total);
-  p.rows_per_s = elapsed > 0 ? p.rows_read / elapsed : 0;
-  p.eta_s = -1;
-  if (elapsed > 0.2 && p.bytes_done > 0)
-    p.eta_s = (p.bytes_total - p.bytes_done) / (p.bytes_done / elapsed);
-  p.current_file = file;
-  report_progress (self, &p);
+  fraction = ps->bytes_total > 0 ? MIN (bytes_done, ps->bytes_total) / (double) ps->bytes_total : -1;
+  ta_job_report (TA_JOB (self), rows_read, 0, fraction, file);
 }
 
 /* ---- the reader thread -------------------------------------------------
@@ -545,45 +451,17 @@ cancelled (GCancellable  *cancellable,
   return g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 
+/* The readable inputs and their sizes: a missing or unreadable file is a
+ * warning */
 static gboolean
-run_job (TaExtractJob  *self,
-         GCancellable  *cancellable,
-         GError       **error)
+check_inputs (TaExtractJob  *self,
+              GPtrArray     *files,
+              GArray        *sizes,
+              guint64       *bytes_total,
+              GError       **error)
 {
   TaExtractOptions *o = self->options;
-  g_autoptr(GPtrArray) files = g_ptr_array_new ();       /* readable inputs */
-  g_autoptr(GArray) sizes = g_array_new (FALSE, FALSE, sizeof (guint64));
-  g_autoptr(GPtrArray) read_files = g_ptr_array_new ();  /* for the manifest */
-  g_autoptr(GPtrArray) filter_names = NULL;
-  g_autoptr(GByteArray) addr_bits = NULL;
-  TaPacketFilter filter = { 0 };
-  TaFolderWriterOptions wopts = { 0 };
-  TaManifestInfo info = { 0 };
-  TaReaderConfig config = { 0 };
-  ProgressState ps = { 0 };
-  Pipe pp = { 0 };
-  Batch *batches = NULL;
-  Batch *b;
-  GThread *thread;
-  GError *local_error = NULL;
-  guint last_file = 0;
-  guint64 kept = 0;
 
-  ps.start_us = g_get_monotonic_time ();
-
-  if (o->output_dir == NULL || *o->output_dir == '\0')
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT, _("No output folder given"));
-      return FALSE;
-    }
-  if (o->has_time_start && o->has_time_end && o->time_start_us > o->time_end_us)
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT,
-                   _("The time filter starts after it ends"));
-      return FALSE;
-    }
-
-  /* inputs: a missing or unreadable file is a warning */
   for (guint i = 0; o->data_files != NULL && o->data_files[i] != NULL; i++)
     {
       const char *path = o->data_files[i];
@@ -605,27 +483,32 @@ run_job (TaExtractJob  *self,
         }
       g_ptr_array_add (files, (gpointer) path);
       g_array_append_val (sizes, (guint64) { st.st_size });
-      ps.bytes_total += st.st_size;
+      *bytes_total += st.st_size;
     }
   if (files->len == 0)
     {
       g_set_error (error, TA_ERROR, TA_ERROR_NO_INPUT, _("No readable input file"));
       return FALSE;
     }
+  return TRUE;
+}
 
-  self->addrs = ta_addr_table_new ();
-  if (o->ip_map_path != NULL)
-    {
-      self->ip_map = ta_ip_map_load (o->ip_map_path, error);
-      if (self->ip_map == NULL)
-        return FALSE;
-    }
+/* The address and time filters; @filter_names gets the addresses for the
+ * manifest (NULL-terminated), @addr_bits holds the filter's bit set */
+static gboolean
+build_filter (TaExtractJob    *self,
+              TaPacketFilter  *filter,
+              GPtrArray      **filter_names,
+              GByteArray     **addr_bits,
+              GError         **error)
+{
+  TaExtractOptions *o = self->options;
 
-  /* filters */
   if (o->filter_ips != NULL)
     {
-      filter_names = g_ptr_array_new_with_free_func (g_free);
-      addr_bits = g_byte_array_new ();
+      GPtrArray *names = *filter_names = g_ptr_array_new_with_free_func (g_free);
+      GByteArray *bits = *addr_bits = g_byte_array_new ();
+
       for (guint i = 0; o->filter_ips[i] != NULL; i++)
         {
           guint32 index;
@@ -635,33 +518,152 @@ run_job (TaExtractJob  *self,
             continue;
           if (!resolve_filter_ip (self, o->filter_ips[i], &index, error))
             return FALSE;
-          if (index / 8 >= addr_bits->len)
+          if (index / 8 >= bits->len)
             {
-              guint old = addr_bits->len;
+              guint old = bits->len;
 
-              g_byte_array_set_size (addr_bits, index / 8 + 1);
-              memset (addr_bits->data + old, 0, addr_bits->len - old);
+              g_byte_array_set_size (bits, index / 8 + 1);
+              memset (bits->data + old, 0, bits->len - old);
             }
           name = ta_addr_table_get_name (self->addrs, index);
-          if (!(addr_bits->data[index / 8] & (1u << (index & 7))))
-            g_ptr_array_add (filter_names, g_strdup (name));
-          addr_bits->data[index / 8] |= 1u << (index & 7);
+          if (!(bits->data[index / 8] & (1u << (index & 7))))
+            g_ptr_array_add (names, g_strdup (name));
+          bits->data[index / 8] |= 1u << (index & 7);
         }
-      if (filter_names->len == 0)
+      if (names->len == 0)
         {
           g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT, _("The IP filter is empty"));
           return FALSE;
         }
-      g_ptr_array_add (filter_names, NULL);
-      filter.has_addrs = TRUE;
-      filter.addr_bits = addr_bits->data;
-      filter.n_addr_bits = addr_bits->len * 8;
+      g_ptr_array_add (names, NULL);
+      filter->has_addrs = TRUE;
+      filter->addr_bits = bits->data;
+      filter->n_addr_bits = bits->len * 8;
     }
-  filter.has_time_start = o->has_time_start;
-  filter.time_start_us = o->time_start_us;
-  filter.has_time_end = o->has_time_end;
-  filter.time_end_us = o->time_end_us;
-  if (cancelled (cancellable, error))
+  filter->has_time_start = o->has_time_start;
+  filter->time_start_us = o->time_start_us;
+  filter->has_time_end = o->has_time_end;
+  filter->time_end_us = o->time_end_us;
+  return TRUE;
+}
+
+/* Reads @files through the reader thread into the folder writer */
+static gboolean
+pump (TaExtractJob   *self,
+      Pipe           *pp,
+      ProgressState  *ps,
+      GCancellable   *cancellable,
+      GError        **error)
+{
+  TaExtractOptions *o = self->options;
+  GPtrArray *files = pp->files;
+  Batch *batches;
+  Batch *b;
+  GThread *thread;
+  GError *local_error = NULL;
+  guint last_file = 0;
+  guint64 kept = 0;
+
+  g_mutex_init (&pp->mutex);
+  g_cond_init (&pp->cond);
+  batches = g_new (Batch, N_BATCHES);
+  for (guint i = 0; i < N_BATCHES; i++)
+    g_queue_push_tail (&pp->empty, &batches[i]);
+  pp->filter->tick = reader_tick;
+  pp->filter->tick_data = pp;
+
+  maybe_report (self, ps, 0, 0, g_ptr_array_index (files, 0), TRUE);
+  thread = g_thread_new ("ta-extract-read", reader_thread, pp);
+
+  while ((b = take_full (self, pp, ps, &local_error)) != NULL)
+    {
+      for (guint k = 0; k < b->n; k++)
+        {
+          if (!ta_folder_writer_add (self->writer, &b->pkts[k], &local_error))
+            break;
+          kept++;
+          if (o->max_records > 0 && kept >= o->max_records)
+            {
+              self->counts.max_reached = TRUE;
+              break;
+            }
+        }
+      self->counts.rows_kept = kept;
+      maybe_report (self, ps, b->rows_read, b->bytes_done,
+                    g_ptr_array_index (files, b->file), b->file != last_file);
+      last_file = b->file;
+      give_back (pp, b);
+      if (local_error != NULL || self->counts.max_reached ||
+          g_cancellable_set_error_if_cancelled (cancellable, &local_error))
+        break;
+    }
+
+  /* stop the reader (if it is still going) and wait for it */
+  g_mutex_lock (&pp->mutex);
+  pp->stop = TRUE;
+  g_cond_broadcast (&pp->cond);
+  g_mutex_unlock (&pp->mutex);
+  g_thread_join (thread);
+  g_mutex_clear (&pp->mutex);
+  g_cond_clear (&pp->cond);
+  g_queue_clear (&pp->full);
+  g_queue_clear (&pp->empty);
+  g_free (batches);
+
+  if (local_error == NULL && pp->error != NULL)
+    local_error = g_steal_pointer (&pp->error);
+  g_clear_error (&pp->error);
+  if (local_error == NULL)
+    g_cancellable_set_error_if_cancelled (cancellable, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+run_job (TaExtractJob  *self,
+         GCancellable  *cancellable,
+         GError       **error)
+{
+  TaExtractOptions *o = self->options;
+  g_autoptr(GPtrArray) files = g_ptr_array_new ();       /* readable inputs */
+  g_autoptr(GArray) sizes = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autoptr(GPtrArray) read_files = g_ptr_array_new ();  /* for the manifest */
+  g_autoptr(GPtrArray) filter_names = NULL;
+  g_autoptr(GByteArray) addr_bits = NULL;
+  TaPacketFilter filter = { 0 };
+  TaFolderWriterOptions wopts = { 0 };
+  TaManifestInfo info = { 0 };
+  TaReaderConfig config = { 0 };
+  ProgressState ps = { 0 };
+  Pipe pp = { 0 };
+
+  if (o->output_dir == NULL || *o->output_dir == '\0')
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT, _("No output folder given"));
+      return FALSE;
+    }
+  if (o->has_time_start && o->has_time_end && o->time_start_us > o->time_end_us)
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT,
+                   _("The time filter starts after it ends"));
+      return FALSE;
+    }
+  if (!check_inputs (self, files, sizes, &ps.bytes_total, error))
+    return FALSE;
+
+  self->addrs = ta_addr_table_new ();
+  if (o->ip_map_path != NULL)
+    {
+      self->ip_map = ta_ip_map_load (o->ip_map_path, error);
+      if (self->ip_map == NULL)
+        return FALSE;
+    }
+  if (!build_filter (self, &filter, &filter_names, &addr_bits, error) ||
+      cancelled (cancellable, error))
     return FALSE;
 
   wopts.chunk_size = o->chunk_size;
@@ -682,62 +684,8 @@ run_job (TaExtractJob  *self,
   pp.filter = &filter;
   pp.cancellable = cancellable;
   pp.read_files = read_files;
-  g_mutex_init (&pp.mutex);
-  g_cond_init (&pp.cond);
-  batches = g_new (Batch, N_BATCHES);
-  for (guint i = 0; i < N_BATCHES; i++)
-    g_queue_push_tail (&pp.empty, &batches[i]);
-  filter.tick = reader_tick;
-  filter.tick_data = &pp;
-
-  maybe_report (self, &ps, 0, 0, g_ptr_array_index (files, 0), TRUE);
-  thread = g_thread_new ("ta-extract-read", reader_thread, &pp);
-
-  while ((b = take_full (self, &pp, &ps, &local_error)) != NULL)
-    {
-      for (guint k = 0; k < b->n; k++)
-        {
-          if (!ta_folder_writer_add (self->writer, &b->pkts[k], &local_error))
-            break;
-          kept++;
-          if (o->max_records > 0 && kept >= o->max_records)
-            {
-              self->counts.max_reached = TRUE;
-              break;
-            }
-        }
-      self->counts.rows_kept = kept;
-      maybe_report (self, &ps, b->rows_read, b->bytes_done,
-                    g_ptr_array_index (files, b->file), b->file != last_file);
-      last_file = b->file;
-      give_back (&pp, b);
-      if (local_error != NULL || self->counts.max_reached ||
-          g_cancellable_set_error_if_cancelled (cancellable, &local_error))
-        break;
-    }
-
-  /* stop the reader (if it is still going) and wait for it */
-  g_mutex_lock (&pp.mutex);
-  pp.stop = TRUE;
-  g_cond_broadcast (&pp.cond);
-  g_mutex_unlock (&pp.mutex);
-  g_thread_join (thread);
-  g_mutex_clear (&pp.mutex);
-  g_cond_clear (&pp.cond);
-  g_queue_clear (&pp.full);
-  g_queue_clear (&pp.empty);
-  g_free (batches);
-
-  if (local_error == NULL && pp.error != NULL)
-    local_error = g_steal_pointer (&pp.error);
-  g_clear_error (&pp.error);
-  if (local_error == NULL)
-    g_cancellable_set_error_if_cancelled (cancellable, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      goto fail;
-    }
+  if (!pump (self, &pp, &ps, cancellable, error))
+    goto fail;
   maybe_report (self, &ps, self->stats.rows, ps.bytes_total,
                 g_ptr_array_index (files, files->len - 1), TRUE);
 
@@ -766,75 +714,17 @@ fail:
 }
 
 static gboolean
-run_timed (TaExtractJob  *self,
-           GCancellable  *cancellable,
-           GError       **error)
+ta_extract_job_run (TaJob         *job,
+                    GCancellable  *cancellable,
+                    GError       **error)
 {
+  TaExtractJob *self = TA_EXTRACT_JOB (job);
   gint64 t0 = g_get_monotonic_time ();
   gboolean ok;
 
   ok = run_job (self, cancellable, error);
   self->wall_time = (g_get_monotonic_time () - t0) / (double) G_USEC_PER_SEC;
   return ok;
-}
-
-gboolean
-ta_extract_job_run (TaExtractJob  *self,
-                    GCancellable  *cancellable,
-                    GError       **error)
-{
-  g_return_val_if_fail (TA_IS_EXTRACT_JOB (self), FALSE);
-  g_return_val_if_fail (!self->started, FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
-
-  self->started = TRUE;
-  return run_timed (self, cancellable, error);
-}
-
-static void
-run_in_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  TaExtractJob *self = source_object;
-  GError *error = NULL;
-
-  if (run_timed (self, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-void
-ta_extract_job_run_async (TaExtractJob        *self,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (TA_IS_EXTRACT_JOB (self));
-  g_return_if_fail (!self->started);
-  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
-
-  self->started = TRUE;
-  self->progress_context = g_main_context_ref_thread_default ();
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ta_extract_job_run_async);
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_run_in_thread (task, run_in_thread);
-}
-
-gboolean
-ta_extract_job_run_finish (TaExtractJob  *self,
-                           GAsyncResult  *result,
-                           GError       **error)
-{
-  g_return_val_if_fail (TA_IS_EXTRACT_JOB (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 const TaReadStats *

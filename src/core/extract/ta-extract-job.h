@@ -1,6 +1,8 @@
 /* ta-extract-job.h — one extraction: packet files in, a v2.0 subset folder
- * out. Used by `timearcs-cli extract` (synchronously) and by the
- * GUI (asynchronously); identical options give identical folders.
+ * out. A TaJob: `timearcs-cli extract` runs it with ta_job_run(), the GUI
+ * with ta_job_run_async(); identical options give identical folders.
+ * Progress: items are input rows read, the fraction is by input bytes, the
+ * message is the current input file (about ten reports a second).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,6 +11,7 @@
 #include <gio/gio.h>
 
 #include "ta-folder-writer.h"
+#include "ta-job.h"
 #include "ta-read-stats.h"
 
 G_BEGIN_DECLS
@@ -41,23 +44,6 @@ void              ta_extract_options_free (TaExtractOptions       *options);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TaExtractOptions, ta_extract_options_free)
 
-typedef struct
-{
-  guint64     rows_read;       /* data rows seen, all files */
-  guint64     rows_kept;       /* rows that passed the filters */
-  guint64     bytes_done;      /* input bytes read (compressed bytes for gzip) */
-  guint64     bytes_total;     /* size of all inputs */
-  double      rows_per_s;
-  double      eta_s;           /* < 0 when unknown */
-  const char *current_file;
-} TaExtractProgress;
-
-/* Called at most about ten times a second: from the worker thread with
- * ta_extract_job_run(), on the calling thread's main context with
- * ta_extract_job_run_async(). */
-typedef void (*TaExtractProgressFunc) (const TaExtractProgress *progress,
-                                       gpointer                 user_data);
-
 /* What each filter did, for summaries */
 typedef struct
 {
@@ -72,30 +58,17 @@ typedef struct
 
 #define TA_TYPE_EXTRACT_JOB (ta_extract_job_get_type ())
 
-G_DECLARE_FINAL_TYPE (TaExtractJob, ta_extract_job, TA, EXTRACT_JOB, GObject)
+G_DECLARE_FINAL_TYPE (TaExtractJob, ta_extract_job, TA, EXTRACT_JOB, TaJob)
 
+/* Errors of the run: TA_ERROR_NO_INPUT, TA_ERROR_EXISTS,
+ * TA_ERROR_INVALID_ARGUMENT, TA_ERROR_MISSING_COLUMN, TA_ERROR_FORMAT,
+ * TA_ERROR_CORRUPT, TA_ERROR_IO, G_IO_ERROR_CANCELLED. On any error no
+ * output folder is left behind. */
 TaExtractJob           *ta_extract_job_new               (const TaExtractOptions *options);
 const TaExtractOptions *ta_extract_job_get_options       (TaExtractJob           *self);
-void                    ta_extract_job_set_progress_func (TaExtractJob           *self,
-                                                          TaExtractProgressFunc   func,
-                                                          gpointer                user_data,
-                                                          GDestroyNotify          destroy);
-/* Errors: TA_ERROR_NO_INPUT, TA_ERROR_EXISTS, TA_ERROR_INVALID_ARGUMENT,
- * TA_ERROR_MISSING_COLUMN, TA_ERROR_FORMAT, TA_ERROR_CORRUPT, TA_ERROR_IO,
- * G_IO_ERROR_CANCELLED. On any error no output folder is left behind. A job
- * runs once. */
-gboolean                ta_extract_job_run               (TaExtractJob           *self,
-                                                          GCancellable           *cancellable,
-                                                          GError                **error);
-void                    ta_extract_job_run_async         (TaExtractJob           *self,
-                                                          GCancellable           *cancellable,
-                                                          GAsyncReadyCallback     callback,
-                                                          gpointer                user_data);
-gboolean                ta_extract_job_run_finish        (TaExtractJob           *self,
-                                                          GAsyncResult           *result,
-                                                          GError                **error);
 
-/* Results, valid after the run (the stats and counts also after a failure) */
+/* Results, valid after the run (the stats and counts also after a failure;
+ * the counts' rows_kept also during a sync run, on its thread) */
 const TaReadStats      *ta_extract_job_get_read_stats    (TaExtractJob           *self);
 const TaExtractCounts  *ta_extract_job_get_counts        (TaExtractJob           *self);
 /* NULL unless the run succeeded */

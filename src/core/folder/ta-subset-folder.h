@@ -176,22 +176,13 @@ typedef void (*TaProgressFunc) (double      fraction,
                                 const char *message,
                                 gpointer    user_data);
 
+/* In the calling thread; @progress is called there. In a worker thread,
+ * with progress on the main context: ta-folder-load-job.h. */
 TaSubsetFolder      *ta_subset_folder_load              (GFile               *folder,
                                                          GCancellable        *cancellable,
                                                          TaProgressFunc       progress,
                                                          gpointer             progress_data,
                                                          GError             **error);
-/* progress is called on the thread-default main context of the caller */
-void                 ta_subset_folder_load_async        (GFile               *folder,
-                                                         GCancellable        *cancellable,
-                                                         TaProgressFunc       progress,
-                                                         gpointer             progress_data,
-                                                         GDestroyNotify       progress_notify,
-                                                         GAsyncReadyCallback  callback,
-                                                         gpointer             user_data);
-TaSubsetFolder      *ta_subset_folder_load_finish       (GAsyncResult        *result,
-                                                         GError             **error);
-
 TaSubsetFolder      *ta_subset_folder_ref               (TaSubsetFolder      *self);
 void                 ta_subset_folder_unref             (TaSubsetFolder      *self);
 

@@ -10,47 +10,23 @@
 #include "ta-error.h"
 #include "ta-job-queue.h"
 
-G_DEFINE_BOXED_TYPE (TaJobProgress, ta_job_progress,
-                     ta_job_progress_copy, ta_job_progress_free)
-
-TaJobProgress *
-ta_job_progress_copy (const TaJobProgress *progress)
-{
-  return g_memdup2 (progress, sizeof *progress);
-}
-
-void
-ta_job_progress_free (TaJobProgress *progress)
-{
-  g_free (progress);
-}
-
 typedef struct
 {
-  guint          id;
-  TaExtractSpec *spec;
-  GCancellable  *cancellable;
-  TaJobQueue    *queue;       /* strong while running, else NULL */
-  GMainContext  *context;
-  gint64         started_us;
-
-  GMutex         lock;        /* guards the three below */
-  TaJobSample    latest;
-  gboolean       emit_pending;
-  gboolean       done;
-} Job;
+  guint  id;
+  TaJob *job;
+  char  *output;
+} Entry;
 
 struct _TaJobQueue
 {
-  GObject             parent_instance;
+  GObject       parent_instance;
 
-  GMainContext       *context;
-  const TaJobBackend *backend;
-  GQueue              pending;     /* Job* (references) */
-  Job                *current;     /* reference */
-  GHashTable         *reserved;    /* output dirs */
-  GSource            *start_source;
-  guint               next_id;
+  GMainContext *context;
+  GQueue        pending;     /* Entry* */
+  Entry        *current;
+  GHashTable   *reserved;    /* outputs */
+  GSource      *start_source;
+  guint         next_id;
 };
 
 G_DEFINE_FINAL_TYPE (TaJobQueue, ta_job_queue, G_TYPE_OBJECT)
@@ -65,7 +41,6 @@ enum {
 enum {
   JOB_ADDED,
   JOB_STARTED,
-  PROGRESS,
   JOB_FINISHED,
   N_SIGNALS
 };
@@ -74,114 +49,28 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void
-job_clear (gpointer data)
+entry_free (Entry *entry)
 {
-  Job *job = data;
-
-  ta_extract_spec_free (job->spec);
-  g_clear_object (&job->cancellable);
-  g_clear_object (&job->queue);
-  g_main_context_unref (job->context);
-  g_mutex_clear (&job->lock);
-}
-
-static Job *
-job_ref (Job *job)
-{
-  return g_atomic_rc_box_acquire (job);
-}
-
-static void
-job_unref (Job *job)
-{
-  g_atomic_rc_box_release_full (job, job_clear);
+  g_object_unref (entry->job);
+  g_free (entry->output);
+  g_free (entry);
 }
 
 static void schedule_start (TaJobQueue *self);
 
 /* ---------------------------------------------------------------------- */
-/* progress: from any thread to the queue's context                         */
-
-static gboolean
-emit_progress_cb (gpointer data)
-{
-  Job *job = data;
-  TaJobProgress progress = { 0 };
-  gboolean done;
-
-  g_mutex_lock (&job->lock);
-  progress.sample = job->latest;
-  job->emit_pending = FALSE;
-  done = job->done;
-  g_mutex_unlock (&job->lock);
-
-  if (done || job->queue == NULL || job->queue->current != job)
-    return G_SOURCE_REMOVE;
-
-  progress.job_id = job->id;
-  progress.elapsed_s = (g_get_monotonic_time () - job->started_us) / (double) G_USEC_PER_SEC;
-  progress.rows_per_s = progress.elapsed_s > 0 ? progress.sample.rows / progress.elapsed_s : 0;
-  if (progress.sample.bytes_total > 0)
-    {
-      progress.fraction = MIN (1.0, progress.sample.bytes_done / (double) progress.sample.bytes_total);
-      progress.eta_s = progress.fraction > 0.001
-                         ? progress.elapsed_s * (1.0 - progress.fraction) / progress.fraction
-                         : -1;
-    }
-  else
-    {
-      progress.fraction = -1;
-      progress.eta_s = -1;
-    }
-
-  g_signal_emit (job->queue, signals[PROGRESS], 0, &progress);
-  return G_SOURCE_REMOVE;
-}
 
 static void
-job_sample_cb (const TaJobSample *sample,
-               gpointer           user_data)
+finish_entry (TaJobQueue   *self,
+              Entry        *entry,
+              const GError *error)
 {
-  Job *job = user_data;
-  gboolean schedule = FALSE;
+  if (entry->output != NULL)
+    g_hash_table_remove (self->reserved, entry->output);
 
-  g_mutex_lock (&job->lock);
-  job->latest = *sample;
-  if (!job->emit_pending && !job->done)
-    {
-      job->emit_pending = TRUE;
-      schedule = TRUE;
-    }
-  g_mutex_unlock (&job->lock);
-
-  if (schedule)
-    {
-      GSource *source = g_idle_source_new ();
-
-      g_source_set_priority (source, G_PRIORITY_DEFAULT);
-      g_source_set_callback (source, emit_progress_cb, job_ref (job), (GDestroyNotify) job_unref);
-      g_source_set_static_name (source, "[timearcs] job progress");
-      g_source_attach (source, job->context);
-      g_source_unref (source);
-    }
-}
-
-/* ---------------------------------------------------------------------- */
-
-static void
-finish_job (TaJobQueue *self,
-            Job        *job,
-            const char *output_dir,
-            GError     *error)
-{
-  g_mutex_lock (&job->lock);
-  job->done = TRUE;
-  g_mutex_unlock (&job->lock);
-
-  if (job->spec->output_dir != NULL)
-    g_hash_table_remove (self->reserved, job->spec->output_dir);
-
-  g_signal_emit (self, signals[JOB_FINISHED], 0, job->id, output_dir, error);
+  g_signal_emit (self, signals[JOB_FINISHED], 0, entry->id,
+                 error == NULL ? entry->output : NULL, error);
+  entry_free (entry);
 }
 
 static void
@@ -189,17 +78,14 @@ job_done_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  Job *job = user_data;
-  g_autoptr(TaJobQueue) self = g_steal_pointer (&job->queue);
+  g_autoptr(TaJobQueue) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *output_dir = NULL;
+  Entry *entry = self->current;
 
-  output_dir = self->backend->run_finish (result, &error);
-
-  g_assert (self->current == job);
+  g_assert (entry != NULL && (GObject *) entry->job == source);
+  ta_job_run_finish (entry->job, result, &error);
   self->current = NULL;
-  finish_job (self, job, output_dir, error);
-  job_unref (job);
+  finish_entry (self, entry, error);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
   schedule_start (self);
@@ -209,39 +95,24 @@ static gboolean
 start_next_cb (gpointer data)
 {
   TaJobQueue *self = data;
-  Job *job;
+  Entry *entry;
 
   self->start_source = NULL;
 
   if (self->current != NULL || g_queue_is_empty (&self->pending))
     return G_SOURCE_REMOVE;
 
-  job = g_queue_pop_head (&self->pending);
+  entry = g_queue_pop_head (&self->pending);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PENDING]);
 
-  if (self->backend == NULL)
-    {
-      g_autoptr(GError) error =
-        g_error_new_literal (TA_ERROR, TA_ERROR_INVALID_ARGUMENT,
-                             _("This build has no extraction job"));
-      finish_job (self, job, NULL, error);
-      job_unref (job);
-      schedule_start (self);
-      return G_SOURCE_REMOVE;
-    }
-
-  self->current = job;
-  job->queue = g_object_ref (self);
-  job->started_us = g_get_monotonic_time ();
+  self->current = entry;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RUNNING]);
-  g_signal_emit (self, signals[JOB_STARTED], 0, job->id, job->spec);
+  g_signal_emit (self, signals[JOB_STARTED], 0, entry->id, entry->job, entry->output);
 
-  /* the job may have been cancelled from a ::job-started handler: the
-   * backend then finishes it with G_IO_ERROR_CANCELLED */
+  /* the job may have been cancelled from a ::job-started handler: it then
+   * finishes with G_IO_ERROR_CANCELLED */
   g_main_context_push_thread_default (self->context);
-  self->backend->run_async (job->spec, job->cancellable,
-                            job_sample_cb, job,
-                            job_done_cb, job);
+  ta_job_run_async (entry->job, job_done_cb, g_object_ref (self));
   g_main_context_pop_thread_default (self->context);
 
   return G_SOURCE_REMOVE;
@@ -266,7 +137,7 @@ static void
 ta_job_queue_dispose (GObject *object)
 {
   TaJobQueue *self = (TaJobQueue *) object;
-  Job *job;
+  Entry *entry;
 
   /* a running job holds a reference to the queue, so none runs here */
   if (self->start_source != NULL)
@@ -274,8 +145,8 @@ ta_job_queue_dispose (GObject *object)
       g_source_destroy (self->start_source);
       self->start_source = NULL;
     }
-  while ((job = g_queue_pop_head (&self->pending)) != NULL)
-    job_unref (job);
+  while ((entry = g_queue_pop_head (&self->pending)) != NULL)
+    entry_free (entry);
 
   G_OBJECT_CLASS (ta_job_queue_parent_class)->dispose (object);
 }
@@ -332,15 +203,11 @@ ta_job_queue_class_init (TaJobQueueClass *klass)
   signals[JOB_ADDED] =
     g_signal_new ("job-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2,
-                  G_TYPE_UINT, TA_TYPE_EXTRACT_SPEC | G_SIGNAL_TYPE_STATIC_SCOPE);
+                  G_TYPE_UINT, TA_TYPE_JOB);
   signals[JOB_STARTED] =
     g_signal_new ("job-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 2,
-                  G_TYPE_UINT, TA_TYPE_EXTRACT_SPEC | G_SIGNAL_TYPE_STATIC_SCOPE);
-  signals[PROGRESS] =
-    g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1,
-                  TA_TYPE_JOB_PROGRESS | G_SIGNAL_TYPE_STATIC_SCOPE);
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                  G_TYPE_UINT, TA_TYPE_JOB, G_TYPE_STRING);
   signals[JOB_FINISHED] =
     g_signal_new ("job-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 3,
@@ -351,7 +218,6 @@ static void
 ta_job_queue_init (TaJobQueue *self)
 {
   self->context = g_main_context_ref_thread_default ();
-  self->backend = ta_job_backend_default ();
   self->reserved = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->next_id = 1;
   g_queue_init (&self->pending);
@@ -363,40 +229,49 @@ ta_job_queue_new (void)
   return g_object_new (TA_TYPE_JOB_QUEUE, NULL);
 }
 
-void
-ta_job_queue_set_backend (TaJobQueue         *self,
-                          const TaJobBackend *backend)
+guint
+ta_job_queue_add (TaJobQueue *self,
+                  TaJob      *job,
+                  const char *output)
 {
-  g_return_if_fail (TA_IS_JOB_QUEUE (self));
+  Entry *entry;
 
-  self->backend = backend;
+  g_return_val_if_fail (TA_IS_JOB_QUEUE (self), 0);
+  g_return_val_if_fail (TA_IS_JOB (job), 0);
+  g_return_val_if_fail (ta_job_get_state (job) == TA_JOB_STATE_PENDING, 0);
+
+  entry = g_new0 (Entry, 1);
+  entry->id = self->next_id++;
+  entry->job = g_object_ref (job);
+  entry->output = g_strdup (output);
+
+  if (output != NULL)
+    g_hash_table_add (self->reserved, g_strdup (output));
+
+  g_queue_push_tail (&self->pending, entry);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PENDING]);
+  g_signal_emit (self, signals[JOB_ADDED], 0, entry->id, entry->job);
+  schedule_start (self);
+
+  return entry->id;
 }
 
 guint
-ta_job_queue_add (TaJobQueue          *self,
-                  const TaExtractSpec *spec)
+ta_job_queue_add_extraction (TaJobQueue           *self,
+                             const TaExtractSpec  *spec,
+                             GError              **error)
 {
-  Job *job;
+  g_autoptr(TaExtractOptions) options = NULL;
+  g_autoptr(TaExtractJob) job = NULL;
 
   g_return_val_if_fail (TA_IS_JOB_QUEUE (self), 0);
   g_return_val_if_fail (spec != NULL, 0);
 
-  job = g_atomic_rc_box_new0 (Job);
-  g_mutex_init (&job->lock);
-  job->id = self->next_id++;
-  job->spec = ta_extract_spec_copy (spec);
-  job->cancellable = g_cancellable_new ();
-  job->context = g_main_context_ref (self->context);
-
-  if (spec->output_dir != NULL)
-    g_hash_table_add (self->reserved, g_strdup (spec->output_dir));
-
-  g_queue_push_tail (&self->pending, job);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PENDING]);
-  g_signal_emit (self, signals[JOB_ADDED], 0, job->id, job->spec);
-  schedule_start (self);
-
-  return job->id;
+  options = ta_extract_spec_to_options (spec, error);
+  if (options == NULL)
+    return 0;
+  job = ta_extract_job_new (options);
+  return ta_job_queue_add (self, TA_JOB (job), spec->output_dir);
 }
 
 gboolean
@@ -407,24 +282,23 @@ ta_job_queue_cancel (TaJobQueue *self,
 
   if (self->current != NULL && self->current->id == id)
     {
-      g_cancellable_cancel (self->current->cancellable);
+      ta_job_cancel (self->current->job);
       return TRUE;
     }
 
   for (GList *l = self->pending.head; l != NULL; l = l->next)
     {
-      Job *job = l->data;
+      Entry *entry = l->data;
 
-      if (job->id == id)
+      if (entry->id == id)
         {
           g_autoptr(GError) error =
             g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                 _("The extraction was cancelled before it started"));
+                                 _("The job was cancelled before it started"));
 
           g_queue_delete_link (&self->pending, l);
           g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PENDING]);
-          finish_job (self, job, NULL, error);
-          job_unref (job);
+          finish_entry (self, entry, error);
           return TRUE;
         }
     }
@@ -439,7 +313,7 @@ ta_job_queue_cancel_pending (TaJobQueue *self)
 
   /* in order, so ::job-finished reports them as they were queued */
   while (!g_queue_is_empty (&self->pending))
-    ta_job_queue_cancel (self, ((Job *) g_queue_peek_head (&self->pending))->id);
+    ta_job_queue_cancel (self, ((Entry *) g_queue_peek_head (&self->pending))->id);
 }
 
 void
@@ -449,7 +323,7 @@ ta_job_queue_cancel_all (TaJobQueue *self)
 
   ta_job_queue_cancel_pending (self);
   if (self->current != NULL)
-    g_cancellable_cancel (self->current->cancellable);
+    ta_job_cancel (self->current->job);
 }
 
 guint
@@ -474,6 +348,14 @@ ta_job_queue_get_current_id (TaJobQueue *self)
   g_return_val_if_fail (TA_IS_JOB_QUEUE (self), 0);
 
   return self->current != NULL ? self->current->id : 0;
+}
+
+TaJob *
+ta_job_queue_get_current (TaJobQueue *self)
+{
+  g_return_val_if_fail (TA_IS_JOB_QUEUE (self), NULL);
+
+  return self->current != NULL ? self->current->job : NULL;
 }
 
 GHashTable *
@@ -556,84 +438,4 @@ ta_folder_manifest_summary (const char  *folder,
                             json_array_get_length (json_object_get_array_member (obj, "source_files")));
 
   return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
-typedef struct
-{
-  TaJobSampleFunc func;
-  gpointer        data;
-} SampleRelay;
-
-static void
-relay_progress (const TaExtractProgress *progress,
-                gpointer                 user_data)
-{
-  SampleRelay *relay = user_data;
-  TaJobSample sample = {
-    .rows = progress->rows_read,
-    .packets_kept = progress->rows_kept,
-    .bytes_done = progress->bytes_done,
-    .bytes_total = progress->bytes_total,
-  };
-
-  relay->func (&sample, relay->data);
-}
-
-static void
-extract_backend_run_async (const TaExtractSpec *spec,
-                           GCancellable        *cancellable,
-                           TaJobSampleFunc      sample_func,
-                           gpointer             sample_data,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
-{
-  g_autoptr(TaExtractOptions) options = NULL;
-  g_autoptr(TaExtractJob) job = NULL;
-  g_autoptr(GError) error = NULL;
-  SampleRelay *relay;
-
-  options = ta_extract_spec_to_options (spec, &error);
-  if (options == NULL)
-    {
-      g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-
-      g_task_set_source_tag (task, extract_backend_run_async);
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  job = ta_extract_job_new (options);
-  relay = g_new0 (SampleRelay, 1);
-  relay->func = sample_func;
-  relay->data = sample_data;
-  ta_extract_job_set_progress_func (job, relay_progress, relay, g_free);
-  /* the GTask keeps the job alive until the callback has run */
-  ta_extract_job_run_async (job, cancellable, callback, user_data);
-}
-
-static char *
-extract_backend_run_finish (GAsyncResult  *result,
-                            GError       **error)
-{
-  g_autoptr(GObject) source = g_async_result_get_source_object (result);
-  TaExtractJob *job;
-
-  if (source == NULL || !TA_IS_EXTRACT_JOB (source))
-    return g_task_propagate_pointer (G_TASK (result), error);
-
-  job = TA_EXTRACT_JOB (source);
-  if (!ta_extract_job_run_finish (job, result, error))
-    return NULL;
-  return g_strdup (ta_extract_job_get_options (job)->output_dir);
-}
-
-static const TaJobBackend extract_backend = {
-  extract_backend_run_async,
-  extract_backend_run_finish,
-};
-
-const TaJobBackend *
-ta_job_backend_default (void)
-{
-  return &extract_backend;
 }
