@@ -17,14 +17,7 @@
 #include "ta-event-mapping.h"
 #include "ta-ground-truth.h"
 #include "ta-labeler.h"
-
-static const char *
-shared_data (void)
-{
-  const char *dir = g_getenv ("TA_SHARED_DATA");
-
-  return dir ? dir : SHARED_DATA_DIR;
-}
+#include "ta-test-util.h"
 
 /* g_strsplit on a large text is quadratic under ASan (its strstr
  * interceptor measures the rest of the string on every call) */
@@ -219,7 +212,7 @@ test_gt_errors (void)
 static void
 test_gt_real_file (void)
 {
-  g_autofree char *path = g_build_filename (shared_data (), "timearcs", "GroundTruth_UTC_naive.csv", NULL);
+  g_autofree char *path = g_build_filename (ta_test_shared_data (), "timearcs", "GroundTruth_UTC_naive.csv", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(TaGroundTruth) gt = NULL;
   gint64 a, b, expect_a, expect_b;
@@ -403,8 +396,8 @@ test_label_matching (void)
 static void
 test_label_real_ground_truth (void)
 {
-  g_autofree char *path = g_build_filename (shared_data (), "timearcs", "GroundTruth_UTC_naive.csv", NULL);
-  g_autofree char *mpath = g_build_filename (shared_data (), "timearcs", "event_type_mapping_90min_day1.json", NULL);
+  g_autofree char *path = g_build_filename (ta_test_shared_data (), "timearcs", "GroundTruth_UTC_naive.csv", NULL);
+  g_autofree char *mpath = g_build_filename (ta_test_shared_data (), "timearcs", "event_type_mapping_90min_day1.json", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(TaGroundTruth) gt = NULL;
   g_autoptr(TaEventMapping) map = NULL;
@@ -439,7 +432,7 @@ test_label_real_ground_truth (void)
 static void
 test_group_rule (void)
 {
-  g_autofree char *dir = g_build_filename (shared_data (), "timearcs", NULL);
+  g_autofree char *dir = g_build_filename (ta_test_shared_data (), "timearcs", NULL);
   g_autofree char *mpath = g_build_filename (dir, "event_type_mapping_90min_day1.json", NULL);
   g_autofree char *gpath = g_build_filename (dir, "attack_group_mapping.json", NULL);
   g_autofree char *cpath = g_build_filename (dir, "90min_day1_grouped_attacks.csv", NULL);
@@ -541,7 +534,7 @@ test_aggregate (void)
   g_autoptr(TaEventMapping) events = ta_event_mapping_new ();
   g_autoptr(TaEventMapping) groups = ta_event_mapping_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("ta-attacks-XXXXXX", NULL);
+  g_autofree char *dir = ta_test_make_tmp_dir ("ta-attacks-XXXXXX");
   g_autofree char *out = g_build_filename (dir, "attacks.csv", NULL);
   g_autofree char *gout = g_build_filename (dir, "grouped.csv", NULL);
   g_autoptr(GArray) rows = NULL;
@@ -722,7 +715,7 @@ generate (Fixture    *fx,
   int status;
 
   g_assert_nonnull (gen);
-  fx->dir = g_dir_make_tmp ("ta-attacks-job-XXXXXX", NULL);
+  fx->dir = ta_test_make_tmp_dir ("ta-attacks-job-XXXXXX");
   fx->packets = g_build_filename (fx->dir, "packets.csv", NULL);
   fx->ip_map = g_build_filename (fx->dir, "gen_map.json", NULL);
   {
@@ -839,7 +832,7 @@ test_job_generator_codes (void)
   g_autofree char *emap = NULL;
   g_autofree char *gmap = NULL;
   g_autofree char *imap = NULL;
-  g_autofree char *evpath = g_build_filename (shared_data (), "timearcs", "event_type_mapping.json", NULL);
+  g_autofree char *evpath = g_build_filename (ta_test_shared_data (), "timearcs", "event_type_mapping.json", NULL);
   guint64 sum = 0;
 
   generate (&fx, "code", 50000);
@@ -1140,7 +1133,7 @@ test_job_ground_truth (void)
 static void
 test_job_bad_input (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("ta-attacks-bad-XXXXXX", NULL);
+  g_autofree char *dir = ta_test_make_tmp_dir ("ta-attacks-bad-XXXXXX");
   g_autofree char *good = g_build_filename (dir, "good.csv", NULL);
   g_autofree char *gz = g_build_filename (dir, "broken.csv.gz", NULL);
   g_autoptr(TaAttacksOptions) opts = ta_attacks_options_new ();
@@ -1208,7 +1201,7 @@ test_job_bad_input (void)
 static void
 test_job_unmapped_ids (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("ta-attacks-ids-XXXXXX", NULL);
+  g_autofree char *dir = ta_test_make_tmp_dir ("ta-attacks-ids-XXXXXX");
   g_autofree char *csv_path = g_build_filename (dir, "ids.csv", NULL);
   g_autofree char *map_path = g_build_filename (dir, "map.json", NULL);
   g_autoptr(TaAttacksOptions) opts = ta_attacks_options_new ();
@@ -1251,9 +1244,9 @@ test_job_unmapped_ids (void)
 static void
 test_job_captures (void)
 {
-  g_autofree char *a = g_build_filename (shared_data (), "pcaps", "good", "loopback-http.pcap", NULL);
-  g_autofree char *b = g_build_filename (shared_data (), "pcaps", "good", "arkime-wireshark-retrans.pcap", NULL);
-  g_autofree char *dir = g_dir_make_tmp ("ta-attacks-cap-XXXXXX", NULL);
+  g_autofree char *a = g_build_filename (ta_test_shared_data (), "pcaps", "good", "loopback-http.pcap", NULL);
+  g_autofree char *b = g_build_filename (ta_test_shared_data (), "pcaps", "good", "arkime-wireshark-retrans.pcap", NULL);
+  g_autofree char *dir = ta_test_make_tmp_dir ("ta-attacks-cap-XXXXXX");
   g_autoptr(TaAttacksOptions) opts = ta_attacks_options_new ();
   g_autoptr(TaAttacksResult) res = NULL;
   g_autoptr(GError) error = NULL;
@@ -1372,7 +1365,7 @@ test_cli (void)
   Fixture fx = { 0 };
   const char *cli = g_getenv ("TA_CLI");
   g_autofree char *out = NULL;
-  g_autofree char *gt = g_build_filename (shared_data (), "timearcs", "GroundTruth_UTC_naive.csv", NULL);
+  g_autofree char *gt = g_build_filename (ta_test_shared_data (), "timearcs", "GroundTruth_UTC_naive.csv", NULL);
   g_autofree char *stdout_text = NULL;
   g_autofree char *stderr_text = NULL;
   int status;
@@ -1429,22 +1422,22 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/attacks/ground-truth/minutes", test_gt_minutes);
-  g_test_add_func ("/attacks/ground-truth/parse", test_gt_parse);
-  g_test_add_func ("/attacks/ground-truth/errors", test_gt_errors);
-  g_test_add_func ("/attacks/ground-truth/real-file", test_gt_real_file);
-  g_test_add_func ("/attacks/label/matching", test_label_matching);
-  g_test_add_func ("/attacks/label/real-ground-truth", test_label_real_ground_truth);
-  g_test_add_func ("/attacks/group/rule", test_group_rule);
-  g_test_add_func ("/attacks/aggregate/rows", test_aggregate);
-  g_test_add_func ("/attacks/job/generator-codes", test_job_generator_codes);
-  g_test_add_func ("/attacks/job/generator-names", test_job_generator_names);
-  g_test_add_func ("/attacks/job/ground-truth", test_job_ground_truth);
-  g_test_add_func ("/attacks/job/bad-input", test_job_bad_input);
-  g_test_add_func ("/attacks/job/async", test_job_async);
-  g_test_add_func ("/attacks/job/captures", test_job_captures);
-  g_test_add_func ("/attacks/job/unmapped-ids", test_job_unmapped_ids);
-  g_test_add_func ("/attacks/cli", test_cli);
+  g_test_add_func ("/core/attacks/ground-truth/minutes", test_gt_minutes);
+  g_test_add_func ("/core/attacks/ground-truth/parse", test_gt_parse);
+  g_test_add_func ("/core/attacks/ground-truth/errors", test_gt_errors);
+  g_test_add_func ("/core/attacks/ground-truth/real-file", test_gt_real_file);
+  g_test_add_func ("/core/attacks/label/matching", test_label_matching);
+  g_test_add_func ("/core/attacks/label/real-ground-truth", test_label_real_ground_truth);
+  g_test_add_func ("/core/attacks/group/rule", test_group_rule);
+  g_test_add_func ("/core/attacks/aggregate/rows", test_aggregate);
+  g_test_add_func ("/core/attacks/job/generator-codes", test_job_generator_codes);
+  g_test_add_func ("/core/attacks/job/generator-names", test_job_generator_names);
+  g_test_add_func ("/core/attacks/job/ground-truth", test_job_ground_truth);
+  g_test_add_func ("/core/attacks/job/bad-input", test_job_bad_input);
+  g_test_add_func ("/core/attacks/job/async", test_job_async);
+  g_test_add_func ("/core/attacks/job/captures", test_job_captures);
+  g_test_add_func ("/core/attacks/job/unmapped-ids", test_job_unmapped_ids);
+  g_test_add_func ("/cli/attacks", test_cli);
 
   return g_test_run ();
 }

@@ -18,6 +18,7 @@
 #include "ta-error.h"
 #include "ta-extract-job.h"
 #include "ta-folder-check.h"
+#include "ta-test-util.h"
 
 #define BASE G_GINT64_CONSTANT (1257254400000000)
 #define HEADER "timestamp,length,protocol,src_port,dst_port,src_ip,dst_ip,flags,seq_num,ack_num\n"
@@ -28,41 +29,15 @@ typedef struct
   char *ip_map;
 } Fixture;
 
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_remove (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_dir_close (dir);
-  g_rmdir (path);
-}
-
 static char *
 write_file (Fixture    *fx,
             const char *name,
             const char *contents,
             gssize      len)
 {
-  g_autoptr(GError) error = NULL;
   char *path = g_build_filename (fx->dir, name, NULL);
 
-  g_file_set_contents (path, contents, len, &error);
-  g_assert_no_error (error);
+  ta_test_write_file (path, contents, len);
   return path;
 }
 
@@ -70,10 +45,7 @@ static void
 fixture_setup (Fixture       *fx,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fx->dir = g_dir_make_tmp ("ta-extract-XXXXXX", &error);
-  g_assert_no_error (error);
+  fx->dir = ta_test_make_tmp_dir ("ta-extract-XXXXXX");
   fx->ip_map = write_file (fx, "map.json",
                            "{\"10.0.0.1\": 1, \"10.0.0.2\": 2, \"10.0.0.3\": 3, "
                            "\"10.0.0.4\": 4, \"10.0.0.5\": 5, \"10.0.0.6\": 6}", -1);
@@ -83,7 +55,7 @@ static void
 fixture_teardown (Fixture       *fx,
                   gconstpointer  data)
 {
-  remove_tree (fx->dir);
+  ta_test_rm_rf (fx->dir);
   g_free (fx->dir);
   g_free (fx->ip_map);
 }
@@ -700,36 +672,26 @@ test_async_equals_sync (Fixture       *fx,
 
 /* ---- CLI -------------------------------------------------------------- */
 
+/* `timearcs-cli extract ARGS…` */
 static int
 run_cli_full (const char  *const *args,
               char       **out,
               char       **err_out)
 {
-  const char *cli = g_getenv ("TA_CLI");
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  int status = -1;
 
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (gpointer) cli);
   g_ptr_array_add (argv, (gpointer) "extract");
   for (guint i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                out, err_out, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (status));
-  return WEXITSTATUS (status);
+  return ta_test_run_cli ((const char * const *) argv->pdata, out, err_out);
 }
 
 static int
 run_cli (const char  *const *args,
          char       **err_out)
 {
-  g_autofree char *out = NULL;
-
-  return run_cli_full (args, &out, err_out);
+  return run_cli_full (args, NULL, err_out);
 }
 
 static void
@@ -894,7 +856,7 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, fn) g_test_add ("/extract/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+#define ADD(path, fn) g_test_add ("/core/extract/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("filter-ips", test_filter_ips);
   ADD ("filter-bad-ip", test_filter_bad_ip);
   ADD ("filter-time", test_filter_time);
@@ -907,8 +869,10 @@ main (int    argc,
   ADD ("corrupt-gzip-leaves-nothing", test_corrupt_gzip_leaves_nothing);
   ADD ("unwritable-output", test_unwritable_output);
   ADD ("async-equals-sync", test_async_equals_sync);
-  ADD ("cli", test_cli);
-  ADD ("cli-sigint", test_cli_sigint);
+#undef ADD
+#define ADD(path, fn) g_test_add ("/cli/extract/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("basic", test_cli);
+  ADD ("sigint", test_cli_sigint);
 #undef ADD
 
   return g_test_run ();

@@ -14,6 +14,7 @@
 #include "ta-error.h"
 #include "ta-ip-map.h"
 #include "ta-job-queue.h"
+#include "ta-test-util.h"
 
 /* generated once for the whole run */
 static char *tmp_root;
@@ -24,24 +25,6 @@ static const char *sel_label = "ddos";
 
 #define T0_US G_GINT64_CONSTANT (1257254400000000)  /* 2009-11-03 13:20 UTC */
 #define T0_MINUTE (T0_US / TA_US_PER_MINUTE)
-
-static void
-rm_rf (const char *path)
-{
-  g_autoptr(GDir) d = NULL;
-  const char *name;
-
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      d = g_dir_open (path, 0, NULL);
-      while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          rm_rf (child);
-        }
-    }
-  g_remove (path);
-}
 
 static guint
 count_entries (const char *dir)
@@ -522,7 +505,7 @@ test_cancel (void)
   else
     {
       g_test_message ("job b finished before its first progress report");
-      rm_rf (b->output_dir);
+      ta_test_rm_rf (b->output_dir);
     }
 
   /* c never started */
@@ -699,17 +682,17 @@ main (int    argc,
       g_assert_no_error (error);
       g_assert_true (g_spawn_check_wait_status (status, NULL));
 
-      g_test_add_func ("/runner/gui-equals-cli", test_gui_equals_cli);
-      g_test_add_func ("/runner/hostile-label-shell", test_hostile_label_shell);
-      g_test_add_func ("/runner/cancel", test_cancel);
-      g_test_add_func ("/runner/queue-order", test_queue_order);
-      g_test_add_func ("/runner/error", test_error);
+      g_test_add_func ("/cli/runner/gui-equals-cli", test_gui_equals_cli);
+      g_test_add_func ("/cli/runner/hostile-label-shell", test_hostile_label_shell);
+      g_test_add_func ("/core/runner/cancel", test_cancel);
+      g_test_add_func ("/core/runner/queue-order", test_queue_order);
+      g_test_add_func ("/core/runner/error", test_error);
     }
-  g_test_add_func ("/runner/progress-main-context", test_progress_main_context);
+  g_test_add_func ("/core/runner/progress-main-context", test_progress_main_context);
 
   ret = g_test_run ();
 
-  rm_rf (tmp_root);
+  ta_test_rm_rf (tmp_root);
   g_free (tmp_root);
   g_free (data_csv);
   g_free (ip_map);

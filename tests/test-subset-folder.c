@@ -11,6 +11,7 @@
 #include "ta-flow-views.h"
 #include "ta-folder-load-job.h"
 #include "ta-subset-folder.h"
+#include "ta-test-util.h"
 
 static char *
 original_folder (void)
@@ -311,7 +312,7 @@ test_own_output (void)
 {
   const char *cli = g_getenv ("TA_CLI");
   const char *shared = g_getenv ("TA_SHARED_DATA");
-  g_autofree char *tmp = g_dir_make_tmp ("ta-subset-XXXXXX", NULL);
+  g_autofree char *tmp = ta_test_make_tmp_dir ("ta-subset-XXXXXX");
   g_autofree char *out = g_build_filename (tmp, "out", NULL);
   g_autofree char *input = NULL, *map = NULL, *err_text = NULL, *cmd = NULL;
   g_autoptr(GError) error = NULL;
@@ -377,8 +378,8 @@ write_file (const char *dir,
   g_autofree char *path = g_build_filename (dir, rel, NULL);
   g_autofree char *parent = g_path_get_dirname (path);
 
-  g_mkdir_with_parents (parent, 0755);
-  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+  g_assert_cmpint (g_mkdir_with_parents (parent, 0755), ==, 0);
+  ta_test_write_file (path, contents, -1);
 }
 
 static const char *good_manifest =
@@ -409,7 +410,7 @@ make_folder (const char *manifest,
              const char *index,
              const char *chunk)
 {
-  char *dir = g_dir_make_tmp ("ta-bad-XXXXXX", NULL);
+  char *dir = ta_test_make_tmp_dir ("ta-bad-XXXXXX");
 
   if (manifest)
     write_file (dir, "manifest.json", manifest);
@@ -775,22 +776,22 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/subset-folder/original/counts", test_original);
-  g_test_add_func ("/subset-folder/original/flow-detail", test_flow_detail);
-  g_test_add_func ("/subset-folder/original/find-flow", test_find_flow);
-  g_test_add_func ("/subset-folder/original/detail-threads", test_detail_threads);
-  g_test_add_func ("/subset-folder/original/async", test_async);
-  g_test_add_func ("/subset-folder/own-output", test_own_output);
-  g_test_add_func ("/subset-folder/minimal", test_good_minimal);
-  g_test_add_func ("/subset-folder/malformed/missing-files", test_missing_files);
-  g_test_add_func ("/subset-folder/malformed/bad-json", test_bad_json);
-  g_test_add_func ("/subset-folder/malformed/wrong-types", test_wrong_types);
-  g_test_add_func ("/subset-folder/malformed/huge-numbers", test_huge_numbers);
-  g_test_add_func ("/subset-folder/malformed/packets", test_bad_packets);
-  g_test_add_func ("/subset-folder/packets/unsorted", test_unsorted_packets);
-  g_test_add_func ("/subset-folder/packets/split", test_split_packets);
-  g_test_add_func ("/subset-folder/malformed/chunk", test_bad_chunk);
-  g_test_add_func ("/subset-folder/malformed/truncations", test_truncations);
+  g_test_add_func ("/core/subset-folder/original/counts", test_original);
+  g_test_add_func ("/core/subset-folder/original/flow-detail", test_flow_detail);
+  g_test_add_func ("/core/subset-folder/original/find-flow", test_find_flow);
+  g_test_add_func ("/core/subset-folder/original/detail-threads", test_detail_threads);
+  g_test_add_func ("/core/subset-folder/original/async", test_async);
+  g_test_add_func ("/cli/subset-folder/own-output", test_own_output);
+  g_test_add_func ("/core/subset-folder/minimal", test_good_minimal);
+  g_test_add_func ("/core/subset-folder/malformed/missing-files", test_missing_files);
+  g_test_add_func ("/core/subset-folder/malformed/bad-json", test_bad_json);
+  g_test_add_func ("/core/subset-folder/malformed/wrong-types", test_wrong_types);
+  g_test_add_func ("/core/subset-folder/malformed/huge-numbers", test_huge_numbers);
+  g_test_add_func ("/core/subset-folder/malformed/packets", test_bad_packets);
+  g_test_add_func ("/core/subset-folder/packets/unsorted", test_unsorted_packets);
+  g_test_add_func ("/core/subset-folder/packets/split", test_split_packets);
+  g_test_add_func ("/core/subset-folder/malformed/chunk", test_bad_chunk);
+  g_test_add_func ("/core/subset-folder/malformed/truncations", test_truncations);
 
   return g_test_run ();
 }
