@@ -19,6 +19,7 @@
 #include "ta-application.h"
 #include "ta-flow-panel.h"
 #include "ta-window.h"
+#include "ta-test-util.h"
 
 /* A file manager hands TimeArcs a folder as a file:// URI (Exec=timearcs %U,
  * or org.freedesktop.Application.Open when D-Bus activated); a shell hands
@@ -35,7 +36,7 @@ static char *
 make_folder (const char *tmp,
              const char *name)
 {
-  const char *shared = g_getenv ("TA_SHARED_DATA");
+  const char *shared = ta_test_shared_data ();
   g_autofree char *target = NULL;
   char *path = g_build_filename (tmp, name, NULL);
 

@@ -1485,7 +1485,7 @@ extract_counts (const char *path, gint64 *packets, gint64 *tcp, gint64 *flows)
 static void
 test_shared_pcaps (void)
 {
-  const char *shared = g_getenv ("TA_SHARED_DATA");
+  const char *shared = ta_test_shared_data ();
   g_autofree char *dir = NULL;
   g_autofree char *csv = NULL;
   g_autofree char *text = NULL;
@@ -1493,11 +1493,6 @@ test_shared_pcaps (void)
   g_autoptr(GPtrArray) header = NULL;
   guint checked = 0;
 
-  if (shared == NULL)
-    {
-      g_test_skip ("TA_SHARED_DATA is not set");
-      return;
-    }
   dir = g_build_filename (shared, "pcaps", NULL);
   csv = g_build_filename (dir, "expected.csv", NULL);
   if (!g_file_get_contents (csv, &text, NULL, NULL))
@@ -1610,7 +1605,7 @@ test_shared_pcaps (void)
 static void
 test_cli_import (void)
 {
-  const char *shared = g_getenv ("TA_SHARED_DATA");
+  const char *shared = ta_test_shared_data ();
   g_autofree char *cap = NULL;
   g_autofree char *cap2 = NULL;
   g_autofree char *bad = NULL;
@@ -1626,11 +1621,7 @@ test_cli_import (void)
   gzFile gz;
   char buf[4096];
 
-  if (g_getenv ("TA_CLI") == NULL || shared == NULL)
-    {
-      g_test_skip ("TA_CLI or TA_SHARED_DATA not set");
-      return;
-    }
+  g_assert_nonnull (g_getenv ("TA_CLI"));  /* tests/meson.build sets TA_CLI */
   cap = g_build_filename (shared, "pcaps", "good", "zeek-redis_attr.pcap", NULL);
   cap2 = g_build_filename (shared, "pcaps", "good", "loopback-http.pcap", NULL);
   bad = g_build_filename (shared, "pcaps", "bad", "libpcap-pcapng-packet-before-idb.pcapng", NULL);

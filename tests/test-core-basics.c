@@ -202,7 +202,7 @@ test_ip_map (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(TaIpMap) map = NULL;
   g_autoptr(TaIpMap) again = NULL;
-  g_autofree char *real = g_build_filename (g_getenv ("TA_SHARED_DATA"), "timearcs", "ip_map.json", NULL);
+  g_autofree char *real = g_build_filename (ta_test_shared_data (), "timearcs", "ip_map.json", NULL);
 
   g_assert_true (g_file_set_contents (path, "{\"10.0.0.1\": 1, \"10.0.0.2\": 7, \"::1\": 3}", -1, NULL));
   map = ta_ip_map_load (path, &error);
@@ -277,7 +277,7 @@ test_json_round_trip (void)
 static void
 test_file_kind (void)
 {
-  const char *data = g_getenv ("TA_SHARED_DATA");
+  const char *data = ta_test_shared_data ();
   static const struct { const char *rel; TaFileKind kind; } files[] = {
     { "timearcs/90min_day1_attacks.csv", TA_FILE_KIND_ATTACK_CSV },
     { "timearcs/90min_day1_grouped_attacks.csv", TA_FILE_KIND_ATTACK_CSV },

@@ -668,7 +668,7 @@ static void
 test_shared_data (Fixture       *fx,
                   gconstpointer  data)
 {
-  const char *dir = g_getenv ("TA_SHARED_DATA");
+  const char *dir = ta_test_shared_data ();
   g_autofree char *csv = NULL;
   g_autofree char *map = NULL;
   g_autoptr(GError) error = NULL;
@@ -678,11 +678,6 @@ test_shared_data (Fixture       *fx,
   TaPacket pkt;
   guint n = 0;
 
-  if (dir == NULL)
-    {
-      g_test_skip ("TA_SHARED_DATA not set");
-      return;
-    }
   csv = g_build_filename (dir, "original-folder", "input.csv", NULL);
   map = g_build_filename (dir, "original-folder", "input_ip_map.json", NULL);
   ip_map = ta_ip_map_load (map, &error);

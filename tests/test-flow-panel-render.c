@@ -13,11 +13,12 @@
 
 #include "ta-ip-bars.h"
 #include "ta-subset-folder.h"
+#include "ta-test-util.h"
 
 static TaSubsetFolder *
 load_original (void)
 {
-  const char *shared = g_getenv ("TA_SHARED_DATA");
+  const char *shared = ta_test_shared_data ();
   g_autofree char *path = g_build_filename (shared ? shared : SHARED_DATA_DIR,
                                             "original-folder", "folder", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);

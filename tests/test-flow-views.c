@@ -8,6 +8,7 @@
 
 #include "ta-flow-views.h"
 #include "ta-packet.h"
+#include "ta-test-util.h"
 
 typedef struct
 {
@@ -388,7 +389,7 @@ test_flow_layout (void)
 static TaSubsetFolder *
 load_original (void)
 {
-  const char *shared = g_getenv ("TA_SHARED_DATA");
+  const char *shared = ta_test_shared_data ();
   g_autofree char *path = g_build_filename (shared ? shared : SHARED_DATA_DIR,
                                             "original-folder", "folder", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);

@@ -13,6 +13,7 @@
 #include "ta-import-dialog.h"
 #include "ta-timearcs-view.h"
 #include "ta-window.h"
+#include "ta-test-util.h"
 
 static void
 finished_cb (TaImportDialog *dialog,
@@ -66,7 +67,7 @@ test_import_runs (void)
   g_autofree char *packets = g_build_filename (dir, "packets.csv", NULL);
   g_autofree char *map = g_build_filename (dir, "map.json", NULL);
   g_autofree char *out = g_build_filename (dir, "mine_attacks.csv", NULL);
-  g_autofree char *gt = g_build_filename (g_getenv ("TA_SHARED_DATA"), "timearcs", "GroundTruth_UTC_naive.csv", NULL);
+  g_autofree char *gt = g_build_filename (ta_test_shared_data (), "timearcs", "GroundTruth_UTC_naive.csv", NULL);
   const char *inputs[] = { packets, NULL };
   const char *argv[] = { "python3", g_getenv ("TA_GEN_PACKETS"), "--packets", "20000",
                          "--attack-fraction", "0.1", "--out", packets, "--ip-map", map, NULL };

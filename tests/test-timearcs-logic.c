@@ -12,6 +12,7 @@
 #include "ta-arc-overlay.h"
 #include "ta-attack-data.h"
 #include "ta-lens.h"
+#include "ta-test-util.h"
 
 typedef double (*LensFn) (const TaLens *, double);
 
@@ -277,8 +278,8 @@ test_row_order (void)
 static void
 test_real_order (void)
 {
-  const char *dir = g_getenv ("TA_SHARED_DATA");
-  g_autofree char *csv = g_build_filename (dir ? dir : SHARED_DATA_DIR, "timearcs", "90min_day1_attacks.csv", NULL);
+  const char *dir = ta_test_shared_data ();
+  g_autofree char *csv = g_build_filename (dir, "timearcs", "90min_day1_attacks.csv", NULL);
   g_autoptr(TaAttackData) d1 = ta_attack_data_new ();
   g_autoptr(TaAttackData) d2 = ta_attack_data_new ();
   g_autoptr(TaArcModel) m1 = NULL;

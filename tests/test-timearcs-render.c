@@ -11,12 +11,13 @@
 #include "ta-attack-data.h"
 #include "ta-arc-layout.h"
 #include "ta-timearcs-render.h"
+#include "ta-test-util.h"
 
 static TaArcModel *
 real_model (void)
 {
-  const char *dir = g_getenv ("TA_SHARED_DATA");
-  g_autofree char *csv = g_build_filename (dir ? dir : SHARED_DATA_DIR, "timearcs", "90min_day1_attacks.csv", NULL);
+  const char *dir = ta_test_shared_data ();
+  g_autofree char *csv = g_build_filename (dir, "timearcs", "90min_day1_attacks.csv", NULL);
   g_autofree char *mapping = NULL;
   g_autoptr(TaAttackData) data = ta_attack_data_new ();
   g_autoptr(TaLabelMap) types = NULL;
