@@ -266,26 +266,26 @@ test_original_folder (void)
   g_assert_no_error (error);
 
   /* timearcs-cli check */
-  if (g_getenv ("TA_CLI"))
-    {
-      const char *argv_ok[] = { g_getenv ("TA_CLI"), "check", "--strict", out, NULL };
-      const char *argv_bad[] = { g_getenv ("TA_CLI"), "check", "--strict", orig, NULL };
-      g_autofree char *sout = NULL;
-      g_autofree char *serr = NULL;
-      int status;
+  g_assert_nonnull (g_getenv ("TA_CLI"));  /* tests/meson.build sets TA_CLI */
+  {
+    const char *argv_ok[] = { g_getenv ("TA_CLI"), "check", "--strict", out, NULL };
+    const char *argv_bad[] = { g_getenv ("TA_CLI"), "check", "--strict", orig, NULL };
+    g_autofree char *sout = NULL;
+    g_autofree char *serr = NULL;
+    int status;
 
-      g_assert_true (g_spawn_sync (NULL, (char **) argv_ok, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                                   &sout, &serr, &status, &error));
-      g_assert_no_error (error);
-      g_assert_true (g_spawn_check_wait_status (status, NULL));
-      g_assert_nonnull (strstr (sout, "valid"));
-      g_clear_pointer (&sout, g_free);
-      g_clear_pointer (&serr, g_free);
-      g_assert_true (g_spawn_sync (NULL, (char **) argv_bad, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                                   &sout, &serr, &status, &error));
-      g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 1);
-      g_assert_nonnull (strstr (serr, "bins.json counts 3999"));
-    }
+    g_assert_true (g_spawn_sync (NULL, (char **) argv_ok, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                                 &sout, &serr, &status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+    g_assert_nonnull (strstr (sout, "valid"));
+    g_clear_pointer (&sout, g_free);
+    g_clear_pointer (&serr, g_free);
+    g_assert_true (g_spawn_sync (NULL, (char **) argv_bad, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                                 &sout, &serr, &status, &error));
+    g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 1);
+    g_assert_nonnull (strstr (serr, "bins.json counts 3999"));
+  }
 
   /* packets.csv is byte for byte the original's; flag_stats (TCP only) and
    * unique_ips are equal; the bins are equal except the last, which holds
