@@ -10,6 +10,7 @@
 
 #include "ta-attack-data.h"
 #include "ta-arc-layout.h"
+#include "ta-format.h"
 #include "ta-timearcs-render.h"
 #include "ta-test-util.h"
 

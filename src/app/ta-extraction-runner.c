@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "ta-extraction-runner.h"
+#include "ta-format.h"
 
 struct _TaExtractionRunner
 {
@@ -35,31 +36,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-static char *
-format_duration (double s)
-{
-  guint64 t;
-
-  if (s < 0)
-    return g_strdup ("–");
-  t = (guint64) (s + 0.5);
-  if (t >= 3600)
-    return g_strdup_printf ("%" G_GUINT64_FORMAT ":%02u:%02u", t / 3600,
-                            (guint) (t / 60 % 60), (guint) (t % 60));
-  return g_strdup_printf ("%u:%02u", (guint) (t / 60), (guint) (t % 60));
-}
-
-/* 1234 → "1234", 45678 → "45.7 k", 1527034 → "1.5 M" */
-static char *
-format_count (double n)
-{
-  if (n >= 1e6)
-    return g_strdup_printf ("%.1f M", n / 1e6);
-  if (n >= 1e4)
-    return g_strdup_printf ("%.1f k", n / 1e3);
-  return g_strdup_printf ("%.0f", n);
-}
 
 static void
 update_queued (TaExtractionRunner *self)
@@ -102,7 +78,7 @@ job_progress_cb (TaJob              *job,
                  GParamSpec         *pspec,
                  TaExtractionRunner *self)
 {
-  g_autofree char *eta = format_duration (ta_job_get_eta (job));
+  g_autofree char *eta = ta_format_duration_clock (ta_job_get_eta (job));
   g_autofree char *rows = NULL;
   g_autofree char *rate = NULL;
   g_autofree char *text = NULL;
@@ -113,8 +89,8 @@ job_progress_cb (TaJob              *job,
   else
     gtk_progress_bar_pulse (self->progress_bar);
 
-  rows = format_count ((double) ta_job_get_items_done (job));
-  rate = format_count (ta_job_get_rate (job));
+  rows = ta_format_count_short ((double) ta_job_get_items_done (job));
+  rate = ta_format_count_short (ta_job_get_rate (job));
   /* translators: "1.5 M rows · 1.2 M/s · ETA 0:02" */
   text = g_strdup_printf (_("%s rows · %s/s · ETA %s"), rows, rate, eta);
   gtk_progress_bar_set_text (self->progress_bar, text);

@@ -13,6 +13,7 @@
 #include "ta-flow-panel.h"
 #include "ta-flow-timeline.h"
 #include "ta-flow-views.h"
+#include "ta-format.h"
 #include "ta-ip-bars.h"
 #include "ta-packet.h"
 

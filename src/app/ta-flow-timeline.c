@@ -9,6 +9,7 @@
 #include <pango/pangocairo.h>
 
 #include "ta-flow-timeline.h"
+#include "ta-format.h"
 #include "ta-ip-bars.h"
 #include "ta-packet.h"
 

@@ -9,6 +9,7 @@
 #include <pango/pangocairo.h>
 #include <string.h>
 
+#include "ta-format.h"
 #include "ta-ip-bars.h"
 #include "ta-packet.h"
 
@@ -50,20 +51,6 @@ ta_format_time_us (gint64 us,
   if (span_us < G_GINT64_CONSTANT (60000000))
     return g_strdup_printf ("%s.%03" G_GINT64_FORMAT, hms, frac / 1000);
   return g_steal_pointer (&hms);
-}
-
-char *
-ta_format_duration_us (gint64 us)
-{
-  if (us < 1000)
-    return g_strdup_printf (_("%lld µs"), (long long) us);
-  if (us < G_USEC_PER_SEC)
-    return g_strdup_printf (_("%.1f ms"), us / 1000.0);
-  if (us < G_GINT64_CONSTANT (60000000))
-    return g_strdup_printf (_("%.2f s"), us / 1e6);
-  if (us < G_GINT64_CONSTANT (3600000000))
-    return g_strdup_printf (_("%d min %02d s"), (int) (us / 60000000), (int) (us / 1000000 % 60));
-  return g_strdup_printf (_("%d h %02d min"), (int) (us / 3600000000LL), (int) (us / 60000000 % 60));
 }
 
 static gint64

@@ -62,7 +62,6 @@ void              ta_draw_set_source_hex           (cairo_t          *cr,
                                                     double            alpha);
 char             *ta_format_time_us                (gint64            us,
                                                     gint64            span_us);
-char             *ta_format_duration_us            (gint64            us);
 void              ta_draw_time_axis                (cairo_t          *cr,
                                                     PangoLayout      *layout,
                                                     const TaTimeScale *scale,

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ta-format.h"
 #include "ta-ip-map.h"
 #include "ta-selection-sidebar.h"
 
@@ -314,19 +315,6 @@ static void output_cb     (TaSelectionSidebar *self) { choose (self, CHOOSE_OUTP
 /* ---------------------------------------------------------------------- */
 /* selection → labels, spec, command                                        */
 
-static char *
-format_minute (gint64      minute,
-               const char *format)
-{
-  g_autoptr(GDateTime) dt = NULL;
-
-  if (minute > -G_GINT64_CONSTANT (100000000000) && minute < G_GINT64_CONSTANT (100000000000))
-    dt = g_date_time_new_from_unix_utc (minute * 60);
-  if (dt == NULL)
-    return g_strdup_printf ("%" G_GINT64_FORMAT, minute);
-  return g_date_time_format (dt, format);
-}
-
 static void
 set_command_text (TaSelectionSidebar *self,
                   const char         *text)
@@ -433,8 +421,8 @@ update_from_selection (TaSelectionSidebar *self)
 
       if (first >= 0 && last >= 0)
         {
-          g_autofree char *a = format_minute (first, "%Y-%m-%d %H:%M");
-          g_autofree char *b = format_minute (last + 1, "%H:%M");
+          g_autofree char *a = ta_format_minute_as (first, "%Y-%m-%d %H:%M", "");
+          g_autofree char *b = ta_format_minute_as (last + 1, "%H:%M", "");
           g_autofree char *t = g_strdup_printf (_("%s – %s"), a, b);
           g_autofree char *m = g_strdup_printf (ngettext ("%lld–%lld (%lld minute)",
                                                           "%lld–%lld (%lld minutes)",
@@ -458,7 +446,7 @@ update_from_selection (TaSelectionSidebar *self)
       else
         gtk_label_set_label (self->attack_label, "–");
 
-      packets = g_strdup_printf ("%'" G_GUINT64_FORMAT, ta_selection_get_packet_count (self->selection));
+      packets = ta_format_count (ta_selection_get_packet_count (self->selection));
       gtk_label_set_label (self->packets_label, packets);
       count = g_strdup_printf ("%u", n_ids);
       gtk_label_set_label (self->ips_count_label, count);

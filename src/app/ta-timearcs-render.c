@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "ta-format.h"
 #include "ta-timearcs-render.h"
 
 #define AXIS_HEIGHT   40.0
@@ -45,17 +46,6 @@ ta_render_state_clear (TaRenderState *state)
   g_clear_pointer (&state->layer, cairo_surface_destroy);
   g_clear_pointer (&state->tiles, free);
   state->order_len = 0;
-}
-
-char *
-ta_format_minute (gint64   minute,
-                  gboolean with_date)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (minute * 60);
-
-  if (dt == NULL)
-    return g_strdup ("?");
-  return g_date_time_format (dt, with_date ? "%Y-%m-%d %H:%M" : "%H:%M");
 }
 
 void

@@ -85,8 +85,5 @@ void     ta_timearcs_render        (TaRenderState *state,
                                     cairo_t       *cr,
                                     double         width,
                                     double         height);
-/* "13:24" style label for a minute, UTC */
-char    *ta_format_minute          (gint64         minute,
-                                    gboolean       with_date);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ta-error.h"
+#include "ta-format.h"
 #include "ta-timearcs-render.h"
 #include "ta-timearcs-view.h"
 

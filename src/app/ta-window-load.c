@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "ta-error.h"
+#include "ta-format.h"
 #include "ta-window-private.h"
 
 #define N_RECENT 6

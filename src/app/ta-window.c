@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ta-format.h"
 #include "ta-window-private.h"
 
 G_DEFINE_FINAL_TYPE (TaWindow, ta_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -110,23 +111,6 @@ draw_swatch (GtkDrawingArea *area,
   cairo_fill (cr);
 }
 
-/* 790668 → "790,668" whatever the locale (the C locale has no grouping) */
-static char *
-format_count (guint64 n)
-{
-  char digits[32];
-  GString *out = g_string_new (NULL);
-  int len = g_snprintf (digits, sizeof digits, "%llu", (unsigned long long) n);
-
-  for (int i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, digits[i]);
-    }
-  return g_string_free (out, FALSE);
-}
-
 static void
 update_legend_states (TaWindow *self)
 {
@@ -163,7 +147,7 @@ rebuild_legend (TaWindow *self)
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
       GtkWidget *swatch = gtk_drawing_area_new ();
       GtkWidget *name = gtk_label_new (l->name);
-      g_autofree char *count_text = format_count (l->packets);
+      g_autofree char *count_text = ta_format_count_commas (l->packets);
       GtkWidget *count = gtk_label_new (count_text);
       g_autofree char *tip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s\n%s packets in %u arc",
                                                            "%s\n%s packets in %u arcs", l->arcs),
@@ -229,7 +213,7 @@ ta_window_update_status (TaWindow *self)
   if (!ta_selection_get_empty (sel))
     {
       guint n_ids = 0;
-      g_autofree char *packets = format_count (ta_selection_get_packet_count (sel));
+      g_autofree char *packets = ta_format_count_commas (ta_selection_get_packet_count (sel));
 
       ta_selection_get_ip_ids (sel, &n_ids);
       g_string_append_printf (s, _("Selected: %u IPs, %u arcs, %s packets"),

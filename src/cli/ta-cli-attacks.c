@@ -15,6 +15,7 @@
 #include "ta-attacks-job.h"
 #include "ta-cli.h"
 #include "ta-cli-progress.h"
+#include "ta-format.h"
 #include "ta-read-stats.h"
 
 /* The progress line as extract draws it: in place on a terminal, else a
@@ -29,7 +30,12 @@ on_progress (TaJob         *job,
   if (ta_job_get_message (job) == NULL || !ta_cli_progress_job_due (progress, job, &l))
     return;
   if (progress->tty)
-    g_printerr (_("%'llu rows, %'.0f rows/s, %.0f%%, ETA %s"), l.items, l.rate, l.percent, l.eta);
+    {
+      g_autofree char *items = ta_format_count (l.items);
+      g_autofree char *rate = ta_format_count_double (l.rate);
+
+      g_printerr (_("%s rows, %s rows/s, %.0f%%, ETA %s"), items, rate, l.percent, l.eta);
+    }
   else
     g_printerr (_("progress: %llu rows read, %.0f rows/s, %.0f%% of input, ETA %s\n"),
                 l.items, l.rate, l.percent, l.eta);

@@ -12,6 +12,7 @@
 #include "ta-cli.h"
 #include "ta-cli-progress.h"
 #include "ta-extract-args.h"
+#include "ta-format.h"
 
 typedef struct
 {
@@ -28,7 +29,12 @@ on_progress (TaJob      *job,
   if (!ta_cli_progress_job_due (&st->progress, job, &l))
     return;
   if (st->progress.tty)
-    g_printerr (_("%'llu rows, %'.0f rows/s, %.0f%%, ETA %s"), l.items, l.rate, l.percent, l.eta);
+    {
+      g_autofree char *items = ta_format_count (l.items);
+      g_autofree char *rate = ta_format_count_double (l.rate);
+
+      g_printerr (_("%s rows, %s rows/s, %.0f%%, ETA %s"), items, rate, l.percent, l.eta);
+    }
   else
     g_printerr (_("progress: %llu rows read, %llu kept, "
                   "%.0f rows/s, %.0f%% of input, ETA %s\n"),

@@ -14,6 +14,7 @@
 
 #include "ta-cli.h"
 #include "ta-cli-progress.h"
+#include "ta-format.h"
 #include "ta-import-job.h"
 
 /* As `extract`: a line rewritten in place on a terminal, else a plain line
@@ -28,7 +29,12 @@ on_progress (TaJob         *job,
   if (!ta_cli_progress_job_due (progress, job, &l))
     return;
   if (progress->tty)
-    g_printerr (_("%'llu packets, %'.0f packets/s, %.0f%%, ETA %s"), l.items, l.rate, l.percent, l.eta);
+    {
+      g_autofree char *items = ta_format_count (l.items);
+      g_autofree char *rate = ta_format_count_double (l.rate);
+
+      g_printerr (_("%s packets, %s packets/s, %.0f%%, ETA %s"), items, rate, l.percent, l.eta);
+    }
   else
     g_printerr (_("progress: %llu packets, %.0f packets/s, %.0f%% of input, ETA %s\n"),
                 l.items, l.rate, l.percent, l.eta);

@@ -11,6 +11,7 @@
 #include "ta-cli.h"
 #include "ta-cli-progress.h"
 #include "ta-error.h"
+#include "ta-format.h"
 
 void
 ta_cli_progress_init (TaCliProgress *self,
@@ -48,21 +49,6 @@ ta_cli_progress_end_line (TaCliProgress *self)
   self->line_open = FALSE;
 }
 
-void
-ta_cli_format_duration (double  seconds,
-                        char   *buf,
-                        gsize   len)
-{
-  if (seconds < 0)
-    g_strlcpy (buf, "?", len);
-  else if (seconds < 60)
-    g_snprintf (buf, len, "%.0fs", seconds);
-  else if (seconds < 3600)
-    g_snprintf (buf, len, "%dm%02ds", (int) seconds / 60, (int) seconds % 60);
-  else
-    g_snprintf (buf, len, "%dh%02dm", (int) seconds / 3600, ((int) seconds % 3600) / 60);
-}
-
 gboolean
 ta_cli_progress_job_due (TaCliProgress *self,
                          TaJob         *job,
@@ -73,7 +59,7 @@ ta_cli_progress_job_due (TaCliProgress *self,
   line->items = ta_job_get_items_done (job);
   line->rate = ta_job_get_rate (job);
   line->percent = 100.0 * MAX (ta_job_get_fraction (job), 0);
-  ta_cli_format_duration (ta_job_get_eta (job), line->eta, sizeof line->eta);
+  ta_format_duration_compact (ta_job_get_eta (job), line->eta, sizeof line->eta);
   return TRUE;
 }
 

@@ -27,10 +27,6 @@ void     ta_cli_progress_init         (TaCliProgress *self,
 gboolean ta_cli_progress_due          (TaCliProgress *self);
 /* Ends an in-place line so that other output starts on a fresh line */
 void     ta_cli_progress_end_line     (TaCliProgress *self);
-/* "42s", "3m05s", "2h10m"; "?" when unknown (negative) */
-void     ta_cli_format_duration       (double         seconds,
-                                       char          *buf,
-                                       gsize          len);
 
 /* A running job's figures for the progress line */
 typedef struct
@@ -38,7 +34,7 @@ typedef struct
   unsigned long long items;
   double             rate;      /* items per second */
   double             percent;   /* 0 when unknown */
-  char               eta[32];   /* as ta_cli_format_duration() */
+  char               eta[32];   /* as ta_format_duration_compact() */
 } TaCliJobLine;
 
 /* ta_cli_progress_due(), and when due @line filled from @job */

@@ -9,6 +9,7 @@
 
 #include "ta-command.h"
 #include "ta-error.h"
+#include "ta-format.h"
 
 G_DEFINE_BOXED_TYPE (TaExtractSpec, ta_extract_spec,
                      ta_extract_spec_copy, ta_extract_spec_free)
@@ -338,20 +339,6 @@ ta_command_sanitize_name (const char *text,
   return g_string_free (out, FALSE);
 }
 
-static char *
-format_minute (gint64      minute,
-               const char *format)
-{
-  g_autoptr(GDateTime) dt = NULL;
-
-  /* GDateTime covers years 1–9999 */
-  if (minute > -G_GINT64_CONSTANT (1000000000000) && minute < G_GINT64_CONSTANT (1000000000000))
-    dt = g_date_time_new_from_unix_utc (minute * 60);
-  if (dt == NULL)
-    return g_strdup_printf ("m%" G_GINT64_FORMAT, minute);
-  return g_date_time_format (dt, format);
-}
-
 char *
 ta_command_folder_name (const char * const *attack_types,
                         gboolean            has_time_range,
@@ -380,15 +367,15 @@ ta_command_folder_name (const char * const *attack_types,
 
   if (has_time_range)
     {
-      g_autofree char *start = format_minute (first_minute, "%Y-%m-%dT%H%MZ");
-      g_autofree char *start_day = format_minute (first_minute, "%Y-%m-%d");
-      g_autofree char *end_day = format_minute (last_minute, "%Y-%m-%d");
+      g_autofree char *start = ta_format_minute_as (first_minute, "%Y-%m-%dT%H%MZ", "m");
+      g_autofree char *start_day = ta_format_minute_as (first_minute, "%Y-%m-%d", "m");
+      g_autofree char *end_day = ta_format_minute_as (last_minute, "%Y-%m-%d", "m");
       g_autofree char *end = NULL;
 
       if (g_strcmp0 (start_day, end_day) == 0 && start[0] != 'm')
-        end = format_minute (last_minute, "%H%MZ");
+        end = ta_format_minute_as (last_minute, "%H%MZ", "m");
       else
-        end = format_minute (last_minute, "%Y-%m-%dT%H%MZ");
+        end = ta_format_minute_as (last_minute, "%Y-%m-%dT%H%MZ", "m");
       range = g_strdup_printf ("%s-%s", start, end);
     }
 
