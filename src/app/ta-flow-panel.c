@@ -4,10 +4,9 @@
  */
 #include "config.h"
 
-#include <cairo-pdf.h>
-#include <cairo-svg.h>
 #include <glib/gi18n.h>
 
+#include "ta-export.h"
 #include "ta-flow-overview.h"
 #include "ta-folder-load-job.h"
 #include "ta-flow-panel.h"
@@ -1074,57 +1073,48 @@ typedef enum
   EXPORT_FLOWS,
 } ExportKind;
 
+static void
+export_draw_diagram (cairo_t  *cr,
+                     double    width,
+                     double    height,
+                     gpointer  user_data)
+{
+  TaFlowPanel *self = user_data;
+
+  ta_ip_bars_renderer_draw (ta_ip_bars_get_renderer (self->ip_bars), cr, width, height);
+}
+
+static void
+export_draw_timeline (cairo_t  *cr,
+                      double    width,
+                      double    height,
+                      gpointer  user_data)
+{
+  TaFlowPanel *self = user_data;
+
+  ta_flow_timeline_draw (self->timeline, cr, width, height);
+}
+
 static gboolean
 export_drawing (TaFlowPanel  *self,
                 ExportKind    kind,
-                const char   *format,
+                const char   *format_name,
                 const char   *path,
                 GError      **error)
 {
   GtkWidget *source = kind == EXPORT_DIAGRAM ? GTK_WIDGET (self->ip_bars) : GTK_WIDGET (self->timeline);
   double w = MAX (gtk_widget_get_width (source), 400), h = MAX (gtk_widget_get_height (source), 200);
-  cairo_surface_t *surface;
-  cairo_status_t status;
-  cairo_t *cr;
+  TaExportFormat format = TA_EXPORT_PNG;
+  gboolean ok;
 
-  if (g_str_equal (format, "svg"))
-    surface = cairo_svg_surface_create (path, w, h);
-  else if (g_str_equal (format, "pdf"))
-    surface = cairo_pdf_surface_create (path, w, h);
-  else
-    surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, w, h);
-
-  cr = cairo_create (surface);
-  if (kind == EXPORT_DIAGRAM)
-    ta_ip_bars_renderer_draw (ta_ip_bars_get_renderer (self->ip_bars), cr, w, h);
-  else
-    ta_flow_timeline_draw (self->timeline, cr, w, h);
-  cairo_destroy (cr);
-  /* a finished surface can no longer be written as PNG: flush it for PNG,
-   * finish it (which writes the file) for SVG and PDF */
-  if (g_str_equal (format, "png"))
-    {
-      cairo_surface_flush (surface);
-      status = cairo_surface_status (surface);
-      if (status == CAIRO_STATUS_SUCCESS)
-        status = cairo_surface_write_to_png (surface, path);
-    }
-  else
-    {
-      cairo_surface_finish (surface);
-      status = cairo_surface_status (surface);
-    }
-  cairo_surface_destroy (surface);
+  ta_export_format_from_suffix (format_name, &format);
+  ok = ta_export_write (path, format, w, h,
+                        kind == EXPORT_DIAGRAM ? export_draw_diagram : export_draw_timeline,
+                        self, error);
   /* the renderers keep the geometry of their last draw for hit-testing:
    * draw again at the widget's own size */
   gtk_widget_queue_draw (source);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot write %s: %s"), path,
-                   cairo_status_to_string (status));
-      return FALSE;
-    }
-  return TRUE;
+  return ok;
 }
 
 static gboolean

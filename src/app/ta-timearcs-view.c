@@ -4,13 +4,11 @@
  */
 #include "config.h"
 
-#include <cairo-pdf.h>
-#include <cairo-svg.h>
 #include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
 
-#include "ta-error.h"
+#include "ta-export.h"
 #include "ta-format.h"
 #include "ta-timearcs-render.h"
 #include "ta-timearcs-view.h"
@@ -856,6 +854,27 @@ ta_timearcs_view_get_n_unexplained (TaTimeArcsView *self)
   return self->unexplained ? self->n_unexplained : 0;
 }
 
+/* Paths rather than the image layer (the export has its own scale), and no
+ * hover highlight */
+static void
+export_draw (cairo_t  *cr,
+             double    width,
+             double    height,
+             gpointer  user_data)
+{
+  TaTimeArcsView *self = user_data;
+  double saved_fx = self->state.focus_x, saved_fy = self->state.focus_y;
+  gint saved_hover = self->state.hover_arc;
+
+  self->state.hover_arc = -1;
+  self->state.vector = TRUE;
+  ta_timearcs_render (&self->state, cr, width, height);
+  self->state.vector = FALSE;
+  self->state.focus_x = saved_fx;
+  self->state.focus_y = saved_fy;
+  self->state.hover_arc = saved_hover;
+}
+
 gboolean
 ta_timearcs_view_export (TaTimeArcsView *self,
                          const char     *path,
@@ -863,68 +882,17 @@ ta_timearcs_view_export (TaTimeArcsView *self,
 {
   int width = MAX (800, gtk_widget_get_width (GTK_WIDGET (self)));
   int height = MAX (500, gtk_widget_get_height (GTK_WIDGET (self)));
-  g_autofree char *lower = g_ascii_strdown (path, -1);
-  cairo_surface_t *surface;
-  cairo_status_t status;
-  cairo_t *cr;
-  gboolean png = FALSE;
+  TaExportFormat format;
+  gboolean ok;
 
   g_return_val_if_fail (TA_IS_TIMEARCS_VIEW (self), FALSE);
 
-  if (g_str_has_suffix (lower, ".svg"))
-    surface = cairo_svg_surface_create (path, width, height);
-  else if (g_str_has_suffix (lower, ".pdf"))
-    surface = cairo_pdf_surface_create (path, width, height);
-  else if (g_str_has_suffix (lower, ".png"))
-    {
-      /* twice the resolution: exports end up in documents */
-      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * 2, height * 2);
-      png = TRUE;
-    }
-  else
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT,
-                   _("%s: choose a name ending in .png, .svg or .pdf"), path);
-      return FALSE;
-    }
-
-  cr = cairo_create (surface);
+  if (!ta_export_format_from_name (path, &format, error))
+    return FALSE;
   sync_state (self);
-  self->state.vector = !png;
-  if (png)
-    cairo_scale (cr, 2, 2);
-  {
-    /* the image layer is drawn at the surface's scale for PNG */
-    double saved_fx = self->state.focus_x, saved_fy = self->state.focus_y;
-    gint saved_hover = self->state.hover_arc;
-
-    self->state.hover_arc = -1;
-    if (png)
-      self->state.vector = TRUE;
-    ta_timearcs_render (&self->state, cr, width, height);
-    self->state.focus_x = saved_fx;
-    self->state.focus_y = saved_fy;
-    self->state.hover_arc = saved_hover;
-  }
-  self->state.vector = FALSE;
-  cairo_destroy (cr);
-  cairo_surface_flush (surface);
-  if (png)
-    status = cairo_surface_write_to_png (surface, path);
-  else
-    {
-      cairo_surface_finish (surface);
-      status = cairo_surface_status (surface);
-    }
-  cairo_surface_destroy (surface);
+  ok = ta_export_write (path, format, width, height, export_draw, self, error);
   /* the render state keeps the geometry of the last draw for hit-testing:
    * draw again at the widget's size */
   gtk_widget_queue_draw (GTK_WIDGET (self));
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_IO, _("%s: could not write the image: %s"),
-                   path, cairo_status_to_string (status));
-      return FALSE;
-    }
-  return TRUE;
+  return ok;
 }
