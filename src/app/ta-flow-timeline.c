@@ -83,65 +83,32 @@ show_text (cairo_t     *cr,
   pango_cairo_show_layout (cr, layout);
 }
 
-void
-ta_flow_timeline_draw (TaFlowTimeline *self,
-                       cairo_t        *cr,
-                       double          width,
-                       double          height)
+/* The flow's id, endpoints, state, counts, start and duration on one line */
+static void
+draw_header (TaFlowTimeline *self,
+             cairo_t        *cr,
+             PangoLayout    *layout)
 {
-  g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
-  g_autoptr(PangoFontDescription) font = pango_font_description_from_string ("Sans 8");
-  const TaFlowInfo *f;
+  const TaFlowInfo *f = &self->detail->info;
+  const TaFlowLayout *l = self->layout;
   g_autofree char *header = NULL, *dur = NULL, *start = NULL;
+  g_autofree char *counts = NULL;
   const char *outcome;
-  TaFlowLayout *l;
-  double label_end;
 
-  pango_layout_set_font_description (layout, font);
-  cairo_save (cr);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_paint (cr);
-
-  if (self->detail == NULL)
-    {
-      cairo_set_source_rgba (cr, 0, 0, 0, 0.5);
-      show_text (cr, layout, 16, 16, _("Select a flow to see its packets between its two endpoints"));
-      cairo_restore (cr);
-      return;
-    }
-
-  f = &self->detail->info;
-  g_clear_pointer (&self->layout, ta_flow_layout_free);
-  self->layout = l = ta_flow_layout_compute (self->detail, self->axis, width, height,
-                                             MARGIN_X, 0);
-  l->lane_y[0] = LANE_TOP;
-  l->lane_y[1] = MAX (height - LANE_BOTTOM, LANE_TOP + 20);
-  for (guint i = 0; i < l->n_arrows; i++)
-    {
-      TaFlowArrow *a = &l->arrows[i];
-
-      a->y0 = a->downward ? l->lane_y[0] : l->lane_y[1];
-      a->y1 = a->downward ? l->lane_y[1] : l->lane_y[0];
-    }
-
-  /* header */
   dur = ta_format_duration_us (f->end - f->start);
   start = ta_format_time_us (f->start, f->end - f->start);
   outcome = ta_flow_outcome_color (f->close_type, f->invalid_reason);
-  {
-    g_autofree char *counts = g_strdup_printf (_("%llu packets, %llu bytes"),
-                                               (unsigned long long) f->total_packets,
-                                               (unsigned long long) f->total_bytes);
-
-    header = g_markup_printf_escaped ("<b>%s</b>   %s → %s   <b>%s</b>%s%s%s   %s   %s UTC, %s",
-                                      f->id, ta_subset_folder_get_addr_name (self->folder, l->lane_addr[0]),
-                                      ta_subset_folder_get_addr_name (self->folder, l->lane_addr[1]),
-                                      f->state,
-                                      f->close_type || f->invalid_reason ? " (" : "",
-                                      f->invalid_reason ? f->invalid_reason : f->close_type ? f->close_type : "",
-                                      f->close_type || f->invalid_reason ? ")" : "",
-                                      counts, start, dur);
-  }
+  counts = g_strdup_printf (_("%llu packets, %llu bytes"),
+                            (unsigned long long) f->total_packets,
+                            (unsigned long long) f->total_bytes);
+  header = g_markup_printf_escaped ("<b>%s</b>   %s → %s   <b>%s</b>%s%s%s   %s   %s UTC, %s",
+                                    f->id, ta_subset_folder_get_addr_name (self->folder, l->lane_addr[0]),
+                                    ta_subset_folder_get_addr_name (self->folder, l->lane_addr[1]),
+                                    f->state,
+                                    f->close_type || f->invalid_reason ? " (" : "",
+                                    f->invalid_reason ? f->invalid_reason : f->close_type ? f->close_type : "",
+                                    f->close_type || f->invalid_reason ? ")" : "",
+                                    counts, start, dur);
   if (outcome)
     {
       ta_draw_set_source_hex (cr, outcome, 1);
@@ -150,12 +117,20 @@ ta_flow_timeline_draw (TaFlowTimeline *self,
     }
   cairo_set_source_rgba (cr, 0, 0, 0, 0.85);
   show_text (cr, layout, outcome ? 24 : 8, 5, header);
+}
 
-  /* phases */
-  label_end = 0;
+static void
+draw_phases (TaFlowTimeline *self,
+             cairo_t        *cr,
+             PangoLayout    *layout,
+             double          width)
+{
+  const TaFlowLayout *l = self->layout;
+  double label_end = 0;
+
   for (guint s = 0; s < l->n_spans; s++)
     {
-      TaPhaseSpan *span = &l->spans[s];
+      const TaPhaseSpan *span = &l->spans[s];
       g_autofree char *label = g_strdup_printf ("%s (%u)", ta_flow_phase_label (span->phase), span->n_packets);
 
       ta_draw_set_source_hex (cr, phase_colors[span->phase], 0.13);
@@ -175,8 +150,17 @@ ta_flow_timeline_draw (TaFlowTimeline *self,
         label_end = MAX (label_end, MIN (span->x0 + 2, width - lw - 4) + lw + 8);
       }
     }
+}
 
-  /* lanes */
+static void
+draw_lanes (TaFlowTimeline *self,
+            cairo_t        *cr,
+            PangoLayout    *layout,
+            double          width)
+{
+  const TaFlowInfo *f = &self->detail->info;
+  const TaFlowLayout *l = self->layout;
+
   for (guint k = 0; k < 2; k++)
     {
       g_autofree char *label = NULL;
@@ -194,8 +178,14 @@ ta_flow_timeline_draw (TaFlowTimeline *self,
       cairo_set_source_rgba (cr, 0, 0, 0, 0.8);
       show_text (cr, layout, MARGIN_X - 12, k == 0 ? l->lane_y[0] - 40 : l->lane_y[1] + 4, label);
     }
+}
 
-  /* packets */
+static void
+draw_packets (TaFlowTimeline *self,
+              cairo_t        *cr)
+{
+  const TaFlowLayout *l = self->layout;
+
   for (guint i = 0; i < l->n_arrows; i++)
     {
       const TaFlowArrow *a = &l->arrows[i];
@@ -216,8 +206,49 @@ ta_flow_timeline_draw (TaFlowTimeline *self,
           cairo_stroke (cr);
         }
     }
+}
 
-  /* axis */
+void
+ta_flow_timeline_draw (TaFlowTimeline *self,
+                       cairo_t        *cr,
+                       double          width,
+                       double          height)
+{
+  g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
+  g_autoptr(PangoFontDescription) font = pango_font_description_from_string ("Sans 8");
+  TaFlowLayout *l;
+
+  pango_layout_set_font_description (layout, font);
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+
+  if (self->detail == NULL)
+    {
+      cairo_set_source_rgba (cr, 0, 0, 0, 0.5);
+      show_text (cr, layout, 16, 16, _("Select a flow to see its packets between its two endpoints"));
+      cairo_restore (cr);
+      return;
+    }
+
+  g_clear_pointer (&self->layout, ta_flow_layout_free);
+  self->layout = l = ta_flow_layout_compute (self->detail, self->axis, width, height,
+                                             MARGIN_X, 0);
+  l->lane_y[0] = LANE_TOP;
+  l->lane_y[1] = MAX (height - LANE_BOTTOM, LANE_TOP + 20);
+  for (guint i = 0; i < l->n_arrows; i++)
+    {
+      TaFlowArrow *a = &l->arrows[i];
+
+      a->y0 = a->downward ? l->lane_y[0] : l->lane_y[1];
+      a->y1 = a->downward ? l->lane_y[1] : l->lane_y[0];
+    }
+
+  draw_header (self, cr, layout);
+  draw_phases (self, cr, layout, width);
+  draw_lanes (self, cr, layout, width);
+  draw_packets (self, cr);
+
   if (self->axis == TA_FLOW_AXIS_TIME)
     ta_draw_time_axis (cr, layout, &l->scale, height - 16, -4);
   else
