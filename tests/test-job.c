@@ -444,6 +444,20 @@ test_error (void)
   }
 }
 
+/* ta_job_report_due: due before any report, not right after one, due
+ * again once TA_JOB_REPORT_PERIOD_US has passed */
+static void
+test_report_due (void)
+{
+  g_autoptr(TestJob) job = test_job_new (0);
+
+  g_assert_true (ta_job_report_due (TA_JOB (job)));
+  ta_job_report (TA_JOB (job), 1, 2, -1, NULL);
+  g_assert_false (ta_job_report_due (TA_JOB (job)));
+  g_usleep (TA_JOB_REPORT_PERIOD_US + 20000);
+  g_assert_true (ta_job_report_due (TA_JOB (job)));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -460,6 +474,7 @@ main (int    argc,
   g_test_add_func ("/core/job/async", test_async);
   g_test_add_func ("/core/job/async-other-context", test_async_other_context);
   g_test_add_func ("/core/job/error", test_error);
+  g_test_add_func ("/core/job/report-due", test_report_due);
 
   return g_test_run ();
 }

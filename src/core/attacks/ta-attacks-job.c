@@ -18,7 +18,6 @@
 #include "ta-packet-reader.h"
 #include "ta-read-stats.h"
 
-#define PROGRESS_INTERVAL_US 100000
 #define MAX_MESSAGES 50
 
 TaAttacksOptions *
@@ -312,12 +311,10 @@ read_input (TaJob        *job,
   TaAttacksResult *result = run->result;
   g_autoptr(TaPacketReader) reader = NULL;
   g_autoptr(GError) local = NULL;
-  gint64 last_progress;
   TaPacket pkt;
   guint64 n = 0;
 
   ta_job_report (job, ta_attack_agg_get_n_packets (run->agg), 0, (double) f / n_files, path);
-  last_progress = g_get_monotonic_time ();
   reader = ta_packet_reader_open (path, &run->config, &local);
   if (reader == NULL)
     {
@@ -344,19 +341,15 @@ read_input (TaJob        *job,
 
       if (G_UNLIKELY ((++n & 0xffff) == 0))
         {
-          gint64 now;
-
           if (g_cancellable_is_cancelled (cancellable))
             break;
-          now = g_get_monotonic_time ();
-          if (now - last_progress >= PROGRESS_INTERVAL_US)
+          if (ta_job_report_due (job))
             {
               guint64 position = ta_packet_reader_get_file_position (reader);
               guint64 size = ta_packet_reader_get_file_size (reader);
 
               ta_job_report (job, ta_attack_agg_get_n_packets (run->agg), 0,
                              (f + (size ? (double) position / size : 0)) / n_files, path);
-              last_progress = now;
             }
         }
     }

@@ -24,7 +24,6 @@
 #include "ta-packet-filter.h"
 #include "ta-packet-reader.h"
 
-#define PROGRESS_PERIOD  (G_USEC_PER_SEC / 10)
 
 struct _TaExtractJob
 {
@@ -145,7 +144,6 @@ ta_extract_job_get_options (TaExtractJob *self)
 
 typedef struct
 {
-  gint64       last_report_us;
   guint64      bytes_total;
 } ProgressState;
 
@@ -157,12 +155,10 @@ maybe_report (TaExtractJob  *self,
               const char    *file,
               gboolean       force)
 {
-  gint64 now = g_get_monotonic_time ();
   double fraction;
 
-  if (!force && now - ps->last_report_us < PROGRESS_PERIOD)
+  if (!force && !ta_job_report_due (TA_JOB (self)))
     return;
-  ps->last_report_us = now;
   fraction = ps->bytes_total > 0 ? MIN (bytes_done, ps->bytes_total) / (double) ps->bytes_total : -1;
   ta_job_report (TA_JOB (self), rows_read, 0, fraction, file);
 }
@@ -347,7 +343,7 @@ reader_thread (gpointer data)
 }
 
 /* The next full batch, NULL when the reader is done. Wakes up every
- * PROGRESS_PERIOD to report progress and notice a cancellation. */
+ * TA_JOB_REPORT_PERIOD_US to report progress and notice a cancellation. */
 static Batch *
 take_full (TaExtractJob   *self,
            Pipe           *pp,
@@ -368,7 +364,7 @@ take_full (TaExtractJob   *self,
         }
       if (pp->finished)
         break;
-      until = g_get_monotonic_time () + PROGRESS_PERIOD;
+      until = g_get_monotonic_time () + TA_JOB_REPORT_PERIOD_US;
       if (!g_cond_wait_until (&pp->cond, &pp->mutex, until))
         {
           guint64 rows = pp->snap_rows, bytes = pp->snap_bytes;

@@ -16,7 +16,6 @@
 #include "ta-out.h"
 
 #define OUT_BUF (1024 * 1024)
-#define PROGRESS_PERIOD_US (G_USEC_PER_SEC / 10)
 
 static const char header[] =
   "timestamp,length,protocol,src_port,dst_port,src_ip,dst_ip,flags,seq_num,ack_num\n";
@@ -119,7 +118,6 @@ typedef struct
   TaOut          *o;
   guint64         bytes_total;    /* all inputs */
   guint64         bytes_before;   /* inputs finished */
-  gint64          last_report_us;
 } Run;
 
 static void
@@ -130,12 +128,10 @@ report (TaImportJob *self,
         const char  *path,
         gboolean     force)
 {
-  gint64 now = g_get_monotonic_time ();
   guint64 done;
 
-  if (!force && now - run->last_report_us < PROGRESS_PERIOD_US)
+  if (!force && !ta_job_report_due (TA_JOB (self)))
     return;
-  run->last_report_us = now;
   done = run->bytes_before + (in != NULL ? ta_input_get_file_position (in) : 0);
   ta_job_report (TA_JOB (self), packets, 0,
                  run->bytes_total > 0 ? MIN (done, run->bytes_total) / (double) run->bytes_total : -1,

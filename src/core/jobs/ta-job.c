@@ -24,9 +24,10 @@ typedef struct
   GThread      *run_thread;  /* sync: the thread that publishes */
   gint64        start_us;
   gint64        end_us;
+  gint64        last_report_us; /* when ta_job_report() was last called */
   TaJobState    outcome;     /* set by the worker before it returns */
 
-  GMutex        lock;        /* guards latest and idle */
+  GMutex        lock;        /* guards latest, idle and last_report_us */
   Sample        latest;
   GSource      *idle;        /* a pending publication (a reference) */
 
@@ -172,6 +173,7 @@ ta_job_report (TaJob      *self,
   g_return_if_fail (TA_IS_JOB (self));
 
   g_mutex_lock (&priv->lock);
+  priv->last_report_us = g_get_monotonic_time ();
   priv->latest.items_done = items_done;
   priv->latest.items_total = items_total;
   priv->latest.fraction = fraction;
@@ -356,6 +358,18 @@ ta_job_run_finish (TaJob         *self,
 }
 
 /* ---- object ----------------------------------------------------------- */
+
+gboolean
+ta_job_report_due (TaJob *self)
+{
+  TaJobPrivate *priv = ta_job_get_instance_private (self);
+  gint64 last;
+
+  g_mutex_lock (&priv->lock);
+  last = priv->last_report_us;
+  g_mutex_unlock (&priv->lock);
+  return g_get_monotonic_time () - last >= TA_JOB_REPORT_PERIOD_US;
+}
 
 GCancellable *
 ta_job_get_cancellable (TaJob *self)

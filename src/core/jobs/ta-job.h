@@ -70,6 +70,13 @@ void          ta_job_report          (TaJob          *self,
                                       double          fraction,
                                       const char     *message);
 
+/* From run(): whether a report is due, at most ten a second (the last
+ * ta_job_report() was TA_JOB_REPORT_PERIOD_US ago or more). Only reads the
+ * clock (under the job's mutex): cheap enough to ask every few thousand
+ * items. */
+#define TA_JOB_REPORT_PERIOD_US (G_USEC_PER_SEC / 10)
+gboolean      ta_job_report_due      (TaJob          *self);
+
 GCancellable *ta_job_get_cancellable (TaJob          *self);
 void          ta_job_cancel          (TaJob          *self);
 
