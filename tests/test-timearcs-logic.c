@@ -12,6 +12,8 @@
 #include "ta-arc-overlay.h"
 #include "ta-attack-data.h"
 #include "ta-lens.h"
+#include "ta-arc-load-job.h"
+#include "ta-error.h"
 #include "ta-test-util.h"
 
 typedef double (*LensFn) (const TaLens *, double);
@@ -483,6 +485,86 @@ test_selection_summary (void)
   ta_arc_selection_summary_clear (&sum);
 }
 
+/* TaArcLoadJob: the shipped attack file with the files next to it gives
+ * the model, the mapping, the IP map and the ground truth; a lone file
+ * loads with warnings naming what was left out; a broken file fails; a
+ * cancelled job fails with G_IO_ERROR_CANCELLED */
+static void
+test_load_job (void)
+{
+  g_autofree char *csv = ta_test_shared_path ("timearcs", "90min_day1_attacks.csv", NULL);
+  g_autofree char *tmp = ta_test_make_tmp_dir ("ta-load-XXXXXX");
+  g_autofree char *lone = g_build_filename (tmp, "lone_attacks.csv", NULL);
+  g_autofree char *bad = g_build_filename (tmp, "bad_attacks.csv", NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_test (csv, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("shared data not found");
+      return;
+    }
+  {
+    const char *paths[] = { csv, NULL };
+    g_autoptr(TaArcLoadJob) job = ta_arc_load_job_new (paths, NULL, NULL, NULL);
+    g_autoptr(TaArcModel) model = NULL;
+    g_autoptr(TaIpMap) map = NULL;
+    g_autoptr(TaGroundTruth) gt = NULL;
+    guint n_arcs = 0;
+
+    g_assert_true (ta_job_run (TA_JOB (job), &error));
+    g_assert_no_error (error);
+    g_assert_cmpfloat (ta_job_get_fraction (TA_JOB (job)), ==, 1.0);
+    model = ta_arc_load_job_steal_model (job);
+    map = ta_arc_load_job_steal_ip_map (job);
+    gt = ta_arc_load_job_steal_ground_truth (job);
+    g_assert_nonnull (model);
+    g_assert_nonnull (map);
+    g_assert_nonnull (gt);
+    ta_arc_model_get_arcs (model, &n_arcs);
+    g_assert_cmpuint (n_arcs, >, 0);
+    g_assert_true (g_str_has_suffix (ta_arc_load_job_get_event_mapping_path (job),
+                                     "event_type_mapping_90min_day1.json"));
+    g_assert_true (g_str_has_suffix (ta_arc_load_job_get_ip_map_path (job), "ip_map.json"));
+    g_assert_null (ta_arc_load_job_steal_model (job));  /* stolen once */
+  }
+  ta_test_write_file (lone, "timestamp,length,src_ip,dst_ip,protocol,attack,count\n"
+                            "20954244,66,1,2,6,0,2\n", -1);
+  {
+    const char *paths[] = { lone, NULL };
+    g_autoptr(TaArcLoadJob) job = ta_arc_load_job_new (paths, NULL, NULL, NULL);
+    g_autoptr(TaArcModel) model = NULL;
+
+    g_assert_true (ta_job_run (TA_JOB (job), &error));
+    model = ta_arc_load_job_steal_model (job);
+    g_assert_nonnull (model);
+    g_assert_null (ta_arc_load_job_get_ip_map_path (job));
+    g_assert_nonnull (strstr (ta_arc_load_job_get_warnings (job), "No event-type mapping"));
+    g_assert_nonnull (strstr (ta_arc_load_job_get_warnings (job), "No IP map"));
+  }
+  ta_test_write_file (bad, "not,an,attack,file\n1,2,3,4\n", -1);
+  {
+    const char *paths[] = { lone, bad, NULL };
+    g_autoptr(TaArcLoadJob) job = ta_arc_load_job_new (paths, NULL, NULL, NULL);
+
+    g_assert_false (ta_job_run (TA_JOB (job), &error));
+    g_assert_nonnull (error);
+    g_assert_true (error->domain == TA_ERROR);
+    g_assert_cmpint (ta_job_get_state (TA_JOB (job)), ==, TA_JOB_STATE_FAILED);
+    g_assert_null (ta_arc_load_job_get_data (job));
+    g_clear_error (&error);
+  }
+  {
+    const char *paths[] = { lone, NULL };
+    g_autoptr(TaArcLoadJob) job = ta_arc_load_job_new (paths, NULL, NULL, NULL);
+
+    ta_job_cancel (TA_JOB (job));
+    g_assert_false (ta_job_run (TA_JOB (job), &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_null (ta_arc_load_job_steal_model (job));
+  }
+  ta_test_rm_rf (tmp);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -498,5 +580,6 @@ main (int   argc,
   g_test_add_func ("/core/arc-layout/aggregate", test_aggregate);
   g_test_add_func ("/core/arc-overlay/ground-truth", test_ground_truth_overlay);
   g_test_add_func ("/core/arc-overlay/selection-summary", test_selection_summary);
+  g_test_add_func ("/core/arc-load-job", test_load_job);
   return g_test_run ();
 }

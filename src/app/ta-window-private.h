@@ -7,6 +7,7 @@
 
 #include <gtk/gtk.h>
 
+#include "ta-arc-load-job.h"
 #include "ta-attack-data.h"
 #include "ta-flow-panel.h"
 #include "ta-ip-map.h"
@@ -38,7 +39,7 @@ struct _TaWindow
   GMenu                *recent_section;
 
   GSettings            *settings;           /* the application's, or NULL */
-  GCancellable         *load_cancellable;   /* the load in progress */
+  TaArcLoadJob         *load_job;           /* the load in progress */
 
   /* what is open */
   GPtrArray            *paths;            /* attack CSVs */
@@ -60,6 +61,8 @@ void ta_window_update_status    (TaWindow *self);
 
 /* ta-window-load.c */
 void ta_window_rebuild_recent   (TaWindow *self);
+/* Cancels the attack-file load in progress, if any */
+void ta_window_cancel_load      (TaWindow *self);
 
 /* ta-window-actions.c */
 void ta_window_add_actions      (TaWindow *self);

@@ -263,9 +263,7 @@ ta_window_dispose (GObject *object)
 {
   TaWindow *self = (TaWindow *) object;
 
-  if (self->load_cancellable)
-    g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
+  ta_window_cancel_load (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), TA_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->paths, g_ptr_array_unref);
