@@ -30,12 +30,7 @@ on_progress (TaJob         *job,
   if (ta_job_get_message (job) == NULL || !ta_cli_progress_job_due (progress, job, &l))
     return;
   if (progress->tty)
-    {
-      g_autofree char *items = ta_format_count (l.items);
-      g_autofree char *rate = ta_format_count_double (l.rate);
-
-      g_printerr (_("%s rows, %s rows/s, %.0f%%, ETA %s"), items, rate, l.percent, l.eta);
-    }
+    ta_cli_job_line_print_tty (&l, _("%s rows, %s rows/s, %.0f%%, ETA %s"));
   else
     g_printerr (_("progress: %llu rows read, %.0f rows/s, %.0f%% of input, ETA %s\n"),
                 l.items, l.rate, l.percent, l.eta);

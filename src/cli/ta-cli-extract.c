@@ -29,12 +29,7 @@ on_progress (TaJob      *job,
   if (!ta_cli_progress_job_due (&st->progress, job, &l))
     return;
   if (st->progress.tty)
-    {
-      g_autofree char *items = ta_format_count (l.items);
-      g_autofree char *rate = ta_format_count_double (l.rate);
-
-      g_printerr (_("%s rows, %s rows/s, %.0f%%, ETA %s"), items, rate, l.percent, l.eta);
-    }
+    ta_cli_job_line_print_tty (&l, _("%s rows, %s rows/s, %.0f%%, ETA %s"));
   else
     g_printerr (_("progress: %llu rows read, %llu kept, "
                   "%.0f rows/s, %.0f%% of input, ETA %s\n"),

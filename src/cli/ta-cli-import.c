@@ -29,12 +29,7 @@ on_progress (TaJob         *job,
   if (!ta_cli_progress_job_due (progress, job, &l))
     return;
   if (progress->tty)
-    {
-      g_autofree char *items = ta_format_count (l.items);
-      g_autofree char *rate = ta_format_count_double (l.rate);
-
-      g_printerr (_("%s packets, %s packets/s, %.0f%%, ETA %s"), items, rate, l.percent, l.eta);
-    }
+    ta_cli_job_line_print_tty (&l, _("%s packets, %s packets/s, %.0f%%, ETA %s"));
   else
     g_printerr (_("progress: %llu packets, %.0f packets/s, %.0f%% of input, ETA %s\n"),
                 l.items, l.rate, l.percent, l.eta);

@@ -141,3 +141,13 @@ ta_cli_job_failed (const char   *command,
     return TA_EXIT_USAGE;
   return TA_EXIT_FAILURE;
 }
+
+void
+ta_cli_job_line_print_tty (const TaCliJobLine *line,
+                           const char         *format)
+{
+  g_autofree char *items = ta_format_count (line->items);
+  g_autofree char *rate = ta_format_count_double (line->rate);
+
+  g_printerr (format, items, rate, line->percent, line->eta);
+}

@@ -42,6 +42,11 @@ gboolean ta_cli_progress_job_due      (TaCliProgress *self,
                                        TaJob         *job,
                                        TaCliJobLine  *line);
 
+/* Prints the in-place terminal line for @line; @format is a translated
+ * "%s rows, %s rows/s, %.0f%%, ETA %s" (count, rate, percent, ETA) */
+void     ta_cli_job_line_print_tty    (const TaCliJobLine *line,
+                                       const char         *format);
+
 /* Runs @job in the calling thread (its notifies come there, between
  * reports); SIGINT or SIGTERM meanwhile cancels it (the caller exits with
  * TA_EXIT_CANCELLED on G_IO_ERROR_CANCELLED) */
