@@ -331,7 +331,9 @@ main (int   argc,
             "median %.2f ms over %u frames, %u address rows, load average %s\n",
             best, times[frames / 2], frames, ta_ip_bars_renderer_get_n_rows (r), load_average ());
     printf ("# ipbars frame CPU time (this thread) mean %.2f ms\n", cpu_sum / frames);
-    cairo_surface_write_to_png (surface, "bench-ipbars-1m.png");
+    /* the frame, to look at, only when asked for (never into the source tree) */
+    if (g_getenv ("TA_BENCH_PNG") != NULL)
+      cairo_surface_write_to_png (surface, g_getenv ("TA_BENCH_PNG"));
     cairo_surface_destroy (surface);
   }
 
