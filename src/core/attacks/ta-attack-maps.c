@@ -12,6 +12,8 @@
 
 #include "ta-attack-data.h"
 #include "ta-error.h"
+#include "ta-file-read.h"
+#include "ta-json-load.h"
 #include "ta-event-mapping.h"
 #include "ta-packet.h"
 
@@ -152,19 +154,16 @@ TaColorMap *
 ta_color_map_load (const char  *path,
                    GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(TaColorMap) self = NULL;
   JsonObjectIter iter;
   const char *member;
   JsonNode *node;
   JsonNode *root;
 
-  if (!json_parser_load_from_file (parser, path, &local_error))
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT, "%s:%s", path, local_error->message);
-      return NULL;
-    }
+  parser = ta_json_load_file (path, NULL, TA_FILE_READ_MAX_WHOLE, NULL, error);
+  if (parser == NULL)
+    return NULL;
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "ta-error.h"
+#include "ta-file-read.h"
+#include "ta-json-load.h"
 #include "ta-json.h"
 #include "ta-out.h"
 #include "ta-event-mapping.h"
@@ -71,7 +73,7 @@ ta_event_mapping_load_from_data (const char  *name,
                                  gssize       len,
                                  GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(TaEventMapping) self = NULL;
   g_autoptr(GError) local = NULL;
   JsonNode *root;
@@ -79,10 +81,10 @@ ta_event_mapping_load_from_data (const char  *name,
   const char *label;
   JsonNode *value;
 
-  if (!json_parser_load_from_data (parser, data, len, &local))
+  parser = ta_json_load_data (data, len < 0 ? strlen (data) : (gsize) len, name, &local);
+  if (parser == NULL)
     {
-      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT, _("%s: cannot read mapping: %s"),
-                   name, local->message);
+      g_propagate_error (error, g_steal_pointer (&local));
       return NULL;
     }
   root = json_parser_get_root (parser);
@@ -122,18 +124,16 @@ TaEventMapping *
 ta_event_mapping_load (const char  *path,
                        GError     **error)
 {
-  g_autoptr(GMappedFile) file = NULL;
+  g_autofree char *contents = NULL;
   g_autoptr(GError) local = NULL;
+  gsize len;
 
-  file = g_mapped_file_new (path, FALSE, &local);
-  if (file == NULL)
+  if (!ta_file_read_all (path, NULL, TA_FILE_READ_MAX_WHOLE, NULL, &contents, &len, &local))
     {
-      g_set_error (error, TA_ERROR, TA_ERROR_IO, _("%s: cannot read mapping: %s"),
-                   path, local->message);
+      g_propagate_error (error, g_steal_pointer (&local));
       return NULL;
     }
-  return ta_event_mapping_load_from_data (path, g_mapped_file_get_contents (file),
-                                          g_mapped_file_get_length (file), error);
+  return ta_event_mapping_load_from_data (path, contents, len, error);
 }
 
 gint32

@@ -11,6 +11,8 @@
 #include <json-glib/json-glib.h>
 
 #include "ta-error.h"
+#include "ta-file-read.h"
+#include "ta-json-load.h"
 #include "ta-folder-check.h"
 #include "ta-json-scan.h"
 
@@ -40,12 +42,13 @@ load_json (Check      *c,
            const char *rel)
 {
   g_autofree char *path = g_build_filename (c->folder, rel, NULL);
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) err = NULL;
 
-  if (!json_parser_load_from_mapped_file (parser, path, &err))
+  parser = ta_json_load_file (path, rel, TA_FILE_READ_MAX_WHOLE, NULL, &err);
+  if (parser == NULL)
     {
-      problem (c, _("%s: %s"), rel, err->message);
+      problem (c, "%s", err->message);
       return NULL;
     }
   return json_node_ref (json_parser_get_root (parser));

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ta-error.h"
+#include "ta-file-read.h"
 #include "ta-json-scan.h"
 #include "ta-subset-folder-private.h"
 
@@ -414,24 +415,20 @@ ta_flows_job_run (gpointer data)
 {
   TaFlowsJob *job = data;
   g_autoptr(GFile) file = g_file_resolve_relative_path (job->dir, job->rel);
-  g_autoptr(GError) local_error = NULL;
   g_autofree char *contents = NULL;
   g_autofree TaJsonScan *sc = g_new0 (TaJsonScan, 1);
   gsize len;
   g_autofree char *path = g_file_get_path (file);
 
-  /* g_file_get_contents() reads a local file in one go; load_contents()
-   * grows its buffer and copies as it reads */
-  if (path != NULL ? !g_file_get_contents (path, &contents, &len, &local_error)
-                   : !g_file_load_contents (file, job->cancellable, &contents, &len, NULL, &local_error))
+  /* read whole (bounded by its size at opening), then scanned in place */
+  if (path == NULL)
     {
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_propagate_error (&job->error, g_steal_pointer (&local_error));
-      else
-        g_set_error (&job->error, TA_ERROR, TA_ERROR_IO, _("%s: cannot read: %s"),
-                     job->rel, local_error->message);
+      g_set_error (&job->error, TA_ERROR, TA_ERROR_IO, _("%s: not a local file"), job->rel);
       return NULL;
     }
+  if (!ta_file_read_all (path, job->rel, TA_FILE_READ_MAX_WHOLE * 4, job->cancellable,
+                         &contents, &len, &job->error))
+    return NULL;
   ta_json_scan_init (sc, contents, len);
   if (!scan_index (job, sc) && job->error == NULL)
     ta_json_scan_set_error (sc, job->rel, &job->error);

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "ta-error.h"
+#include "ta-file-read.h"
+#include "ta-json-load.h"
 #include "ta-subset-folder-private.h"
 
 static gboolean
@@ -140,7 +142,8 @@ ta_folder_json_get_object (JsonObject  *obj,
   return TRUE;
 }
 
-/* Parses one JSON file of the folder; the root must have @root_type. */
+/* Parses one JSON file of the folder (a regular file, bounded in size and
+ * nesting); the root must have @root_type. */
 JsonParser *
 ta_folder_json_load (GFile         *dir,
                      const char    *rel,
@@ -150,13 +153,15 @@ ta_folder_json_load (GFile         *dir,
                      GError       **error)
 {
   g_autoptr(GFile) file = g_file_resolve_relative_path (dir, rel);
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *contents = NULL;
   g_autofree char *path = g_file_get_path (file);
-  gsize len;
+  g_autoptr(JsonParser) parser = NULL;
 
-  if (path != NULL && !g_file_test (path, G_FILE_TEST_EXISTS))
+  if (path == NULL)
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_IO, _("%s: not a local file"), rel);
+      return NULL;
+    }
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
       if (!required)
         return NULL;
@@ -164,26 +169,10 @@ ta_folder_json_load (GFile         *dir,
                    g_strerror (ENOENT));
       return NULL;
     }
-  if (path != NULL ? !g_file_get_contents (path, &contents, &len, &local_error)
-                   : !g_file_load_contents (file, cancellable, &contents, &len, NULL, &local_error))
-    {
-      if (!required && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        return NULL;
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else
-        g_set_error (error, TA_ERROR, TA_ERROR_IO, _("%s: cannot read: %s"),
-                     rel, local_error->message);
-      return NULL;
-    }
-  if (!json_parser_load_from_data (parser, contents, len, &local_error))
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT, _("%s: not valid JSON: %s"),
-                   rel, local_error->message);
-      return NULL;
-    }
-  if (json_parser_get_root (parser) == NULL
-      || json_node_get_node_type (json_parser_get_root (parser)) != root_type)
+  parser = ta_json_load_file (path, rel, TA_FILE_READ_MAX_WHOLE, cancellable, error);
+  if (parser == NULL)
+    return NULL;
+  if (json_node_get_node_type (json_parser_get_root (parser)) != root_type)
     {
       g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
                    root_type == JSON_NODE_ARRAY ? _("%s: the top level must be an array")

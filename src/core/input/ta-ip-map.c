@@ -8,6 +8,8 @@
 #include <json-glib/json-glib.h>
 
 #include "ta-error.h"
+#include "ta-file-read.h"
+#include "ta-json-load.h"
 #include "ta-json.h"
 #include "ta-out.h"
 #include "ta-ip-map.h"
@@ -67,7 +69,7 @@ TaIpMap *
 ta_ip_map_load (const char  *path,
                 GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(TaIpMap) self = NULL;
   g_autoptr(GError) local = NULL;
   JsonNode *root;
@@ -76,10 +78,10 @@ ta_ip_map_load (const char  *path,
   const char *name;
   JsonNode *value;
 
-  if (!json_parser_load_from_mapped_file (parser, path, &local))
+  parser = ta_json_load_file (path, NULL, TA_FILE_READ_MAX_WHOLE, NULL, &local);
+  if (parser == NULL)
     {
-      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT, _("%s: cannot read IP map: %s"),
-                   path, local->message);
+      g_propagate_error (error, g_steal_pointer (&local));
       return NULL;
     }
   root = json_parser_get_root (parser);

@@ -8,6 +8,8 @@
 #include <json-glib/json-glib.h>
 
 #include "ta-error.h"
+#include "ta-file-read.h"
+#include "ta-json-load.h"
 #include "ta-job-queue.h"
 
 typedef struct
@@ -383,12 +385,13 @@ ta_folder_manifest_summary (const char  *folder,
                             GError     **error)
 {
   g_autofree char *path = g_build_filename (folder, "manifest.json", NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
   JsonObject *obj;
   JsonNode *root;
 
-  if (!json_parser_load_from_file (parser, path, error))
+  parser = ta_json_load_file (path, NULL, TA_FILE_READ_MAX_WHOLE, NULL, error);
+  if (parser == NULL)
     return NULL;
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
