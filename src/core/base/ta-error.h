@@ -19,6 +19,7 @@ typedef enum
   TA_ERROR_EXISTS,         /* output exists and --force was not given */
   TA_ERROR_INVALID_ARGUMENT,
   TA_ERROR_NO_INPUT,       /* none of the inputs could be read */
+  TA_ERROR_CHANGED,        /* a file changed on disk since it was opened */
 } TaError;
 
 GQuark ta_error_quark (void);

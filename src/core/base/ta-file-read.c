@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,6 +16,49 @@
 #include "ta-file-read.h"
 
 #define READ_BLOCK (4u << 20)
+
+static void
+stamp_from_stat (const struct stat *st,
+                 TaFileStamp       *stamp)
+{
+  stamp->dev = st->st_dev;
+  stamp->ino = st->st_ino;
+  stamp->size = st->st_size;
+  stamp->mtime_ns = (gint64) st->st_mtim.tv_sec * G_GINT64_CONSTANT (1000000000) + st->st_mtim.tv_nsec;
+}
+
+gboolean
+ta_file_stamp_fd (int          fd,
+                  TaFileStamp *stamp)
+{
+  struct stat st;
+
+  memset (stamp, 0, sizeof *stamp);
+  if (fstat (fd, &st) != 0)
+    return FALSE;
+  stamp_from_stat (&st, stamp);
+  return TRUE;
+}
+
+gboolean
+ta_file_stamp_path (const char  *path,
+                    TaFileStamp *stamp)
+{
+  struct stat st;
+
+  memset (stamp, 0, sizeof *stamp);
+  if (stat (path, &st) != 0)
+    return FALSE;
+  stamp_from_stat (&st, stamp);
+  return TRUE;
+}
+
+gboolean
+ta_file_stamp_equal (const TaFileStamp *a,
+                     const TaFileStamp *b)
+{
+  return a->dev == b->dev && a->ino == b->ino && a->size == b->size && a->mtime_ns == b->mtime_ns;
+}
 
 int
 ta_file_open_regular (const char  *path,

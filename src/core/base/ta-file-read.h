@@ -14,6 +14,25 @@ G_BEGIN_DECLS
 /* The largest file read whole into memory (for a DOM parse) */
 #define TA_FILE_READ_MAX_WHOLE (G_GUINT64_CONSTANT (1) << 30)
 
+/* What identifies a file's content: when a folder is replaced (renamed
+ * over) or a file rewritten, one of these changes */
+typedef struct
+{
+  guint64 dev;
+  guint64 ino;
+  guint64 size;
+  gint64  mtime_ns;
+} TaFileStamp;
+
+/* The stamp of an open descriptor, or of @path (FALSE if it cannot be
+ * stat()ed) */
+gboolean  ta_file_stamp_fd     (int                fd,
+                                TaFileStamp       *stamp);
+gboolean  ta_file_stamp_path   (const char        *path,
+                                TaFileStamp       *stamp);
+gboolean  ta_file_stamp_equal  (const TaFileStamp *a,
+                                const TaFileStamp *b);
+
 /* Opens @path read-only if it is a regular file (symbolic links are
  * followed); returns the descriptor and its size at opening, or -1 with
  * TA_ERROR_IO naming @label (or @path) */

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
@@ -148,23 +149,31 @@ static gint64
 count_csv_rows (Check *c)
 {
   g_autofree char *path = g_build_filename (c->folder, "packets.csv", NULL);
-  FILE *fp = fopen (path, "rb");
+  g_autoptr(GError) err = NULL;
   char buf[1 << 16];
   gint64 lines = 0;
   gsize n;
   gboolean last_nl = TRUE;
+  guint64 size, left;
+  int fd = ta_file_open_regular (path, "packets.csv", &size, &err);
+  FILE *fp = fd >= 0 ? fdopen (fd, "rb") : NULL;
 
   if (fp == NULL)
     {
-      problem (c, _("packets.csv: cannot be opened"));
+      problem (c, "%s", err ? err->message : _("packets.csv: cannot be opened"));
+      if (fd >= 0)
+        close (fd);
       return -1;
     }
   if (fgets (buf, sizeof buf, fp) == NULL
       || strstr (buf, "timestamp") == NULL || strstr (buf, "src_ip") == NULL
       || strstr (buf, "dst_ip") == NULL || strstr (buf, "flags") == NULL)
     problem (c, _("packets.csv: missing or wrong header row"));
-  while ((n = fread (buf, 1, sizeof buf, fp)) > 0)
+  /* no further than the size it had when opened */
+  left = size > (guint64) ftell (fp) ? size - ftell (fp) : 0;
+  while (left > 0 && (n = fread (buf, 1, MIN (sizeof buf, left), fp)) > 0)
     {
+      left -= n;
       for (gsize i = 0; i < n; i++)
         if (buf[i] == '\n')
           lines++;
@@ -275,11 +284,17 @@ scan_chunk (Check      *c,
 {
   g_autofree char *path = g_build_filename (c->folder, rel, NULL);
   g_autoptr(GError) err = NULL;
-  g_autoptr(GMappedFile) mf = g_mapped_file_new (path, FALSE, &err);
+  g_autoptr(GMappedFile) mf = NULL;
   g_autoptr(GArray) flows = NULL;
   g_autofree TaJsonScan *s = NULL;
   gboolean ok;
+  int fd = ta_file_open_regular (path, rel, NULL, &err);
 
+  if (fd >= 0)
+    {
+      mf = g_mapped_file_new_from_fd (fd, FALSE, &err);
+      close (fd);
+    }
   if (mf == NULL)
     {
       problem (c, _("%s: %s"), rel, err->message);

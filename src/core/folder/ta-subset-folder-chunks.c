@@ -1,6 +1,9 @@
 /* ta-subset-folder-chunks.c — flow detail from the chunk files: a chunk
- * is parsed whole (outside the lock), its flows kept in a small LRU cache,
- * and a flow's packets merged with its phase lists and invalid packet.
+ * is scanned once for where its flows lie (TaChunkFile, outside the lock;
+ * a small LRU keeps the scans), a flow is read and parsed alone, its
+ * packets merged with its phase lists and invalid packet, and the details
+ * kept in an LRU bounded by their packets. Before any read the folder is
+ * checked to be the one opened.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,23 +12,48 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "ta-chunk-file.h"
 #include "ta-error.h"
 #include "ta-packet.h"
 #include "ta-subset-folder-private.h"
 
-#define CHUNK_CACHE_SIZE 4
+#define CHUNK_CACHE_SIZE     8
+#define DETAIL_CACHE_SIZE    512
+#define DETAIL_CACHE_PACKETS (1u << 20)
 
+/* A scanned chunk file; reference-counted (g_rc_box) so that a reader
+ * outside the lock keeps it while the LRU drops it */
 typedef struct
 {
-  char         *name;
-  GPtrArray    *details;        /* TaFlowDetail, in chunk order */
+  char        *name;
+  TaChunkFile *file;
 } ChunkEntry;
 
 static void
-chunk_entry_free (ChunkEntry *entry)
+chunk_entry_clear (gpointer data)
 {
+  ChunkEntry *entry = data;
+
   g_free (entry->name);
-  g_ptr_array_unref (entry->details);
+  ta_chunk_file_free (entry->file);
+}
+
+static void
+chunk_entry_release (ChunkEntry *entry)
+{
+  g_rc_box_release_full (entry, chunk_entry_clear);
+}
+
+typedef struct
+{
+  guint         flow;
+  TaFlowDetail *detail;
+} DetailEntry;
+
+static void
+detail_entry_free (DetailEntry *entry)
+{
+  ta_flow_detail_unref (entry->detail);
   g_free (entry);
 }
 
@@ -281,47 +309,8 @@ parse_chunk_flow (TaSubsetFolder  *self,
   return detail;
 }
 
-/* The JSON parse, the slow part, runs without the lock */
-static JsonParser *
-load_chunk_json (TaSubsetFolder  *self,
-                 const char      *name,
-                 GCancellable    *cancellable,
-                 GError         **error)
-{
-  g_autoptr(GFile) dir = g_file_new_for_path (self->chunk_dir);
-  JsonParser *parser = ta_folder_json_load (dir, name, JSON_NODE_ARRAY, TRUE, cancellable, error);
-
-  if (parser == NULL && error != NULL && *error != NULL && (*error)->domain == TA_ERROR)
-    g_prefix_error (error, "flows/");
-  return parser;
-}
-
-/* Called with the mutex held (interns addresses and strings) */
-static ChunkEntry *
-build_chunk_entry (TaSubsetFolder  *self,
-                   const char      *name,
-                   JsonParser      *parser,
-                   GError         **error)
-{
-  g_autoptr(GPtrArray) details = g_ptr_array_new_with_free_func ((GDestroyNotify) ta_flow_detail_unref);
-  g_autofree char *label = g_strdup_printf ("flows/%s", name);
-  JsonArray *array = json_node_get_array (json_parser_get_root (parser));
-  ChunkEntry *entry;
-
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      TaFlowDetail *d = parse_chunk_flow (self, json_array_get_element (array, i), label, i, error);
-
-      if (d == NULL)
-        return NULL;
-      g_ptr_array_add (details, d);
-    }
-  entry = g_new0 (ChunkEntry, 1);
-  entry->name = g_strdup (name);
-  entry->details = g_steal_pointer (&details);
-  return entry;
-}
-
+/* Called with the mutex held: a cached scan of @name, now most recent,
+ * with a reference for the caller */
 static ChunkEntry *
 find_cached_chunk (TaSubsetFolder *self,
                    const char     *name)
@@ -331,9 +320,109 @@ find_cached_chunk (TaSubsetFolder *self,
       {
         g_queue_unlink (&self->chunk_lru, l);
         g_queue_push_head_link (&self->chunk_lru, l);
-        return l->data;
+        return g_rc_box_acquire (l->data);
       }
   return NULL;
+}
+
+/* The scan of a chunk file, from the cache or made now (without the lock) */
+static ChunkEntry *
+get_chunk (TaSubsetFolder  *self,
+           const char      *name,
+           GCancellable    *cancellable,
+           GError         **error)
+{
+  g_autofree char *path = g_build_filename (self->chunk_dir, name, NULL);
+  g_autofree char *label = g_strdup_printf ("flows/%s", name);
+  ChunkEntry *entry, *other;
+  TaChunkFile *file;
+
+  g_mutex_lock (&self->mutex);
+  entry = find_cached_chunk (self, name);
+  g_mutex_unlock (&self->mutex);
+  if (entry != NULL)
+    return entry;
+
+  file = ta_chunk_file_open (path, label, cancellable, error);
+  if (file == NULL)
+    return NULL;
+  entry = g_rc_box_new0 (ChunkEntry);
+  entry->name = g_strdup (name);
+  entry->file = file;
+
+  g_mutex_lock (&self->mutex);
+  /* another thread may have scanned it meanwhile */
+  other = find_cached_chunk (self, name);
+  if (other != NULL)
+    {
+      g_mutex_unlock (&self->mutex);
+      chunk_entry_release (entry);
+      return other;
+    }
+  g_queue_push_head (&self->chunk_lru, g_rc_box_acquire (entry));
+  while (self->chunk_lru.length > CHUNK_CACHE_SIZE)
+    chunk_entry_release (g_queue_pop_tail (&self->chunk_lru));
+  g_mutex_unlock (&self->mutex);
+  return entry;
+}
+
+/* Called with the mutex held: a cached detail of @flow, referenced */
+static TaFlowDetail *
+find_cached_detail (TaSubsetFolder *self,
+                    guint           flow)
+{
+  for (GList *l = self->detail_lru.head; l; l = l->next)
+    if (((DetailEntry *) l->data)->flow == flow)
+      {
+        g_queue_unlink (&self->detail_lru, l);
+        g_queue_push_head_link (&self->detail_lru, l);
+        return ta_flow_detail_ref (((DetailEntry *) l->data)->detail);
+      }
+  return NULL;
+}
+
+/* Called with the mutex held */
+static void
+cache_detail (TaSubsetFolder *self,
+              guint           flow,
+              TaFlowDetail   *detail)
+{
+  DetailEntry *entry = g_new0 (DetailEntry, 1);
+
+  entry->flow = flow;
+  entry->detail = ta_flow_detail_ref (detail);
+  g_queue_push_head (&self->detail_lru, entry);
+  self->detail_packets += detail->n_packets;
+  while (self->detail_lru.length > 1
+         && (self->detail_lru.length > DETAIL_CACHE_SIZE
+             || self->detail_packets > DETAIL_CACHE_PACKETS))
+    {
+      DetailEntry *old = g_queue_pop_tail (&self->detail_lru);
+
+      self->detail_packets -= old->detail->n_packets;
+      detail_entry_free (old);
+    }
+}
+
+/* TA_ERROR_CHANGED when manifest.json is no longer the file that was
+ * opened: the folder was replaced or rewritten, and its chunks no longer
+ * match the flows in memory */
+gboolean
+ta_subset_folder_check_unchanged (TaSubsetFolder  *self,
+                                  GError         **error)
+{
+  g_autofree char *dir = g_file_get_path (self->file);
+  g_autofree char *path = dir ? g_build_filename (dir, "manifest.json", NULL) : NULL;
+  TaFileStamp now;
+
+  if (path == NULL || !self->has_stamp)
+    return TRUE;
+  if (ta_file_stamp_path (path, &now) && ta_file_stamp_equal (&now, &self->manifest_stamp))
+    return TRUE;
+  g_set_error (error, TA_ERROR, TA_ERROR_CHANGED,
+               _("%s changed on disk since it was opened (it was replaced or rewritten); "
+                 "reload it to see its flows"), dir);
+  return FALSE;
 }
 
 TaFlowDetail *
@@ -343,66 +432,60 @@ ta_subset_folder_get_flow_detail (TaSubsetFolder  *self,
                                   GError         **error)
 {
   const TaFlowInfo *info;
-  ChunkEntry *entry = NULL;
-  TaFlowDetail *found = NULL, *result;
+  g_autoptr(JsonParser) parser = NULL;
+  ChunkEntry *entry;
+  TaFlowDetail *detail;
+  const char *label;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (flow < self->n_flows, NULL);
 
+  if (!ta_subset_folder_check_unchanged (self, error))
+    return NULL;
   info = &self->flows[flow];
   g_mutex_lock (&self->mutex);
-  entry = find_cached_chunk (self, info->chunk_file);
+  detail = find_cached_detail (self, flow);
+  g_mutex_unlock (&self->mutex);
+  if (detail != NULL)
+    return detail;
+
+  entry = get_chunk (self, info->chunk_file, cancellable, error);
   if (entry == NULL)
+    return NULL;
+  label = ta_chunk_file_get_label (entry->file);
+  if (info->chunk_index >= ta_chunk_file_get_n_flows (entry->file))
     {
-      g_autoptr(JsonParser) parser = NULL;
-
-      g_mutex_unlock (&self->mutex);
-      parser = load_chunk_json (self, info->chunk_file, cancellable, error);
-      if (parser == NULL)
-        return NULL;
-      g_mutex_lock (&self->mutex);
-      /* another thread may have read it meanwhile */
-      entry = find_cached_chunk (self, info->chunk_file);
-      if (entry == NULL)
-        {
-          entry = build_chunk_entry (self, info->chunk_file, parser, error);
-          if (entry == NULL)
-            {
-              g_mutex_unlock (&self->mutex);
-              return NULL;
-            }
-          g_queue_push_head (&self->chunk_lru, entry);
-          while (self->chunk_lru.length > CHUNK_CACHE_SIZE)
-            chunk_entry_free (g_queue_pop_tail (&self->chunk_lru));
-        }
-    }
-
-  if (info->chunk_index < entry->details->len)
-    {
-      TaFlowDetail *d = g_ptr_array_index (entry->details, info->chunk_index);
-
-      if (strcmp (d->info.id, info->id) == 0)
-        found = d;
-    }
-  for (guint i = 0; found == NULL && i < entry->details->len; i++)
-    {
-      TaFlowDetail *d = g_ptr_array_index (entry->details, i);
-
-      if (strcmp (d->info.id, info->id) == 0)
-        found = d;
-    }
-  if (found == NULL)
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT, _("flows/%s: flow %s is not in this chunk"),
-                   info->chunk_file, info->id);
-      g_mutex_unlock (&self->mutex);
+      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                   _("%s: flow %s is entry %u of this chunk, which holds only %u flows"),
+                   label, info->id, info->chunk_index + 1, ta_chunk_file_get_n_flows (entry->file));
+      chunk_entry_release (entry);
       return NULL;
     }
-  found->info = *info;
-  result = ta_flow_detail_ref (found);
-  g_mutex_unlock (&self->mutex);
+  /* the read and the JSON parse, the slow parts, run without the lock */
+  parser = ta_chunk_file_parse_flow (entry->file, info->chunk_index, cancellable, error);
+  if (parser == NULL)
+    {
+      chunk_entry_release (entry);
+      return NULL;
+    }
 
-  return result;
+  g_mutex_lock (&self->mutex);
+  detail = parse_chunk_flow (self, json_parser_get_root (parser), label, info->chunk_index, error);
+  if (detail != NULL && strcmp (detail->info.id, info->id) != 0)
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                   _("%s: entry %u holds flow %s, but the flows index places %s there"),
+                   label, info->chunk_index + 1, detail->info.id, info->id);
+      g_clear_pointer (&detail, ta_flow_detail_unref);
+    }
+  if (detail != NULL)
+    {
+      detail->info = *info;
+      cache_detail (self, flow, detail);
+    }
+  g_mutex_unlock (&self->mutex);
+  chunk_entry_release (entry);
+  return detail;
 }
 
 guint
@@ -419,7 +502,9 @@ ta_subset_folder_get_n_cached_chunks (TaSubsetFolder *self)
 void
 ta_subset_folder_clear_chunks (TaSubsetFolder *self)
 {
-  g_queue_clear_full (&self->chunk_lru, (GDestroyNotify) chunk_entry_free);
+  g_queue_clear_full (&self->chunk_lru, (GDestroyNotify) chunk_entry_release);
+  g_queue_clear_full (&self->detail_lru, (GDestroyNotify) detail_entry_free);
+  self->detail_packets = 0;
 }
 
 static void

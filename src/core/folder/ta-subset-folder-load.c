@@ -44,6 +44,13 @@ load_folder (TaLoadContext  *ctx,
       g_set_error (error, TA_ERROR, TA_ERROR_IO, _("%s is not a folder"), name);
       goto out;
     }
+  /* what identifies this folder later (a replaced folder is another file) */
+  {
+    g_autofree char *dir = g_file_get_path (self->file);
+    g_autofree char *mpath = dir ? g_build_filename (dir, "manifest.json", NULL) : NULL;
+
+    self->has_stamp = mpath != NULL && ta_file_stamp_path (mpath, &self->manifest_stamp);
+  }
   if (!ta_subset_folder_parse_manifest (self, &st, ctx->cancellable, error))
     goto out;
 

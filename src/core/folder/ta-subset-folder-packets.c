@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "ta-error.h"
+#include "ta-file-read.h"
 #include "ta-packet.h"
 #include "ta-subset-folder-private.h"
 
@@ -464,7 +465,7 @@ open_packets (TaSubsetFolder  *self,
 {
   g_autoptr(GFile) file = g_file_resolve_relative_path (self->file, rel);
   g_autofree char *path = g_file_get_path (file);
-  struct stat st;
+  guint64 file_size;
   int fd;
 
   if (path == NULL)
@@ -472,17 +473,11 @@ open_packets (TaSubsetFolder  *self,
       g_set_error (error, TA_ERROR, TA_ERROR_IO, _("%s: not a local file"), rel);
       return -1;
     }
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0 || fstat (fd, &st) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, TA_ERROR, TA_ERROR_IO, _("%s: cannot read: %s"), rel, g_strerror (saved));
-      if (fd >= 0)
-        close (fd);
-      return -1;
-    }
-  *size = st.st_size;
+  /* a regular file only: a FIFO or a device would block or never end */
+  fd = ta_file_open_regular (path, rel, &file_size, error);
+  if (fd < 0)
+    return -1;
+  *size = file_size;
   if (*size == 0)
     {
       g_set_error (error, TA_ERROR, TA_ERROR_FORMAT, _("%s: the file is empty"), rel);

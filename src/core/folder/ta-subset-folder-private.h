@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "ta-addr-table.h"
+#include "ta-file-read.h"
 #include "ta-subset-folder.h"
 
 G_BEGIN_DECLS
@@ -40,7 +41,11 @@ struct _TaSubsetFolder
 
   GMutex           mutex;        /* guards addrs, chunk cache, flow lookup */
   TaAddrTable     *addrs;
-  GQueue           chunk_lru;    /* chunk entries, most recent first */
+  GQueue           chunk_lru;    /* scanned chunk files, most recent first */
+  GQueue           detail_lru;   /* parsed flow details, most recent first */
+  guint64          detail_packets; /* packets held by detail_lru */
+  TaFileStamp      manifest_stamp; /* manifest.json as opened */
+  gboolean         has_stamp;
   GHashTable      *flow_lookup;  /* ConnKey -> GArray of guint */
 };
 

@@ -149,6 +149,7 @@ ta_subset_folder_new (GFile *file)
   self->addrs = ta_addr_table_new ();
   g_mutex_init (&self->mutex);
   g_queue_init (&self->chunk_lru);
+  g_queue_init (&self->detail_lru);
   return self;
 }
 

@@ -223,6 +223,11 @@ TaFlowDetail        *ta_subset_folder_get_flow_detail_finish (TaSubsetFolder    
 TaFlowDetail        *ta_flow_detail_ref                 (TaFlowDetail        *detail);
 void                 ta_flow_detail_unref               (TaFlowDetail        *detail);
 guint                ta_subset_folder_get_n_cached_chunks (TaSubsetFolder    *self);
+/* FALSE with TA_ERROR_CHANGED when the folder on disk is no longer the one
+ * loaded (its manifest.json was replaced or rewritten); every flow detail
+ * read checks it first */
+gboolean             ta_subset_folder_check_unchanged   (TaSubsetFolder      *self,
+                                                         GError             **error);
 
 /* The flow a packet of packets.csv belongs to (same two ends, within the
  * flow's time span), or -1 */
