@@ -8,6 +8,8 @@
 #include <sys/wait.h>
 #include <zlib.h>
 
+#include "ta-extract-job.h"
+#include "ta-job.h"
 #include "ta-test-util.h"
 
 char *
@@ -122,4 +124,35 @@ ta_test_run_cli (const char * const *args,
                 out, err, &status, &error);
   g_assert_no_error (error);
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+char *
+ta_test_make_subset_folder (const char *tmp,
+                            const char *name)
+{
+  static const char csv[] =
+    "timestamp,length,protocol,src_port,dst_port,src_ip,dst_ip,flags,seq_num,ack_num\n"
+    "1257254400000100,60,6,1234,80,1,2,2,100,0\n"
+    "1257254400000200,60,6,80,1234,2,1,18,500,101\n"
+    "1257254400000300,52,6,1234,80,1,2,16,101,501\n"
+    "1257254400000400,60,6,1235,80,1,2,2,200,0\n"
+    "1257254400000500,60,6,80,1235,2,1,20,0,201\n"
+    "1257254400000600,60,6,1236,22,3,2,2,300,0\n"
+    "1257254400000700,60,17,53,53,3,2,0,0,0\n";
+  g_autofree char *csv_path = g_build_filename (tmp, "packets-in.csv", NULL);
+  g_autofree char *map_path = g_build_filename (tmp, "map.json", NULL);
+  g_autoptr(TaExtractOptions) o = ta_extract_options_new ();
+  g_autoptr(TaExtractJob) job = NULL;
+  g_autoptr(GError) error = NULL;
+  char *files[] = { csv_path, NULL };
+
+  ta_test_write_file (csv_path, csv, -1);
+  ta_test_write_file (map_path, "{\"10.0.0.1\": 1, \"10.0.0.2\": 2, \"10.0.0.3\": 3}", -1);
+  o->data_files = g_strdupv (files);
+  o->ip_map_path = g_strdup (map_path);
+  o->output_dir = g_build_filename (tmp, name, NULL);
+  job = ta_extract_job_new (o);
+  g_assert_true (ta_job_run (TA_JOB (job), &error));
+  g_assert_no_error (error);
+  return g_strdup (o->output_dir);
 }

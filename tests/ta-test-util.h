@@ -36,6 +36,10 @@ char       *ta_test_shared_path    (const char         *first_element,
 /* Runs $TA_CLI with @args (NULL-terminated); returns its exit status, -1
  * when it did not exit normally. @out and @err receive its standard output
  * and error (NULL: discarded). */
+/* A small subset folder @tmp/@name written by our own extraction (three
+ * TCP flows and a UDP packet, every file of the format); returns its path */
+char       *ta_test_make_subset_folder (const char    *tmp,
+                                        const char    *name);
 int         ta_test_run_cli        (const char * const *args,
                                     char              **out,
                                     char              **err);

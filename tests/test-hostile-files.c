@@ -50,40 +50,6 @@ write_deep (const char *path)
   ta_test_write_file (path, deep, -1);
 }
 
-/* A subset folder written by our own extraction: three TCP flows, so that
- * every file of the format is there */
-static char *
-make_folder (const char *tmp,
-             const char *name)
-{
-  static const char csv[] =
-    "timestamp,length,protocol,src_port,dst_port,src_ip,dst_ip,flags,seq_num,ack_num\n"
-    "1257254400000100,60,6,1234,80,1,2,2,100,0\n"
-    "1257254400000200,60,6,80,1234,2,1,18,500,101\n"
-    "1257254400000300,52,6,1234,80,1,2,16,101,501\n"
-    "1257254400000400,60,6,1235,80,1,2,2,200,0\n"
-    "1257254400000500,60,6,80,1235,2,1,20,0,201\n"
-    "1257254400000600,60,6,1236,22,3,2,2,300,0\n"
-    "1257254400000700,60,17,53,53,3,2,0,0,0\n";
-  g_autofree char *csv_path = g_build_filename (tmp, "packets-in.csv", NULL);
-  g_autofree char *map_path = g_build_filename (tmp, "map.json", NULL);
-  g_autoptr(TaExtractOptions) o = ta_extract_options_new ();
-  g_autoptr(TaExtractJob) job = NULL;
-  g_autoptr(GError) error = NULL;
-  char *files[] = { csv_path, NULL };
-
-  ta_test_write_file (csv_path, csv, -1);
-  ta_test_write_file (map_path, "{\"10.0.0.1\": 1, \"10.0.0.2\": 2, \"10.0.0.3\": 3}", -1);
-  o->data_files = g_strdupv (files);
-  o->ip_map_path = g_strdup (map_path);
-  o->output_dir = g_build_filename (tmp, name, NULL);
-  o->force = TRUE;
-  job = ta_extract_job_new (o);
-  g_assert_true (ta_job_run (TA_JOB (job), &error));
-  g_assert_no_error (error);
-  return g_strdup (o->output_dir);
-}
-
 static TaSubsetFolder *
 load (const char  *dir,
       GError     **error)
@@ -173,7 +139,7 @@ test_deep_folder (void)
   for (guint i = 0; i < G_N_ELEMENTS (folder_json); i++)
     {
       g_autofree char *name = g_strdup_printf ("subset-%u", i);
-      g_autofree char *dir = make_folder (tmp, name);
+      g_autofree char *dir = ta_test_make_subset_folder (tmp, name);
       g_autofree char *path = g_build_filename (dir, folder_json[i], NULL);
       g_autoptr(GError) error = NULL;
       g_autoptr(GError) check_error = NULL;
@@ -207,7 +173,7 @@ test_special_files (void)
     for (guint i = 0; i < G_N_ELEMENTS (rels); i++)
       {
         g_autofree char *name = g_strdup_printf ("subset-%u-%u", kind, i);
-        g_autofree char *dir = make_folder (tmp, name);
+        g_autofree char *dir = ta_test_make_subset_folder (tmp, name);
         g_autofree char *path = g_build_filename (dir, rels[i], NULL);
         g_autoptr(GError) error = NULL;
         g_autoptr(GError) check_error = NULL;
@@ -231,7 +197,7 @@ static void
 test_sparse_chunk (void)
 {
   g_autofree char *tmp = ta_test_make_tmp_dir ("ta-hostile-XXXXXX");
-  g_autofree char *dir = make_folder (tmp, "subset");
+  g_autofree char *dir = ta_test_make_subset_folder (tmp, "subset");
   g_autofree char *chunk = g_build_filename (dir, "flows", "chunk_00000.json", NULL);
   g_autoptr(TaSubsetFolder) folder = NULL;
   g_autoptr(TaFlowDetail) detail = NULL;
@@ -313,7 +279,7 @@ static void
 test_replaced_folder (void)
 {
   g_autofree char *tmp = ta_test_make_tmp_dir ("ta-hostile-XXXXXX");
-  g_autofree char *dir = make_folder (tmp, "subset");
+  g_autofree char *dir = ta_test_make_subset_folder (tmp, "subset");
   g_autofree char *other = NULL;
   g_autoptr(TaSubsetFolder) folder = NULL;
   g_autoptr(TaFlowDetail) before = NULL;
@@ -327,7 +293,7 @@ test_replaced_folder (void)
   before = ta_subset_folder_get_flow_detail (folder, 0, NULL, &error);
   g_assert_no_error (error);
 
-  other = make_folder (tmp, "subset2");
+  other = ta_test_make_subset_folder (tmp, "subset2");
   g_assert_cmpint (g_rename (dir, old), ==, 0);
   g_assert_cmpint (g_rename (other, dir), ==, 0);
 

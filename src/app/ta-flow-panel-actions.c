@@ -51,6 +51,18 @@ action_open (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+/* Opens the folder again after it changed on disk */
+static void
+action_reload (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  TaFlowPanel *self = TA_FLOW_PANEL (widget);
+
+  if (self->folder != NULL)
+    ta_flow_panel_open (self, ta_subset_folder_get_file (self->folder));
+}
+
 static void
 action_cancel (GtkWidget  *widget,
                const char *action_name,
@@ -243,6 +255,7 @@ ta_flow_panel_class_init_actions (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "flowpanel.open", NULL, action_open);
   gtk_widget_class_install_action (widget_class, "flowpanel.cancel", NULL, action_cancel);
+  gtk_widget_class_install_action (widget_class, "flowpanel.reload", NULL, action_reload);
   gtk_widget_class_install_action (widget_class, "flowpanel.export-diagram", "s", action_export_diagram);
   gtk_widget_class_install_action (widget_class, "flowpanel.export-timeline", "s", action_export_timeline);
   gtk_widget_class_install_action (widget_class, "flowpanel.export-flows", NULL, action_export_flows);

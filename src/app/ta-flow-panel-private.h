@@ -71,6 +71,7 @@ struct _TaFlowPanel
   GtkLabel          *error_label;
   GtkLabel          *summary_label;
   GtkImage          *warning_icon;
+  GtkRevealer       *changed_revealer;
   TaFlowOverview    *overview;
   GtkSearchEntry    *ip_search;
   GtkButton         *ip_all_button;
@@ -94,6 +95,7 @@ struct _TaFlowPanel
   TaFolderLoadJob   *load_job;          /* the load in progress */
   GCancellable      *detail_cancellable;
   GFile             *loading_file;
+  GFileMonitor      *monitor;           /* the open folder's manifest.json */
   TaFlowDetail      *detail;
   gint64             win0;
   gint64             win1;
@@ -126,6 +128,9 @@ void              ta_flow_panel_flow_filter_changed (TaFlowPanel    *self);
 
 /* ta-flow-panel-actions.c */
 void              ta_flow_panel_class_init_actions  (GtkWidgetClass *widget_class);
+/* Shows the "changed on disk" bar when the open folder is no longer the
+ * one loaded; TRUE if it is shown */
+gboolean          ta_flow_panel_check_changed       (TaFlowPanel    *self);
 void              ta_flow_panel_init_drop           (TaFlowPanel    *self);
 
 G_END_DECLS

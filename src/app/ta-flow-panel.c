@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ta-error.h"
 #include "ta-flow-panel-private.h"
 #include "ta-format.h"
 #include "ta-packet.h"
@@ -64,6 +65,9 @@ detail_loaded_cb (GObject      *source,
   if (detail == NULL)
     {
       g_autofree char *text = g_strdup_printf (_("Flow details unavailable: %s"), error->message);
+
+      if (g_error_matches (error, TA_ERROR, TA_ERROR_CHANGED))
+        gtk_revealer_set_reveal_child (self->changed_revealer, TRUE);
 
       show_detail (self, NULL);
       gtk_label_set_text (self->flow_count_label, text);
@@ -258,6 +262,50 @@ compare_flow_start (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
+gboolean
+ta_flow_panel_get_folder_changed (TaFlowPanel *self)
+{
+  g_return_val_if_fail (TA_IS_FLOW_PANEL (self), FALSE);
+  return gtk_revealer_get_reveal_child (self->changed_revealer);
+}
+
+gboolean
+ta_flow_panel_check_changed (TaFlowPanel *self)
+{
+  gboolean changed = self->folder != NULL && !ta_subset_folder_check_unchanged (self->folder, NULL);
+
+  if (changed)
+    gtk_revealer_set_reveal_child (self->changed_revealer, TRUE);
+  return changed;
+}
+
+static void
+folder_file_changed (GFileMonitor      *monitor,
+                     GFile             *file,
+                     GFile             *other,
+                     GFileMonitorEvent  event,
+                     TaFlowPanel       *self)
+{
+  ta_flow_panel_check_changed (self);
+}
+
+/* Watches manifest.json: a folder replaced (extract --force) or rewritten
+ * shows the bar at once, not only when a flow's packets are asked for */
+static void
+watch_folder (TaFlowPanel    *self,
+              TaSubsetFolder *folder)
+{
+  g_autoptr(GFile) manifest = g_file_get_child (ta_subset_folder_get_file (folder), "manifest.json");
+
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_func (self->monitor, folder_file_changed, self);
+  g_clear_object (&self->monitor);
+  gtk_revealer_set_reveal_child (self->changed_revealer, FALSE);
+  self->monitor = g_file_monitor_file (manifest, G_FILE_MONITOR_WATCH_MOVES, NULL, NULL);
+  if (self->monitor != NULL)
+    g_signal_connect (self->monitor, "changed", G_CALLBACK (folder_file_changed), self);
+}
+
 static void
 install_folder (TaFlowPanel    *self,
                 TaSubsetFolder *folder)
@@ -279,6 +327,7 @@ install_folder (TaFlowPanel    *self,
   show_detail (self, NULL);
   g_clear_pointer (&self->folder, ta_subset_folder_unref);
   self->folder = ta_subset_folder_ref (folder);
+  watch_folder (self, folder);
 
   ta_flow_overview_set_folder (self->overview, folder);
   ta_ip_bars_set_folder (self->ip_bars, folder);
@@ -428,6 +477,9 @@ ta_flow_panel_dispose (GObject *object)
   g_cancellable_cancel (self->detail_cancellable);
   g_clear_object (&self->load_job);
   g_clear_object (&self->detail_cancellable);
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_func (self->monitor, folder_file_changed, self);
+  g_clear_object (&self->monitor);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
     gtk_widget_unparent (child);
   G_OBJECT_CLASS (ta_flow_panel_parent_class)->dispose (object);
@@ -470,6 +522,7 @@ ta_flow_panel_class_init (TaFlowPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TaFlowPanel, error_label);
   gtk_widget_class_bind_template_child (widget_class, TaFlowPanel, summary_label);
   gtk_widget_class_bind_template_child (widget_class, TaFlowPanel, warning_icon);
+  gtk_widget_class_bind_template_child (widget_class, TaFlowPanel, changed_revealer);
   gtk_widget_class_bind_template_child (widget_class, TaFlowPanel, overview);
   gtk_widget_class_bind_template_child (widget_class, TaFlowPanel, ip_search);
   gtk_widget_class_bind_template_child (widget_class, TaFlowPanel, ip_all_button);

@@ -21,6 +21,8 @@ void            ta_flow_panel_open        (TaFlowPanel *self,
                                            GFile       *folder);
 /* The loaded folder, or NULL */
 TaSubsetFolder *ta_flow_panel_get_folder  (TaFlowPanel *self);
+/* Whether the bar saying the open folder changed on disk is shown */
+gboolean        ta_flow_panel_get_folder_changed (TaFlowPanel *self);
 /* Selects a flow by its index in flows_index.json; FALSE if out of range */
 gboolean        ta_flow_panel_select_flow (TaFlowPanel *self,
                                            guint        flow);
