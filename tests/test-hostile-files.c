@@ -124,6 +124,32 @@ test_deep_maps (void)
   ta_test_rm_rf (tmp);
 }
 
+/* A FIFO given as an IP map, a mapping or an attack CSV (the app's open
+ * dialogs accept any path): refused at once, not waited on */
+static void
+test_special_maps (void)
+{
+  g_autofree char *tmp = ta_test_make_tmp_dir ("ta-hostile-XXXXXX");
+  g_autofree char *path = g_build_filename (tmp, "fifo.json", NULL);
+  g_autoptr(GError) e1 = NULL;
+  g_autoptr(GError) e2 = NULL;
+  g_autoptr(GError) e3 = NULL;
+  g_autoptr(TaIpMap) map = NULL;
+  g_autoptr(TaEventMapping) mapping = NULL;
+  g_autoptr(TaAttackData) data = ta_attack_data_new ();
+
+  g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+  map = ta_ip_map_load (path, &e1);
+  g_assert_null (map);
+  g_assert_nonnull (strstr (e1->message, "not a regular file"));
+  mapping = ta_event_mapping_load (path, &e2);
+  g_assert_null (mapping);
+  g_assert_nonnull (strstr (e2->message, "not a regular file"));
+  g_assert_false (ta_attack_data_load_file (data, path, &e3));
+  g_assert_nonnull (strstr (e3->message, "not a regular file"));
+  ta_test_rm_rf (tmp);
+}
+
 static const char * const folder_json[] = {
   "manifest.json", "flows/flows_index.json", "flows/chunk_00000.json",
   "ips/unique_ips.json", "ips/flag_stats.json", "ips/ip_stats.json", "indices/bins.json",
@@ -314,6 +340,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/hostile/depth-scan", test_depth_scan);
   g_test_add_func ("/core/hostile/deep-maps", test_deep_maps);
+  g_test_add_func ("/core/hostile/special-maps", test_special_maps);
   g_test_add_func ("/cli/hostile/deep-folder", test_deep_folder);
   g_test_add_func ("/core/hostile/special-files", test_special_files);
   g_test_add_func ("/core/hostile/sparse-chunk", test_sparse_chunk);

@@ -12,6 +12,7 @@
 
 #include "ta-attack-data.h"
 #include "ta-error.h"
+#include "ta-file-read.h"
 #include "ta-packet.h"
 
 #define MAX_FILE_SIZE (((gsize) 1) << 31)
@@ -372,24 +373,14 @@ ta_attack_data_load_file (TaAttackData  *self,
                           GError       **error)
 {
   g_autofree char *contents = NULL;
-  g_autoptr(GError) local_error = NULL;
-  GStatBuf st;
   gsize len = 0;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
-  if (g_stat (path, &st) == 0 && (gsize) st.st_size > MAX_FILE_SIZE)
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                   _("%s: file too large for an attack CSV"), path);
-      return FALSE;
-    }
-  if (!g_file_get_contents (path, &contents, &len, &local_error))
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_IO, "%s", local_error->message);
-      return FALSE;
-    }
+  /* a regular file of bounded size: a FIFO or device would block or never end */
+  if (!ta_file_read_all (path, NULL, MAX_FILE_SIZE, NULL, &contents, &len, error))
+    return FALSE;
   return ta_attack_data_load_data (self, path, contents, len, error);
 }
 
