@@ -96,6 +96,7 @@ struct _TaFlowPanel
   GCancellable      *detail_cancellable;
   GFile             *loading_file;
   GFileMonitor      *monitor;           /* the open folder's manifest.json */
+  guint              poll_id;           /* the same, checked every 2 s */
   TaFlowDetail      *detail;
   gint64             win0;
   gint64             win1;

@@ -289,18 +289,41 @@ folder_file_changed (GFileMonitor      *monitor,
   ta_flow_panel_check_changed (self);
 }
 
+static gboolean
+poll_folder (gpointer data)
+{
+  TaFlowPanel *self = data;
+
+  if (ta_flow_panel_check_changed (self))
+    {
+      self->poll_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+unwatch_folder (TaFlowPanel *self)
+{
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_func (self->monitor, folder_file_changed, self);
+  g_clear_object (&self->monitor);
+  g_clear_handle_id (&self->poll_id, g_source_remove);
+}
+
 /* Watches manifest.json: a folder replaced (extract --force) or rewritten
- * shows the bar at once, not only when a flow's packets are asked for */
+ * shows the bar at once, not only when a flow's packets are asked for. A
+ * file monitor may miss a folder renamed over (inotify watches the old
+ * folder), so a stat every two seconds backs it up. */
 static void
 watch_folder (TaFlowPanel    *self,
               TaSubsetFolder *folder)
 {
   g_autoptr(GFile) manifest = g_file_get_child (ta_subset_folder_get_file (folder), "manifest.json");
 
-  if (self->monitor != NULL)
-    g_signal_handlers_disconnect_by_func (self->monitor, folder_file_changed, self);
-  g_clear_object (&self->monitor);
+  unwatch_folder (self);
   gtk_revealer_set_reveal_child (self->changed_revealer, FALSE);
+  self->poll_id = g_timeout_add_seconds (2, poll_folder, self);
   self->monitor = g_file_monitor_file (manifest, G_FILE_MONITOR_WATCH_MOVES, NULL, NULL);
   if (self->monitor != NULL)
     g_signal_connect (self->monitor, "changed", G_CALLBACK (folder_file_changed), self);
@@ -477,9 +500,7 @@ ta_flow_panel_dispose (GObject *object)
   g_cancellable_cancel (self->detail_cancellable);
   g_clear_object (&self->load_job);
   g_clear_object (&self->detail_cancellable);
-  if (self->monitor != NULL)
-    g_signal_handlers_disconnect_by_func (self->monitor, folder_file_changed, self);
-  g_clear_object (&self->monitor);
+  unwatch_folder (self);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
     gtk_widget_unparent (child);
   G_OBJECT_CLASS (ta_flow_panel_parent_class)->dispose (object);
