@@ -333,6 +333,52 @@ test_replaced_folder (void)
   ta_test_rm_rf (tmp);
 }
 
+/* Edits the chunk text of a fresh folder: the first @from becomes @to */
+static char *
+folder_with_chunk_edit (const char *tmp,
+                        const char *name,
+                        const char *from,
+                        const char *to)
+{
+  char *dir = ta_test_make_subset_folder (tmp, name);
+  g_autofree char *chunk = g_build_filename (dir, "flows", "chunk_00000.json", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GString) s = NULL;
+
+  g_assert_true (g_file_get_contents (chunk, &text, NULL, NULL));
+  s = g_string_new (text);
+  g_assert_nonnull (strstr (s->str, from));
+  g_string_replace (s, from, to, 1);
+  ta_test_write_file (chunk, s->str, -1);
+  return dir;
+}
+
+/* check and the flow panel read chunks with the same code: a packet the
+ * panel cannot show fails both; what the panel shows passes both */
+static void
+test_chunk_agree (void)
+{
+  g_autofree char *tmp = ta_test_make_tmp_dir ("ta-hostile-XXXXXX");
+  g_autofree char *bad = folder_with_chunk_edit (tmp, "bad", "\"timestamp\":", "\"timestamp\":-");
+  g_autofree char *other = folder_with_chunk_edit (tmp, "other", "\"flow_000001\"", "\"flow_999999\"");
+  g_autofree char *extra = folder_with_chunk_edit (tmp, "extra", "\"packets\":[", "\"note\":[1,2],\"packets\":[");
+  g_autoptr(GError) e1 = NULL;
+  g_autoptr(GError) e2 = NULL;
+  g_autoptr(GError) e3 = NULL;
+  g_autoptr(GError) e4 = NULL;
+
+  g_assert_false (open_fully (bad, &e1));
+  g_assert_nonnull (strstr (e1->message, "timestamp"));
+  g_assert_false (ta_folder_check (bad, 0, &e2));
+  g_assert_nonnull (strstr (e2->message, "timestamp"));
+  g_assert_false (open_fully (other, &e3));
+  g_assert_false (ta_folder_check (other, 0, &e4));
+  g_assert_nonnull (strstr (e4->message, "holds flow flow_999999"));
+  g_assert_true (open_fully (extra, NULL));
+  g_assert_true (ta_folder_check (extra, 0, NULL));
+  ta_test_rm_rf (tmp);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -346,5 +392,6 @@ main (int   argc,
   g_test_add_func ("/core/hostile/sparse-chunk", test_sparse_chunk);
   g_test_add_func ("/core/hostile/big-chunk", test_big_chunk);
   g_test_add_func ("/core/hostile/replaced-folder", test_replaced_folder);
+  g_test_add_func ("/core/hostile/chunk-agree", test_chunk_agree);
   return g_test_run ();
 }

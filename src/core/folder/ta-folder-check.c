@@ -16,6 +16,8 @@
 #include "ta-json-load.h"
 #include "ta-folder-check.h"
 #include "ta-json-scan.h"
+#include "ta-subset-folder-private.h"
+#include "ta-chunk-file.h"
 
 #define MAX_LISTED 20
 
@@ -185,141 +187,27 @@ count_csv_rows (Check *c)
   return lines;
 }
 
-/* ------------------------------------------------------- chunk scanner
+/* ------------------------------------------------------- chunk files
  *
- * Chunk files hold every packet (hundreds of MB for millions of rows), so
- * they are not loaded as a JSON tree: a validating scanner walks the text
- * once and keeps, per flow, its id, totalPackets, the length of `packets`
- * and whether `phases` is an object. */
-
-typedef struct
-{
-  char    *id;            /* NULL = missing or not a string */
-  gint64   total;         /* G_MININT64 = missing or not an integer */
-  gint64   n_packets;     /* -1 = missing or not an array */
-  gboolean has_phases;
-  gboolean is_object;
-} ChunkFlow;
-
-static void
-chunk_flow_clear (gpointer data)
-{
-  g_free (((ChunkFlow *) data)->id);
-}
-
-#define MAX_DEPTH 256
-
-static gboolean
-scan_flow (TaJsonScan *s,
-           ChunkFlow  *f)
-{
-  f->total = G_MININT64;
-  f->n_packets = -1;
-  if (!ta_json_scan_peek (s, '{'))
-    {
-      TaJsonValue v;
-
-      return ta_json_scan_value (s, &v, 1);
-    }
-  f->is_object = TRUE;
-  s->p++;
-  if (ta_json_scan_char (s, '}'))
-    return TRUE;
-  for (;;)
-    {
-      char key[16];
-      TaJsonValue v;
-
-      if (!ta_json_scan_member (s, key, sizeof key, &v, 2))
-        return FALSE;
-      if (strcmp (key, "id") == 0 && v.type == TA_JSON_STRING)
-        {
-          g_free (f->id);
-          f->id = g_strndup (v.s, v.len);
-        }
-      else if (strcmp (key, "totalPackets") == 0
-               && (v.type == TA_JSON_INT || v.type == TA_JSON_DOUBLE))
-        f->total = v.type == TA_JSON_INT && !v.int_overflow ? v.i : G_MININT64;
-      else if (strcmp (key, "packets") == 0 && v.type == TA_JSON_ARRAY)
-        f->n_packets = v.n_elements;
-      else if (strcmp (key, "phases") == 0)
-        f->has_phases = v.type == TA_JSON_OBJECT;
-      if (ta_json_scan_char (s, ','))
-        continue;
-      if (ta_json_scan_char (s, '}'))
-        return TRUE;
-      return ta_json_scan_fail (s, _("“,” or “}” was expected"));
-    }
-}
-
-static gboolean
-scan_chunk_flows (TaJsonScan *s,
-                  GArray     *flows)
-{
-  if (ta_json_scan_char (s, ']'))
-    return TRUE;
-  for (;;)
-    {
-      ChunkFlow f = { 0 };
-
-      if (!scan_flow (s, &f))
-        {
-          chunk_flow_clear (&f);
-          return FALSE;
-        }
-      g_array_append_val (flows, f);
-      if (ta_json_scan_char (s, ','))
-        continue;
-      if (ta_json_scan_char (s, ']'))
-        return TRUE;
-      return ta_json_scan_fail (s, _("“,” or “]” was expected"));
-    }
-}
+ * Chunk files hold every packet (gigabytes for big extractions), so they
+ * are read as the flow panel reads them: TaChunkFile scans each once in
+ * fixed blocks, and every flow the index names is read and checked by the
+ * loader's own code (ta_subset_folder_read_chunk_flow), so that check
+ * passes exactly the flows the app shows. */
 
 /* NULL with a problem noted when the file cannot be read or is not a JSON
  * array */
-static GArray *
+static TaChunkFile *
 scan_chunk (Check      *c,
             const char *rel)
 {
   g_autofree char *path = g_build_filename (c->folder, rel, NULL);
   g_autoptr(GError) err = NULL;
-  g_autoptr(GMappedFile) mf = NULL;
-  g_autoptr(GArray) flows = NULL;
-  g_autofree TaJsonScan *s = NULL;
-  gboolean ok;
-  int fd = ta_file_open_regular (path, rel, NULL, &err);
+  TaChunkFile *file = ta_chunk_file_open (path, rel, NULL, &err);
 
-  if (fd >= 0)
-    {
-      mf = g_mapped_file_new_from_fd (fd, FALSE, &err);
-      close (fd);
-    }
-  if (mf == NULL)
-    {
-      problem (c, _("%s: %s"), rel, err->message);
-      return NULL;
-    }
-  s = g_new0 (TaJsonScan, 1);
-  ta_json_scan_init (s, g_mapped_file_get_contents (mf), g_mapped_file_get_length (mf));
-  s->max_depth = MAX_DEPTH;
-  if (!ta_json_scan_char (s, '['))
-    {
-      problem (c, _("%s: not a JSON array"), rel);
-      return NULL;
-    }
-  flows = g_array_new (FALSE, TRUE, sizeof (ChunkFlow));
-  g_array_set_clear_func (flows, chunk_flow_clear);
-  ok = scan_chunk_flows (s, flows);
-  if (ok && !ta_json_scan_end (s))
-    ok = ta_json_scan_fail (s, _("text after the array"));
-  if (!ok)
-    {
-      problem (c, _("%s: invalid JSON at byte %zu: %s"), rel, s->error_offset, s->message);
-      ta_json_scan_clear (s);
-      return NULL;
-    }
-  return g_steal_pointer (&flows);
+  if (file == NULL)
+    problem (c, "%s", err->message);
+  return file;
 }
 
 static const char * const index_fields_str[] = { "id", "key", "state", "chunk_file", NULL };
@@ -340,9 +228,11 @@ check_flows (Check              *c,
              gint64              total_chunks)
 {
   g_autoptr(JsonNode) index = load_json (c, "flows/flows_index.json");
-  /* chunk file name -> GArray of ChunkFlow, NULL if unreadable */
+  /* chunk file name -> its TaChunkFile, absent if unreadable */
   g_autoptr(GHashTable) chunks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                        (GDestroyNotify) g_array_unref);
+                                                        (GDestroyNotify) ta_chunk_file_free);
+  g_autoptr(GFile) dir_file = g_file_new_for_path (c->folder);
+  g_autoptr(TaSubsetFolder) reader = ta_subset_folder_new (dir_file);
   g_autofree char *flows_dir = g_build_filename (c->folder, "flows", NULL);
   g_autoptr(GDir) dir = NULL;
   JsonArray *arr;
@@ -354,12 +244,12 @@ check_flows (Check              *c,
     if (g_str_has_prefix (name, "chunk_") && g_str_has_suffix (name, ".json"))
       {
         g_autofree char *rel = g_build_filename ("flows", name, NULL);
-        GArray *flows = scan_chunk (c, rel);
+        TaChunkFile *flows = scan_chunk (c, rel);
 
         n_chunk_files++;
         if (flows)
           {
-            sum_chunk_flows += flows->len;
+            sum_chunk_flows += ta_chunk_file_get_n_flows (flows);
             g_hash_table_insert (chunks, g_strdup (name), flows);
           }
       }
@@ -389,8 +279,10 @@ check_flows (Check              *c,
       g_autofree char *where = g_strdup_printf ("flows_index.json[%u]", i);
       const char *cf, *id;
       gint64 ci, total;
-      GArray *flows;
-      ChunkFlow *f;
+      TaChunkFile *flows;
+      TaFlowInfo info = { 0 };
+      TaFlowDetail *detail;
+      GError *err = NULL;
       guint before = c->problems->len;
 
       if (!is_object (en))
@@ -419,32 +311,20 @@ check_flows (Check              *c,
           problem (c, _("%s (%s): chunk file “%s” missing"), where, id, cf);
           continue;
         }
-      if (ci < 0 || ci >= flows->len)
+      if (total < 0)
         {
-          problem (c, _("%s (%s): chunk_index %lld outside %s (%u flows)"),
-                   where, id, (long long) ci, cf, flows->len);
+          problem (c, _("%s (%s): totalPackets is negative"), where, id);
           continue;
         }
-      f = &g_array_index (flows, ChunkFlow, ci);
-      if (!f->is_object)
-        {
-          problem (c, _("%s (%s): %s[%lld] is not an object"), where, id, cf, (long long) ci);
-          continue;
-        }
-      if (f->id == NULL || strcmp (f->id, id) != 0)
-        {
-          problem (c, _("%s (%s): %s[%lld] holds another flow"), where, id, cf, (long long) ci);
-          continue;
-        }
-      if (f->n_packets < 0)
-        problem (c, _("%s[%lld] (%s): “packets” missing or not an array"), cf, (long long) ci, id);
-      else if (f->n_packets != total)
-        problem (c, _("%s[%lld] (%s): %lld packets listed but totalPackets is %lld"),
-                 cf, (long long) ci, id, (long long) f->n_packets, (long long) total);
-      if (!f->has_phases)
-        problem (c, _("%s[%lld] (%s): “phases” missing or not an object"), cf, (long long) ci, id);
-      if ((flags & TA_FOLDER_CHECK_STRICT) && f->total != total)
-        problem (c, _("%s[%lld] (%s): totalPackets differs from the index"), cf, (long long) ci, id);
+      /* the flow as the flow panel reads it, checked by the same code */
+      info.id = id;
+      info.total_packets = total;
+      info.chunk_index = ci < 0 || ci > G_MAXUINT32 ? G_MAXUINT32 : ci;
+      detail = ta_subset_folder_read_chunk_flow (reader, flows, info.chunk_index, &info, NULL, &err);
+      if (detail == NULL)
+        problem (c, "%s", err->message);
+      g_clear_error (&err);
+      g_clear_pointer (&detail, ta_flow_detail_unref);
     }
 }
 

@@ -425,6 +425,60 @@ ta_subset_folder_check_unchanged (TaSubsetFolder  *self,
   return FALSE;
 }
 
+/* Flow @index of @file, read and checked as the flow panel shows it; with
+ * @info (its flows index entry), the flow must be the one the index places
+ * there and list as many packets as the index counts. `check` reads every
+ * flow through this too. */
+TaFlowDetail *
+ta_subset_folder_read_chunk_flow (TaSubsetFolder    *self,
+                                  TaChunkFile       *file,
+                                  guint              index,
+                                  const TaFlowInfo  *info,
+                                  GCancellable      *cancellable,
+                                  GError           **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  const char *label = ta_chunk_file_get_label (file);
+  TaFlowDetail *detail;
+  guint64 listed = 0;
+
+  if (index >= ta_chunk_file_get_n_flows (file))
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                   _("%s: flow %s is entry %u of this chunk, which holds only %u flows"),
+                   label, info ? info->id : "?", index + 1, ta_chunk_file_get_n_flows (file));
+      return NULL;
+    }
+  /* the read and the JSON parse, the slow parts, run without the lock */
+  parser = ta_chunk_file_parse_flow (file, index, cancellable, error);
+  if (parser == NULL)
+    return NULL;
+
+  g_mutex_lock (&self->mutex);
+  detail = parse_chunk_flow (self, json_parser_get_root (parser), label, index, error);
+  g_mutex_unlock (&self->mutex);
+  if (detail == NULL || info == NULL)
+    return detail;
+  for (guint i = 0; i < detail->n_packets; i++)
+    listed += detail->packets[i].in_packet_list;
+  if (strcmp (detail->info.id, info->id) != 0)
+    g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                 _("%s: entry %u holds flow %s, but the flows index places %s there"),
+                 label, index + 1, detail->info.id, info->id);
+  else if (listed != info->total_packets)
+    g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                 _("%s: flow %s lists %llu packets, but the flows index counts %llu"),
+                 label, info->id, (unsigned long long) listed,
+                 (unsigned long long) info->total_packets);
+  else
+    {
+      detail->info = *info;
+      return detail;
+    }
+  ta_flow_detail_unref (detail);
+  return NULL;
+}
+
 TaFlowDetail *
 ta_subset_folder_get_flow_detail (TaSubsetFolder  *self,
                                   guint            flow,
@@ -432,10 +486,8 @@ ta_subset_folder_get_flow_detail (TaSubsetFolder  *self,
                                   GError         **error)
 {
   const TaFlowInfo *info;
-  g_autoptr(JsonParser) parser = NULL;
   ChunkEntry *entry;
   TaFlowDetail *detail;
-  const char *label;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (flow < self->n_flows, NULL);
@@ -452,39 +504,15 @@ ta_subset_folder_get_flow_detail (TaSubsetFolder  *self,
   entry = get_chunk (self, info->chunk_file, cancellable, error);
   if (entry == NULL)
     return NULL;
-  label = ta_chunk_file_get_label (entry->file);
-  if (info->chunk_index >= ta_chunk_file_get_n_flows (entry->file))
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                   _("%s: flow %s is entry %u of this chunk, which holds only %u flows"),
-                   label, info->id, info->chunk_index + 1, ta_chunk_file_get_n_flows (entry->file));
-      chunk_entry_release (entry);
-      return NULL;
-    }
-  /* the read and the JSON parse, the slow parts, run without the lock */
-  parser = ta_chunk_file_parse_flow (entry->file, info->chunk_index, cancellable, error);
-  if (parser == NULL)
-    {
-      chunk_entry_release (entry);
-      return NULL;
-    }
-
-  g_mutex_lock (&self->mutex);
-  detail = parse_chunk_flow (self, json_parser_get_root (parser), label, info->chunk_index, error);
-  if (detail != NULL && strcmp (detail->info.id, info->id) != 0)
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                   _("%s: entry %u holds flow %s, but the flows index places %s there"),
-                   label, info->chunk_index + 1, detail->info.id, info->id);
-      g_clear_pointer (&detail, ta_flow_detail_unref);
-    }
+  detail = ta_subset_folder_read_chunk_flow (self, entry->file, info->chunk_index, info,
+                                             cancellable, error);
+  chunk_entry_release (entry);
   if (detail != NULL)
     {
-      detail->info = *info;
+      g_mutex_lock (&self->mutex);
       cache_detail (self, flow, detail);
+      g_mutex_unlock (&self->mutex);
     }
-  g_mutex_unlock (&self->mutex);
-  chunk_entry_release (entry);
   return detail;
 }
 

@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "ta-addr-table.h"
+#include "ta-chunk-file.h"
 #include "ta-file-read.h"
 #include "ta-subset-folder.h"
 
@@ -152,5 +153,11 @@ gboolean        ta_subset_folder_load_stats     (TaSubsetFolder          *self,
 
 /* ta-subset-folder-chunks.c */
 void            ta_subset_folder_clear_chunks   (TaSubsetFolder  *self);
+TaFlowDetail   *ta_subset_folder_read_chunk_flow (TaSubsetFolder   *self,
+                                                  TaChunkFile      *file,
+                                                  guint             index,
+                                                  const TaFlowInfo *info,
+                                                  GCancellable     *cancellable,
+                                                  GError          **error);
 
 G_END_DECLS
