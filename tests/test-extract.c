@@ -694,6 +694,69 @@ run_cli (const char  *const *args,
   return run_cli_full (args, NULL, err_out);
 }
 
+/* `extract --force -o TARGET` on what must never be replaced: exit 3, the
+ * target and the inputs untouched */
+static void
+expect_force_refused (Fixture    *fx,
+                      const char *csv,
+                      const char *target,
+                      const char *needle)
+{
+  const char *args[] = { "--data", csv, "--ip-map", fx->ip_map, "--output-dir", target,
+                         "--force", NULL };
+  g_autofree char *err = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+
+  g_assert_true (g_file_get_contents (csv, &before, NULL, NULL));
+  g_assert_cmpint (run_cli (args, &err), ==, 3);
+  g_assert_nonnull (strstr (err, needle));
+  g_assert_true (g_file_get_contents (csv, &after, NULL, NULL));
+  g_assert_cmpstr (before, ==, after);
+  g_assert_true (g_file_test (fx->ip_map, G_FILE_TEST_IS_REGULAR));
+}
+
+static void
+test_cli_force_safety (Fixture       *fx,
+                       gconstpointer  data)
+{
+  g_autofree char *csv = write_file (fx, "filter.csv", filter_csv, -1);
+  g_autofree char *other = out_path (fx, "photos");
+  g_autofree char *mine = g_build_filename (other, "holiday.jpg", NULL);
+  g_autofree char *file = write_file (fx, "notes.txt", "my notes", -1);
+  g_autofree char *link = out_path (fx, "link");
+  g_autofree char *subset = out_path (fx, "subset");
+  g_autofree char *manifest = g_build_filename (subset, "manifest.json", NULL);
+  g_autofree char *stale = g_build_filename (subset, "stale.txt", NULL);
+  g_autofree char *text = NULL;
+  const char *args[] = { "--data", csv, "--ip-map", fx->ip_map, "--output-dir", subset, NULL, NULL };
+
+  /* an unrelated folder */
+  g_assert_cmpint (g_mkdir (other, 0755), ==, 0);
+  ta_test_write_file (mine, "jpeg", -1);
+  expect_force_refused (fx, csv, other, "not a TimeArcs subset folder");
+  g_assert_true (g_file_test (mine, G_FILE_TEST_IS_REGULAR));
+  /* a regular file */
+  expect_force_refused (fx, csv, file, "not a folder");
+  g_assert_true (g_file_get_contents (file, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "my notes");
+  /* the folder that holds the input CSV and the IP map */
+  expect_force_refused (fx, csv, fx->dir, "an input of this run");
+  /* a symbolic link to a subset folder */
+  g_assert_cmpint (run_cli (args, NULL), ==, 0);
+  g_assert_cmpint (symlink (subset, link), ==, 0);
+  expect_force_refused (fx, csv, link, "symbolic link");
+  /* a subset folder: replaced with --force, refused without */
+  ta_test_write_file (stale, "x", -1);
+  g_assert_cmpint (run_cli (args, NULL), ==, 3);
+  g_assert_true (g_file_test (stale, G_FILE_TEST_EXISTS));
+  args[6] = "--force";
+  g_assert_cmpint (run_cli (args, NULL), ==, 0);
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (manifest, G_FILE_TEST_IS_REGULAR));
+  g_unlink (link);
+}
+
 static void
 test_cli (Fixture       *fx,
           gconstpointer  data)
@@ -873,6 +936,7 @@ main (int    argc,
 #define ADD(path, fn) g_test_add ("/cli/extract/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("basic", test_cli);
   ADD ("sigint", test_cli_sigint);
+  ADD ("force-safety", test_cli_force_safety);
 #undef ADD
 
   return g_test_run ();

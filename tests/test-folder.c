@@ -985,7 +985,22 @@ test_atomic (void)
   g_assert_true (g_file_test (keep, G_FILE_TEST_EXISTS));
   g_assert_cmpuint (count_entries (tmp), ==, 1);
 
-  /* --force replaces it */
+  /* --force does not replace it either: it is not a subset folder */
+  write_sample (&h, out, 0, TRUE, &error);
+  g_assert_error (error, TA_ERROR, TA_ERROR_EXISTS);
+  g_assert_nonnull (strstr (error->message, "not a TimeArcs subset folder"));
+  g_clear_error (&error);
+  g_assert_true (g_file_test (keep, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_entries (tmp), ==, 1);
+
+  /* a subset folder: refused without --force, replaced with it */
+  ta_test_rm_rf (out);
+  write_sample (&h, out, 1, FALSE, &error);
+  g_assert_no_error (error);
+  ta_test_write_file (keep, "mine", -1);
+  write_sample (&h, out, 0, FALSE, &error);
+  g_assert_error (error, TA_ERROR, TA_ERROR_EXISTS);
+  g_clear_error (&error);
   write_sample (&h, out, 0, TRUE, &error);
   g_assert_no_error (error);
   g_assert_false (g_file_test (keep, G_FILE_TEST_EXISTS));
@@ -1002,14 +1017,16 @@ test_atomic (void)
   g_assert_true (g_file_test (manifest, G_FILE_TEST_EXISTS));
   ta_test_rm_rf (out);
 
-  /* a plain file in the way is refused unless forced */
+  /* a plain file in the way is refused, even forced, and kept */
   ta_test_write_file (out, "x", -1);
   write_sample (&h, out, 0, FALSE, &error);
   g_assert_error (error, TA_ERROR, TA_ERROR_EXISTS);
   g_clear_error (&error);
   write_sample (&h, out, 0, TRUE, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_file_test (out, G_FILE_TEST_IS_DIR));
+  g_assert_error (error, TA_ERROR, TA_ERROR_EXISTS);
+  g_assert_nonnull (strstr (error->message, "not a folder"));
+  g_clear_error (&error);
+  g_assert_true (g_file_test (out, G_FILE_TEST_IS_REGULAR));
   ta_test_rm_rf (out);
 
   /* abort and free-without-finish remove the temporary folder */

@@ -665,7 +665,18 @@ run_job (TaExtractJob  *self,
   wopts.chunk_size = o->chunk_size;
   wopts.flow_timeout_us = (gint64) o->flow_timeout_s * G_USEC_PER_SEC;
   wopts.force = o->force;
-  self->writer = ta_folder_writer_new (o->output_dir, &wopts, self->addrs, error);
+  {
+    g_autoptr(GPtrArray) ins = g_ptr_array_new ();
+
+    for (guint i = 0; o->data_files && o->data_files[i]; i++)
+      g_ptr_array_add (ins, o->data_files[i]);
+    if (o->ip_map_path != NULL)
+      g_ptr_array_add (ins, o->ip_map_path);
+    g_ptr_array_add (ins, NULL);
+    wopts.inputs = (const char * const *) ins->pdata;
+    /* never replaced, nor a folder holding them (ta-out-target.h) */
+    self->writer = ta_folder_writer_new (o->output_dir, &wopts, self->addrs, error);
+  }
   if (self->writer == NULL)
     return FALSE;
 

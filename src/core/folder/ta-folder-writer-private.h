@@ -37,6 +37,7 @@ struct _TaFolderWriter
   char            *base_name;
   char            *tmp_dir;
   gboolean         force;
+  char           **inputs;       /* the run's inputs, checked again before the rename */
   gboolean         finished;
   guint            chunk_size;
   TaAddrTable     *addrs;

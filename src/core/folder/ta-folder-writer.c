@@ -25,6 +25,7 @@
 #include <glib/gstdio.h>
 
 #include "ta-error.h"
+#include "ta-out-target.h"
 #include "ta-folder-writer-private.h"
 
 /* ----------------------------------------------------------- addresses */
@@ -134,29 +135,6 @@ remove_tree (const char *path)
   nftw (path, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* 1 = non-empty directory or other file, 0 = absent or empty directory */
-static int
-target_state (const char *path,
-              gboolean   *exists)
-{
-  struct stat st;
-  GDir *dir;
-  int ret;
-
-  *exists = FALSE;
-  if (g_lstat (path, &st) != 0)
-    return 0;
-  *exists = TRUE;
-  if (!S_ISDIR (st.st_mode))
-    return 1;
-  dir = g_dir_open (path, 0, NULL);
-  if (dir == NULL)
-    return 1;
-  ret = g_dir_read_name (dir) != NULL ? 1 : 0;
-  g_dir_close (dir);
-  return ret;
-}
-
 TaFolderWriter *
 ta_folder_writer_new (const char                  *output_dir,
                       const TaFolderWriterOptions *options,
@@ -166,7 +144,6 @@ ta_folder_writer_new (const char                  *output_dir,
   g_autoptr(TaFolderWriter) self = NULL;
   g_autofree char *tmpl = NULL;
   g_autofree char *path = NULL;
-  gboolean exists;
   static const char * const subdirs[] = { "flows", "ips", "indices" };
 
   g_return_val_if_fail (output_dir != NULL && addrs != NULL, NULL);
@@ -174,6 +151,7 @@ ta_folder_writer_new (const char                  *output_dir,
   self = g_new0 (TaFolderWriter, 1);
   self->addrs = addrs;
   self->force = options ? options->force : FALSE;
+  self->inputs = options && options->inputs ? g_strdupv ((char **) options->inputs) : NULL;
   self->chunk_size = options && options->chunk_size ? options->chunk_size : TA_CHUNK_SIZE_DEFAULT;
   self->output_dir = g_strdup (output_dir);
   self->parent_dir = g_path_get_dirname (output_dir);
@@ -190,13 +168,8 @@ ta_folder_writer_new (const char                  *output_dir,
       return NULL;
     }
 
-  if (target_state (output_dir, &exists) && !self->force)
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_EXISTS,
-                   _("Output folder “%s” already exists and is not empty (use --force to replace it)"),
-                   output_dir);
-      return NULL;
-    }
+  if (!ta_out_target_check_folder (output_dir, self->force, (const char * const *) self->inputs, error))
+    return NULL;
 
   if (g_mkdir_with_parents (self->parent_dir, 0777) != 0)
     {
@@ -377,18 +350,14 @@ static gboolean
 move_into_place (TaFolderWriter  *self,
                  GError         **error)
 {
-  gboolean exists;
-  int state = target_state (self->output_dir, &exists);
   g_autofree char *old = NULL;
+  GStatBuf st;
 
-  if (state && !self->force)
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_EXISTS,
-                   _("Output folder “%s” already exists and is not empty (use --force to replace it)"),
-                   self->output_dir);
-      return FALSE;
-    }
-  if (exists)
+  /* again: the target may have changed while the run read its inputs */
+  if (!ta_out_target_check_folder (self->output_dir, self->force,
+                                   (const char * const *) self->inputs, error))
+    return FALSE;
+  if (g_lstat (self->output_dir, &st) == 0)
     {
       g_autofree char *tmpl = g_strdup_printf (".%s.old-XXXXXX", self->base_name);
 
@@ -522,6 +491,7 @@ ta_folder_writer_free (TaFolderWriter *self)
   g_clear_error (&self->error);
   g_free (self->output_dir);
   g_free (self->parent_dir);
+  g_strfreev (self->inputs);
   g_free (self->base_name);
   g_free (self);
 }

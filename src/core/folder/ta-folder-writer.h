@@ -23,7 +23,8 @@ typedef struct
 {
   guint     chunk_size;        /* flows per chunk file; 0 = TA_CHUNK_SIZE_DEFAULT */
   gint64    flow_timeout_us;   /* inactivity that completes a flow; 0 = TA_FLOW_TIMEOUT_DEFAULT_S */
-  gboolean  force;             /* replace an existing non-empty output folder */
+  gboolean  force;             /* replace an existing subset folder (ta-out-target.h) */
+  const char * const *inputs;  /* the run's input files, never replaced; NULL-terminated or NULL */
 } TaFolderWriterOptions;
 
 /* What manifest.json records about the run */

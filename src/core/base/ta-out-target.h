@@ -1,0 +1,34 @@
+/* ta-out-target.h — what a writer may replace. Every writer (extract,
+ * import, attacks) asks here before it writes anything and again just
+ * before its result takes the output's name:
+ *  - an absent output, or an empty folder where a folder goes, is free;
+ *  - an existing output is replaced only with --force, and then only when
+ *    it is of the kind the writer makes: a TimeArcs/v2.0 subset folder (its
+ *    manifest.json says so) for a folder, a regular file for a file;
+ *  - never a symbolic link, never something of the other kind, never an
+ *    input of the same run nor a folder that holds one (compared after
+ *    resolving links and "..").
+ * A refusal is TA_ERROR_EXISTS naming the path and the reason.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+gboolean ta_out_target_check_folder (const char          *path,
+                                     gboolean             force,
+                                     const char * const  *inputs,
+                                     GError             **error);
+
+gboolean ta_out_target_check_file   (const char          *path,
+                                     gboolean             force,
+                                     const char * const  *inputs,
+                                     GError             **error);
+
+/* Whether @path is a folder whose manifest.json is a v2.0 subset folder's */
+gboolean ta_out_target_is_subset_folder (const char      *path);
+
+G_END_DECLS
