@@ -1416,6 +1416,55 @@ test_cli (void)
   fixture_clear (&fx);
 }
 
+/* attacks --force never replaces an input, a folder or a link; it does
+ * replace its own earlier output */
+static void
+test_cli_force_safety (void)
+{
+  g_autofree char *tmp = ta_test_make_tmp_dir ("ta-attacks-XXXXXX");
+  g_autofree char *csv = g_build_filename (tmp, "packets.csv", NULL);
+  g_autofree char *map = g_build_filename (tmp, "map.json", NULL);
+  g_autofree char *out = g_build_filename (tmp, "out.csv", NULL);
+  g_autofree char *dir = g_build_filename (tmp, "a-folder", NULL);
+  g_autofree char *link = g_build_filename (tmp, "link.csv", NULL);
+  g_autofree char *text = NULL;
+  static const char packets[] =
+    "timestamp,length,protocol,src_port,dst_port,src_ip,dst_ip,flags,seq_num,ack_num\n"
+    "1257254400000100,60,6,1234,80,1,2,2,100,0\n";
+  const char *targets[] = { csv, dir, link };
+  const char *needles[] = { "an input of this run", "is a folder", "symbolic link" };
+
+  ta_test_write_file (csv, packets, -1);
+  ta_test_write_file (map, "{\"10.0.0.1\": 1, \"10.0.0.2\": 2}", -1);
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  ta_test_write_file (out, "old output", -1);
+  g_assert_cmpint (symlink (out, link), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
+    {
+      const char *args[] = { "attacks", csv, "--ip-map", map, "--out", targets[i], "--force",
+                             "--quiet", NULL };
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (ta_test_run_cli (args, NULL, &err), ==, 3);
+      g_assert_nonnull (strstr (err, needles[i]));
+    }
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, packets);
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (out, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "old output");
+  g_assert_true (g_file_test (dir, G_FILE_TEST_IS_DIR));
+  {
+    const char *args[] = { "attacks", csv, "--ip-map", map, "--out", out, "--force", "--quiet", NULL };
+
+    g_assert_cmpint (ta_test_run_cli (args, NULL, NULL), ==, 0);
+  }
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (out, &text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (text, "timestamp,"));
+  ta_test_rm_rf (tmp);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1438,6 +1487,7 @@ main (int    argc,
   g_test_add_func ("/core/attacks/job/captures", test_job_captures);
   g_test_add_func ("/core/attacks/job/unmapped-ids", test_job_unmapped_ids);
   g_test_add_func ("/cli/attacks", test_cli);
+  g_test_add_func ("/cli/attacks/force-safety", test_cli_force_safety);
 
   return g_test_run ();
 }

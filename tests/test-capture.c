@@ -1692,6 +1692,62 @@ test_cli_import (void)
   g_unlink (map);
 }
 
+/* import --force never replaces its capture, a folder or a link; it
+ * replaces its own earlier output */
+static void
+test_cli_import_force_safety (void)
+{
+  g_autofree char *cap = tmp_path ("force.pcap");
+  g_autofree char *map = tmp_path ("force-map.json");
+  g_autofree char *out = tmp_path ("force-out.csv");
+  g_autofree char *dir = tmp_path ("force-folder");
+  g_autofree char *link = tmp_path ("force-link.csv");
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autoptr(GByteArray) frame = g_byte_array_new ();
+  g_autoptr(GByteArray) file = NULL;
+  Rec rec = { 0, };
+  gsize len;
+  const char *targets[3];
+  const char *needles[] = { "an input of this run", "is a folder", "symbolic link" };
+
+  targets[0] = cap;
+  targets[1] = dir;
+  targets[2] = link;
+  put_eth (frame, NULL, 0, 0x0800);
+  put_ipv4_tcp (frame);
+  rec.data = frame;
+  file = pcap_bytes (FALSE, FALSE, 1, &rec, 1);
+  ta_test_write_file (cap, file->data, file->len);
+  ta_test_write_file (out, "old output", -1);
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  g_assert_cmpint (symlink (out, link), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
+    {
+      const char *args[] = { "import", cap, "--out", targets[i], "--ip-map", map, "--force",
+                             "--quiet", NULL };
+      g_autofree char *err = NULL;
+
+      g_assert_cmpint (ta_test_run_cli (args, NULL, &err), ==, 3);
+      g_assert_nonnull (strstr (err, needles[i]));
+    }
+  g_assert_true (g_file_get_contents (cap, &before, &len, NULL));
+  g_assert_cmpmem (before, len, file->data, file->len);
+  g_assert_true (g_file_test (dir, G_FILE_TEST_IS_DIR));
+  {
+    const char *args[] = { "import", cap, "--out", out, "--ip-map", map, "--force", "--quiet", NULL };
+
+    g_assert_cmpint (ta_test_run_cli (args, NULL, NULL), ==, 0);
+  }
+  g_assert_true (g_file_get_contents (out, &after, NULL, NULL));
+  g_assert_true (g_str_has_prefix (after, "timestamp,"));
+  g_unlink (link);
+  g_unlink (out);
+  g_unlink (cap);
+  g_unlink (map);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1720,6 +1776,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/capture/memory-input", test_memory_input);
   g_test_add_func ("/core/capture/shared/tshark-cross-check", test_shared_pcaps);
   g_test_add_func ("/cli/capture/import", test_cli_import);
+  g_test_add_func ("/cli/capture/import-force-safety", test_cli_import_force_safety);
 
   ret = g_test_run ();
   g_rmdir (tmpdir);

@@ -14,6 +14,7 @@
 
 #include "ta-attack-agg.h"
 #include "ta-error.h"
+#include "ta-out-target.h"
 #include "ta-out.h"
 
 #define DIRECT_CODES 1024   /* codes -1 … 1022 are counted in an array */
@@ -767,12 +768,8 @@ ta_attack_agg_write (TaAttackAgg     *self,
   RowIter it = { self, rd, 0, 0 };
   TaOut *out;
 
-  if (!force && g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_EXISTS,
-                   _("%s already exists (use --force to replace it)"), path);
-      return FALSE;
-    }
+  if (!ta_out_target_check_file (path, force, NULL, error))
+    return FALSE;
   if (!finish (self, error))
     return FALSE;
   if (!spill_reader_start (self, rd))

@@ -11,6 +11,7 @@
 #include "ta-attack-agg.h"
 #include "ta-attacks-job.h"
 #include "ta-error.h"
+#include "ta-out-target.h"
 #include "ta-event-mapping.h"
 #include "ta-ground-truth.h"
 #include "ta-ip-map.h"
@@ -159,16 +160,41 @@ default_group_mapping (void)
   return groups;
 }
 
-static gboolean
-check_free (const char  *path,
-            gboolean     force,
-            GError     **error)
+/* The files an attacks run reads, which it never replaces; with_maps FALSE
+ * leaves out the IP map and the mappings: their companion copies extend
+ * them and may be written over them in place */
+static GPtrArray *
+run_inputs (const TaAttacksOptions *o,
+            gboolean                with_maps)
 {
-  if (path == NULL || force || !g_file_test (path, G_FILE_TEST_EXISTS))
+  GPtrArray *in = g_ptr_array_new ();
+
+  for (guint i = 0; o->inputs && o->inputs[i]; i++)
+    g_ptr_array_add (in, o->inputs[i]);
+  if (o->ground_truth)
+    g_ptr_array_add (in, o->ground_truth);
+  if (with_maps && o->ip_map)
+    g_ptr_array_add (in, o->ip_map);
+  if (with_maps && o->event_mapping)
+    g_ptr_array_add (in, o->event_mapping);
+  if (with_maps && o->group_mapping)
+    g_ptr_array_add (in, o->group_mapping);
+  g_ptr_array_add (in, NULL);
+  return in;
+}
+
+static gboolean
+check_free (const char             *path,
+            const TaAttacksOptions *o,
+            gboolean                with_maps,
+            GError                **error)
+{
+  g_autoptr(GPtrArray) in = NULL;
+
+  if (path == NULL)
     return TRUE;
-  g_set_error (error, TA_ERROR, TA_ERROR_EXISTS,
-               _("%s already exists (use --force to replace it)"), path);
-  return FALSE;
+  in = run_inputs (o, with_maps);
+  return ta_out_target_check_file (path, o->force, (const char * const *) in->pdata, error);
 }
 
 struct _TaAttacksJob
@@ -234,11 +260,11 @@ plan_outputs (Run     *run,
   if (options->grouped_out != NULL)
     result->group_mapping_out = ta_attacks_companion_path (options->out, TA_ATTACKS_COMPANION_GROUP_MAPPING);
 
-  if (!check_free (result->out, options->force, error) ||
-      !check_free (result->grouped_out, options->force, error) ||
-      !check_free (result->ip_map_out, options->force, error) ||
-      !check_free (result->event_mapping_out, options->force, error) ||
-      !check_free (result->group_mapping_out, options->force, error))
+  if (!check_free (result->out, options, TRUE, error) ||
+      !check_free (result->grouped_out, options, TRUE, error) ||
+      !check_free (result->ip_map_out, options, FALSE, error) ||
+      !check_free (result->event_mapping_out, options, FALSE, error) ||
+      !check_free (result->group_mapping_out, options, FALSE, error))
     return FALSE;
   if (options->grouped_out != NULL && strcmp (options->grouped_out, options->out) == 0)
     {

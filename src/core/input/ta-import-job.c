@@ -10,6 +10,7 @@
 #include "ta-addr-table.h"
 #include "ta-capture-reader.h"
 #include "ta-error.h"
+#include "ta-out-target.h"
 #include "ta-import-job.h"
 #include "ta-input.h"
 #include "ta-ip-map.h"
@@ -207,11 +208,9 @@ run_import (TaImportJob   *self,
   TaImportResult *r = &self->result;
   gint64 t0;
 
-  if (!o->force && g_file_test (o->out, G_FILE_TEST_EXISTS))
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_EXISTS, _("%s exists; use --force to replace it"), o->out);
-      return FALSE;
-    }
+  /* the IP map is updated in place by design; the captures are never replaced */
+  if (!ta_out_target_check_file (o->out, o->force, (const char * const *) o->inputs, error))
+    return FALSE;
   if (g_file_test (o->ip_map, G_FILE_TEST_EXISTS))
     run->map = ta_ip_map_load (o->ip_map, error);
   else
@@ -244,6 +243,11 @@ run_import (TaImportJob   *self,
   if (r->n_read == 0)
     {
       g_set_error (error, TA_ERROR, TA_ERROR_NO_INPUT, _("no capture could be read; nothing written"));
+      return FALSE;
+    }
+  if (!ta_out_target_check_file (o->out, o->force, (const char * const *) o->inputs, error))
+    {
+      ta_out_abandon (g_steal_pointer (&run->o));
       return FALSE;
     }
   if (!ta_out_commit_file (g_steal_pointer (&run->o), error) ||
