@@ -207,6 +207,23 @@ test_ok_variants (void)
   g_assert_cmpuint (ta_attack_data_get_total_packets (data), ==, 4);
 }
 
+/* A UTF-8 byte order mark before the header (spreadsheets write one) */
+static void
+test_bom (void)
+{
+  const char *text = "\xef\xbb\xbftimestamp,length,src_ip,dst_ip,protocol,attack,count\n"
+                     "20954244,60,1,2,6,7,3\n";
+  g_autoptr(TaAttackData) data = ta_attack_data_new ();
+  g_autoptr(GError) error = NULL;
+  guint n;
+
+  g_assert_true (ta_attack_data_load_data (data, "bom.csv", text, strlen (text), &error));
+  g_assert_no_error (error);
+  ta_attack_data_get_records (data, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpuint (ta_attack_data_get_total_packets (data), ==, 3);
+}
+
 static void
 test_mappings_and_colors (void)
 {
@@ -278,6 +295,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/core/attack-data/real-totals", test_real_totals);
   g_test_add_func ("/core/attack-data/wrong-mapping", test_wrong_mapping);
+  g_test_add_func ("/core/attack-data/bom", test_bom);
   g_test_add_func ("/core/attack-data/apply-groups", test_apply_groups);
   g_test_add_func ("/core/attack-data/malformed", test_malformed);
   g_test_add_func ("/core/attack-data/ok-variants", test_ok_variants);

@@ -297,6 +297,10 @@ ta_attack_data_load_data (TaAttackData  *self,
                    _("%s: not a text file"), name);
       return FALSE;
     }
+  /* a UTF-8 byte order mark, as spreadsheets write it: skipped, as the
+   * packet CSV and ground truth readers do */
+  if (len >= 3 && memcmp (text, "\xef\xbb\xbf", 3) == 0)
+    p += 3;
 
   start_len = self->records->len;
   file_index = self->files->len;
