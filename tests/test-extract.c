@@ -757,6 +757,32 @@ test_cli_force_safety (Fixture       *fx,
   g_unlink (link);
 }
 
+/* The folder and its files follow the umask, as any tool's output */
+static void
+test_cli_modes (Fixture       *fx,
+                gconstpointer  data)
+{
+  g_autofree char *csv = write_file (fx, "filter.csv", filter_csv, -1);
+  g_autofree char *out = out_path (fx, "modes");
+  g_autofree char *flows = g_build_filename (out, "flows", NULL);
+  g_autofree char *manifest = g_build_filename (out, "manifest.json", NULL);
+  g_autofree char *packets = g_build_filename (out, "packets.csv", NULL);
+  const char *args[] = { "--data", csv, "--ip-map", fx->ip_map, "--output-dir", out, NULL };
+  mode_t old = umask (022);
+  GStatBuf st;
+
+  g_assert_cmpint (run_cli (args, NULL), ==, 0);
+  umask (old);
+  g_assert_cmpint (g_stat (out, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0755);
+  g_assert_cmpint (g_stat (flows, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0755);
+  g_assert_cmpint (g_stat (manifest, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0644);
+  g_assert_cmpint (g_stat (packets, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0644);
+}
+
 static void
 test_cli (Fixture       *fx,
           gconstpointer  data)
@@ -937,6 +963,7 @@ main (int    argc,
   ADD ("basic", test_cli);
   ADD ("sigint", test_cli_sigint);
   ADD ("force-safety", test_cli_force_safety);
+  ADD ("modes", test_cli_modes);
 #undef ADD
 
   return g_test_run ();

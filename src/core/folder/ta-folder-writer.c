@@ -181,7 +181,8 @@ ta_folder_writer_new (const char                  *output_dir,
     }
   tmpl = g_strdup_printf (".%s.partial-XXXXXX", self->base_name);
   path = g_build_filename (self->parent_dir, tmpl, NULL);
-  if (g_mkdtemp (path) == NULL)
+  /* 0777 under the umask, as any folder the user makes (g_mkdtemp is 0700) */
+  if (g_mkdtemp_full (path, 0777) == NULL)
     {
       int saved = errno;
 
