@@ -1748,6 +1748,66 @@ test_cli_import_force_safety (void)
   g_rmdir (dir);
 }
 
+/* One truncated capture (its last record cut in half), and the same
+ * packets as a cut gzip CSV: extract, import and attacks all keep what came
+ * before the cut, warn with the byte, and exit 5 */
+static void
+test_cli_truncated_same_status (void)
+{
+  g_autofree char *cap = tmp_path ("cut.pcap");
+  g_autofree char *csvgz = tmp_path ("cut.csv.gz");
+  g_autofree char *map = tmp_path ("cut-map.json");
+  g_autofree char *folder = tmp_path ("cut-folder");
+  g_autofree char *out = tmp_path ("cut-out.csv");
+  g_autoptr(GByteArray) file = NULL;
+  g_autoptr(GString) rows = g_string_new ("timestamp,length,protocol,src_port,dst_port,src_ip,dst_ip,"
+                                          "flags,seq_num,ack_num\n");
+  GByteArray *f[3];
+  Rec recs[3] = { { 0, } };
+  const char *inputs[] = { cap, csvgz };
+
+  for (guint i = 0; i < 3; i++)
+    {
+      f[i] = g_byte_array_new ();
+      put_eth (f[i], NULL, 0, 0x0800);
+      put_ipv4_tcp (f[i]);
+      recs[i].data = f[i];
+    }
+  file = pcap_bytes (FALSE, FALSE, 1, recs, 3);
+  ta_test_write_file (cap, file->data, file->len - 20);
+  for (guint i = 0; i < 50000; i++)
+    g_string_append_printf (rows, "%" G_GINT64_FORMAT ",60,6,%u,80,1,2,2,%u,0\n",
+                            G_GINT64_CONSTANT (1257254400000000) + i * 1000, 1024 + i % 5000, i);
+  ta_test_write_gzip (csvgz, rows->str, rows->len, 40000);
+  ta_test_write_file (map, "{\"10.0.0.1\": 1, \"10.0.0.2\": 2}", -1);
+
+  for (guint k = 0; k < G_N_ELEMENTS (inputs); k++)
+    {
+      const char *extract[] = { "extract", "--data", inputs[k], "--ip-map", map, "--output-dir", folder,
+                                "--force", "--quiet", NULL };
+      const char *attacks[] = { "attacks", inputs[k], "--ip-map", map, "--out", out, "--force",
+                                "--quiet", NULL };
+      const char *import[] = { "import", inputs[k], "--out", out, "--ip-map", map, "--force",
+                               "--quiet", NULL };
+      const char * const *runs[] = { extract, attacks, import };
+
+      for (guint r = 0; r < (k == 0 ? 3u : 2u); r++)
+        {
+          g_autofree char *err = NULL;
+
+          g_test_message ("%s %s", runs[r][0], inputs[k]);
+          g_assert_cmpint (ta_test_run_cli (runs[r], NULL, &err), ==, 5);
+          g_assert_nonnull (strstr (err, "truncated at byte"));
+          g_assert_nonnull (strstr (err, "exit status 5"));
+        }
+    }
+  g_unlink (cap);
+  g_unlink (csvgz);
+  g_unlink (map);
+  g_unlink (out);
+  ta_test_rm_rf (folder);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1777,6 +1837,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core/capture/shared/tshark-cross-check", test_shared_pcaps);
   g_test_add_func ("/cli/capture/import", test_cli_import);
   g_test_add_func ("/cli/capture/import-force-safety", test_cli_import_force_safety);
+  g_test_add_func ("/cli/capture/truncated-same-status", test_cli_truncated_same_status);
 
   ret = g_test_run ();
   g_rmdir (tmpdir);

@@ -114,16 +114,14 @@ ta_cli_attacks_main (int    argc,
 
   ctx = g_option_context_new (_("INPUT… — label packets and aggregate them into attack CSVs for the TimeArcs view"));
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
-  g_option_context_set_description (ctx,
+  ta_cli_set_description (ctx,
     _("INPUT is a packet CSV (plain or gzip, with or without an “attack” column) or a capture.\n"
       "Writes timestamp,length,src_ip,dst_ip,protocol,attack,count per (minute, length, src, dst,\n"
       "protocol, attack), and next to it PREFIX_ip_map.json and event_type_mapping_PREFIX.json\n"
       "(PREFIX: the output name without _attacks.csv or .csv; the given mappings extended with\n"
       "what they lacked; attack_group_mapping_PREFIX.json with --grouped-out).\n"
       "With --ground-truth, a packet an event matches takes the event's label; other packets\n"
-      "keep their attack column, or are normal (-1).\n\n"
-      "Exit status: 0 ok, 1 an input was damaged or an output could not be written, 2 bad arguments,\n"
-      "3 an output exists (use --force), 4 no input could be read, 130 interrupted."));
+      "keep their attack column, or are normal (-1)."));
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     {
       g_printerr ("timearcs-cli attacks: %s\n", error->message);
@@ -155,5 +153,5 @@ ta_cli_attacks_main (int    argc,
     g_printerr ("%s\n", (char *) result->messages->pdata[i]);
   if (!quiet)
     print_summary (opts, result);
-  return result->n_files_failed > 0 ? TA_EXIT_FAILURE : TA_EXIT_OK;
+  return ta_cli_job_done ("attacks", result->n_files_failed, result->truncated);
 }

@@ -27,11 +27,10 @@ ta_cli_check_main (int    argc,
   int status = TA_EXIT_OK;
 
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
-  g_option_context_set_description (ctx,
+  ta_cli_set_description (ctx,
     _("Checks each folder as the original web viewer loads it: manifest fields present and typed,\n"
       "every flows_index.json entry's chunk_file/chunk_index holds that flow with totalPackets\n"
-      "packets, and the manifest's totals equal the files' contents.\n\n"
-      "Exit status: 0 all folders valid, 1 a folder is invalid or unreadable, 2 bad arguments."));
+      "packets, and the manifest's totals equal the files' contents."));
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     {
       fprintf (stderr, "timearcs-cli check: %s\n", error->message);

@@ -121,14 +121,7 @@ parse_args (char     **argv,
       _("Reads packet CSVs (or captures), plain or gzip, applies the filters and writes a\n"
         "v2.0 subset folder: packets.csv, flows/, ips/, indices/ and manifest.json.\n"
         "The folder is written beside the target and renamed into place only on success."),
-    .description =
-      _("Exit status:\n"
-        "  0    success\n"
-        "  1    processing failed (I/O error, corrupt or unreadable input)\n"
-        "  2    bad arguments\n"
-        "  3    the output folder exists and is not empty (use --force)\n"
-        "  4    no input file could be read\n"
-        "  130  interrupted (Ctrl+C); nothing is left behind\n"),
+    .description = ta_cli_exit_help (),
     .locale_encoded = TRUE,
   };
 
@@ -162,15 +155,17 @@ ta_cli_extract_main (int    argc,
   ta_cli_progress_end_line (&st.progress);
   if (!quiet && (ok || ta_extract_job_get_counts (job)->files_read > 0))
     print_summary (job, ok);
-  else if (!quiet)
+  else
     {
+      /* warnings (skipped, cut or damaged inputs) even with --quiet */
       const TaReadStats *stats = ta_extract_job_get_read_stats (job);
 
       for (guint i = 0; i < stats->warnings->len; i++)
         g_printerr (_("warning: %s\n"), (const char *) g_ptr_array_index (stats->warnings, i));
     }
   if (ok)
-    return TA_EXIT_OK;
+    return ta_cli_job_done ("extract", ta_extract_job_get_counts (job)->files_skipped,
+                            ta_extract_job_get_read_stats (job)->truncated);
 
   return ta_cli_job_failed ("extract", error, _("timearcs-cli extract: interrupted; no output written\n"));
 }

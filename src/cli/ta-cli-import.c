@@ -77,11 +77,9 @@ ta_cli_import_main (int    argc,
 
   ctx = g_option_context_new (_("CAPTURE… — convert pcap/pcapng captures (plain or gzip) into a packet CSV"));
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
-  g_option_context_set_description (ctx,
+  ta_cli_set_description (ctx,
     _("Writes the packet CSV header “timestamp,length,protocol,src_port,dst_port,src_ip,dst_ip,"
-      "flags,seq_num,ack_num” with addresses as ids of the IP map; addresses the map lacks get new ids.\n\n"
-      "Exit status: 0 ok, 1 a capture was damaged or could not be written, 2 bad arguments,\n"
-      "3 the output exists (use --force), 4 no capture could be read, 130 interrupted."));
+      "flags,seq_num,ack_num” with addresses as ids of the IP map; addresses the map lacks get new ids."));
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     {
       g_printerr ("timearcs-cli import: %s\n", error->message);
@@ -111,5 +109,6 @@ ta_cli_import_main (int    argc,
     g_printerr (_("warning: %s\n"), (char *) g_ptr_array_index (r->stats.warnings, i));
   if (!quiet)
     print_summary (o, r);
-  return r->n_failed > 0 ? TA_EXIT_FAILURE : TA_EXIT_OK;
+  /* n_failed: skipped, or damaged part-way (the packets before it kept) */
+  return ta_cli_job_done ("import", r->n_skipped, r->n_failed - r->n_skipped + r->stats.truncated);
 }

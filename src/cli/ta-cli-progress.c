@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <glib-unix.h>
 #include <signal.h>
 #include <unistd.h>
@@ -120,6 +121,45 @@ ta_cli_run_job (TaJob   *job,
   g_main_loop_unref (loop);
   g_main_context_unref (context);
   return ok;
+}
+
+const char *
+ta_cli_exit_help (void)
+{
+  return _("Exit status (the same for every subcommand):\n"
+           "  0    done: every input was read whole\n"
+           "  1    failed (an output could not be written, a bad map or mapping, an invalid folder);\n"
+           "       nothing that looks complete is left behind\n"
+           "  2    bad arguments\n"
+           "  3    an output exists (the force option replaces it), or is something that option\n"
+           "       never replaces: a folder that is not a subset folder, a link, a file of the\n"
+           "       wrong kind, an input of the run\n"
+           "  4    no input could be read; nothing written\n"
+           "  5    written, but not every input was read whole: one was skipped (missing or\n"
+           "       unreadable) or ended early (cut short, or damaged part-way: what came before\n"
+           "       was used); a warning names each file and byte\n"
+           "  130  interrupted (Ctrl+C or SIGTERM); nothing is left behind");
+}
+
+void
+ta_cli_set_description (GOptionContext *ctx,
+                        const char     *text)
+{
+  g_autofree char *all = g_strdup_printf ("%s\n\n%s", text, ta_cli_exit_help ());
+
+  g_option_context_set_description (ctx, all);
+}
+
+int
+ta_cli_job_done (const char *command,
+                 guint       n_skipped,
+                 guint       n_cut)
+{
+  if (n_skipped == 0 && n_cut == 0)
+    return TA_EXIT_OK;
+  g_printerr (_("timearcs-cli %s: output written, but %u input(s) were skipped and %u ended early "
+                "(see the warnings above); exit status 5\n"), command, n_skipped, n_cut);
+  return TA_EXIT_PARTIAL;
 }
 
 int

@@ -8,13 +8,27 @@
 
 G_BEGIN_DECLS
 
-/* Exit codes, documented in --help */
+/* Exit codes, the same for every subcommand: ta_cli_exit_help() is the
+ * table --help, README.md and timearcs-cli.1 show */
 #define TA_EXIT_OK        0
-#define TA_EXIT_FAILURE   1  /* processing failed (I/O, corrupt input) */
+#define TA_EXIT_FAILURE   1  /* failed; nothing written */
 #define TA_EXIT_USAGE     2  /* bad arguments */
-#define TA_EXIT_EXISTS    3  /* output exists; use --force */
+#define TA_EXIT_EXISTS    3  /* output exists (--force), or is never replaced */
 #define TA_EXIT_NO_INPUT  4  /* no input could be read */
+#define TA_EXIT_PARTIAL   5  /* written, but an input was skipped or ended early */
 #define TA_EXIT_CANCELLED 130
+
+/* The exit status table, translated, for g_option_context_set_description */
+const char *ta_cli_exit_help (void);
+/* Sets @text and then the exit status table as --help's closing text */
+void        ta_cli_set_description (GOptionContext *ctx,
+                                    const char     *text);
+/* The status of a run that wrote its output: TA_EXIT_PARTIAL (with a
+ * closing line) when @n_skipped inputs could not be read or @n_cut ended
+ * early, else TA_EXIT_OK */
+int         ta_cli_job_done  (const char *command,
+                              guint       n_skipped,
+                              guint       n_cut);
 
 int ta_cli_extract_main (int argc, char **argv);
 int ta_cli_import_main  (int argc, char **argv);

@@ -400,6 +400,7 @@ fill_result (Run *run)
   result->packets = ta_attack_agg_get_n_packets (run->agg);
   result->rows = ta_attack_agg_get_n_rows (run->agg);
   result->malformed = run->stats.malformed;
+  result->truncated = run->stats.truncated;
   result->ts_units = run->stats.ts_units;
   /* labels the mapping lacked: from the column and from the ground truth */
   result->new_labels = ta_event_mapping_get_n_added (run->events);

@@ -63,6 +63,7 @@ typedef struct
   /* counts */
   guint    n_files_read;
   guint    n_files_failed;      /* unreadable, or damaged part-way */
+  guint    truncated;           /* inputs cut short (read up to the cut) */
   guint64  packets;             /* packets aggregated (= sum of count) */
   guint64  rows;                /* attack CSV rows */
   guint64  malformed;           /* input rows skipped */

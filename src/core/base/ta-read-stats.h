@@ -26,6 +26,8 @@ typedef struct
   GPtrArray *warnings;       /* char*: one-off warnings (truncation, link types…) */
   guint      ts_units;       /* TaTsUnit bits seen (CSV) */
   guint64    unsupported;    /* capture records of unsupported link/network types */
+  guint      truncated;      /* input files that end early (cut, or damaged
+                              * part-way): read up to there, with a warning */
 } TaReadStats;
 
 void ta_read_stats_init          (TaReadStats *stats);

@@ -312,6 +312,16 @@ reader_thread (gpointer data)
               b = NULL;
             }
         }
+      /* damaged part-way (bad gzip data, a broken capture block): the
+       * packets before the damage are kept, as for a cut file, and the
+       * run says so (exit status 5) */
+      if (g_error_matches (error, TA_ERROR, TA_ERROR_CORRUPT))
+        {
+          ta_read_stats_add_warning (&self->stats, _("%s (the packets before it were kept)"),
+                                     error->message);
+          self->stats.truncated++;
+          g_clear_error (&error);
+        }
       if (error == NULL && ta_packet_reader_get_stopped_early (reader))
         self->counts.files_stopped_early++;
 

@@ -50,6 +50,11 @@ ta_capture_warn_truncated (TaCaptureReader *self,
 {
   guint64 at = cur_offset (self);
 
+  if (!self->truncated)
+    {
+      self->truncated = TRUE;
+      self->stats->truncated++;
+    }
   if (why != NULL && g_str_has_prefix (why, self->path) && why[strlen (self->path)] == ':')
     why += strlen (self->path) + 1 + (why[strlen (self->path) + 1] == ' ');
   if (why != NULL)

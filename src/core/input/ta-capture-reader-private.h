@@ -73,6 +73,8 @@ struct _TaCaptureReader
   TaReadStats *stats;
   const char  *path;
   TaInputKind  kind;
+  gboolean     truncated;     /* a truncation was counted for this file */
+  gboolean     gzip_cut_reported;
 
   /* pcap */
   gboolean     swap;          /* file byte order differs from ours */

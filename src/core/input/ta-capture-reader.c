@@ -721,11 +721,25 @@ ta_capture_reader_next (TaCaptureReader *self,
                         TaPacket        *pkt,
                         GError         **error)
 {
-  g_return_val_if_fail (self != NULL, FALSE);
+  gboolean more;
 
+  g_return_val_if_fail (self != NULL, FALSE);
   if (self->done)
     return FALSE;
-  if (self->kind == TA_INPUT_KIND_PCAP)
-    return next_pcap (self, pkt, error);
-  return next_pcapng (self, pkt, error);
+  more = self->kind == TA_INPUT_KIND_PCAP ? next_pcap (self, pkt, error)
+                                          : next_pcapng (self, pkt, error);
+  /* a cut gzip stream ends the capture, maybe on a record boundary */
+  if (!more && (error == NULL || *error == NULL)
+      && ta_input_get_truncation (self->input) != NULL && !self->gzip_cut_reported)
+    {
+      self->gzip_cut_reported = TRUE;
+      /* one warning a file: a record cut by it was reported already */
+      if (!self->truncated)
+        {
+          self->truncated = TRUE;
+          self->stats->truncated++;
+          ta_read_stats_add_warning (self->stats, "%s", ta_input_get_truncation (self->input));
+        }
+    }
+  return more;
 }

@@ -45,6 +45,7 @@ struct _TaCsvReader
   TaReaderConfig  config;
   const char     *path;          /* owned by input */
   TaPacketFilter *filter;        /* borrowed, may be NULL */
+  gboolean        truncation_reported;
 
   int             col_pos[N_COLS];   /* column index, -1 when absent */
   guint           n_fields;          /* fields needed: 1 + largest col_pos */

@@ -393,8 +393,18 @@ next_line (TaCsvReader  *self,
 
       if (self->eof)
         {
+          const char *cut = ta_input_get_truncation (self->input);
+
           self->pos = self->win_len;
-          if (rest == 0 || self->skipping)
+          if (cut != NULL && !self->truncation_reported)
+            {
+              /* the row the cut ends inside is not data */
+              self->truncation_reported = TRUE;
+              self->config.stats->truncated++;
+              ta_read_stats_add_warning (self->config.stats, "%s%s", cut,
+                                         rest > 0 ? _("; the row cut short there is dropped") : "");
+            }
+          if (rest == 0 || self->skipping || cut != NULL)
             return FALSE;
           self->line++;
           if (start[rest - 1] == '\r')

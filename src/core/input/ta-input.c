@@ -40,6 +40,7 @@ struct _TaInput
   guint     gzip : 1;
   guint     zs_init : 1;
   guint     member_done : 1;  /* last inflate() returned Z_STREAM_END */
+  char     *truncation;       /* why the stream ended early, or NULL */
   guint     eof : 1;
 
   /* ta_input_new_from_data(): the raw bytes, borrowed (fd is -1) */
@@ -203,7 +204,14 @@ ta_input_free (TaInput *self)
   g_free (self->raw);
   g_free (self->data);
   g_free (self->path);
+  g_free (self->truncation);
   g_free (self);
+}
+
+const char *
+ta_input_get_truncation (TaInput *self)
+{
+  return self->truncation;
 }
 
 static void
@@ -256,15 +264,14 @@ fill (TaInput  *self,
             return FALSE;
           if (r == 0)
             {
-              if (!self->member_done)
-                {
-                  g_set_error (error, TA_ERROR, TA_ERROR_CORRUPT,
-                               _("%s: gzip stream is truncated at byte %llu"
-                                 " (decompressed offset %llu)"),
-                               self->path, (unsigned long long) self->file_pos,
-                               (unsigned long long) (self->offset + (self->end - self->start)));
-                  return FALSE;
-                }
+              /* a cut gzip stream (a copy or a capture that stopped): what
+               * came before the cut is data; the readers report the cut */
+              if (!self->member_done && self->truncation == NULL)
+                self->truncation =
+                  g_strdup_printf (_("%s: gzip stream is truncated at byte %llu"
+                                     " (decompressed offset %llu); the data up to the cut is used"),
+                                   self->path, (unsigned long long) self->file_pos,
+                                   (unsigned long long) (self->offset + (self->end - self->start)));
               self->eof = TRUE;
               return TRUE;
             }

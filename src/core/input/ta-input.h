@@ -40,6 +40,9 @@ guint64       ta_input_get_file_position (TaInput     *self);
 guint64       ta_input_get_file_size     (TaInput     *self);
 gboolean      ta_input_is_gzip           (TaInput     *self);
 const char   *ta_input_get_path          (TaInput     *self);
+/* After the end: why the stream ended early (a cut gzip stream, which is
+ * not an error: the data before the cut is delivered), or NULL */
+const char   *ta_input_get_truncation    (TaInput     *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TaInput, ta_input_free)
 
