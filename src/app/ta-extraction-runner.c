@@ -133,6 +133,23 @@ job_finished_cb (TaJobQueue         *queue,
                  const GError       *error,
                  TaExtractionRunner *self)
 {
+  g_autofree char *warned = NULL;
+
+  /* inputs skipped, cut short or damaged part-way: said with the result */
+  if (error == NULL && TA_IS_EXTRACT_JOB (self->job))
+    {
+      const TaReadStats *stats = ta_extract_job_get_read_stats (TA_EXTRACT_JOB (self->job));
+
+      if (stats->warnings != NULL && stats->warnings->len > 0)
+        {
+          g_autoptr(GPtrArray) lines = g_ptr_array_new ();
+
+          for (guint i = 0; i < stats->warnings->len && i < 5; i++)
+            g_ptr_array_add (lines, stats->warnings->pdata[i]);
+          g_ptr_array_add (lines, NULL);
+          warned = g_strjoinv ("\n", (char **) lines->pdata);
+        }
+    }
   forget_job (self);
   update_queued (self);
 
@@ -155,6 +172,14 @@ job_finished_cb (TaJobQueue         *queue,
     g_autofree char *summary = ta_folder_manifest_summary (output_dir, &local_error);
     g_autofree char *text = g_strdup_printf (_("Finished %s\n%s"), output_dir,
                                              summary != NULL ? summary : local_error->message);
+
+    if (warned != NULL)
+      {
+        g_autofree char *all = g_strdup_printf (_("%s\nNot every input was read whole:\n%s"), text, warned);
+
+        g_free (text);
+        text = g_steal_pointer (&all);
+      }
 
     gtk_label_set_label (self->done_label, text);
     gtk_widget_set_visible (GTK_WIDGET (self->done_label), TRUE);
