@@ -43,9 +43,16 @@ ta_cli_check_main (int    argc,
     }
   for (guint i = 0; folders[i]; i++)
     {
+      g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+
       g_clear_error (&error);
-      if (ta_folder_check (folders[i], strict ? TA_FOLDER_CHECK_STRICT : TA_FOLDER_CHECK_DEFAULT, &error))
-        printf (_("%s: valid\n"), folders[i]);
+      if (ta_folder_check_full (folders[i], strict ? TA_FOLDER_CHECK_STRICT : TA_FOLDER_CHECK_DEFAULT,
+                                notes, &error))
+        {
+          printf (_("%s: valid\n"), folders[i]);
+          for (guint j = 0; j < notes->len; j++)
+            fprintf (stderr, _("%s: note: %s\n"), folders[i], (const char *) notes->pdata[j]);
+        }
       else
         {
           fprintf (stderr, "%s\n", error->message);

@@ -21,10 +21,19 @@ typedef enum
   TA_FOLDER_CHECK_STRICT  = 1 << 0,
 } TaFolderCheckFlags;
 
-/* TRUE if the folder is valid; otherwise FALSE and a TA_ERROR_FORMAT error
- * (TA_ERROR_IO when the folder cannot be read) listing the problems. */
-gboolean ta_folder_check (const char          *folder,
-                          TaFolderCheckFlags   flags,
-                          GError             **error);
+/* TRUE if the folder is valid: exactly when TimeArcs opens it and reads
+ * every flow's packets (the same loader). Otherwise FALSE and a
+ * TA_ERROR_FORMAT error (TA_ERROR_IO when the folder cannot be read). What
+ * the original viewer's rules find beyond that (totals, cross-references)
+ * and the loader's warnings are notes; with TA_FOLDER_CHECK_STRICT the
+ * original's rules fail the folder too. */
+gboolean ta_folder_check      (const char          *folder,
+                               TaFolderCheckFlags   flags,
+                               GError             **error);
+/* The same, adding the notes (char *) to @notes */
+gboolean ta_folder_check_full (const char          *folder,
+                               TaFolderCheckFlags   flags,
+                               GPtrArray           *notes,
+                               GError             **error);
 
 G_END_DECLS

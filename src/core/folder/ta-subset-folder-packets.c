@@ -232,6 +232,21 @@ intern_addr (RangeJob   *job,
       cache[h].idx = ta_addr_table_intern_ipv4 (job->addrs, v4);
       return cache[h].idx;
     }
+  if (len >= 2 && text[0] == '"' && text[len - 1] == '"')
+    {
+      /* a quoted name (our writer quotes names with commas or quotes):
+       * without its quotes, "" read as one quote */
+      g_autofree char *name = g_malloc (len);
+      gsize n = 0;
+
+      for (gsize i = 1; i + 1 < len; i++)
+        {
+          name[n++] = text[i];
+          if (text[i] == '"' && i + 2 < len && text[i + 1] == '"')
+            i++;
+        }
+      return ta_addr_table_intern_text (job->addrs, name, n);
+    }
   return ta_addr_table_intern_text (job->addrs, text, len);
 }
 
@@ -278,17 +293,31 @@ parse_line (RangeJob   *job,
   if (eol == line)
     return TRUE;
 
+  /* fields split at commas; a field that starts with a quote runs to its
+   * closing quote ("" inside is a quote), as RFC 4180 and our writer have it */
   fs[0] = line;
-  for (c = line; c < eol; c++)
-    if (*c == ',')
-      {
-        fe[nf++] = c;
-        if (nf >= job->n_fields)
-          break;
-        fs[nf] = c + 1;
-      }
-  if (c == eol)
-    fe[nf++] = eol;
+  c = line;
+  while (nf < job->n_fields)
+    {
+      if (G_UNLIKELY (c < eol && *c == '"'))
+        for (c++; c < eol; c++)
+          if (*c == '"')
+            {
+              if (c + 1 < eol && c[1] == '"')
+                c++;
+              else
+                {
+                  c++;
+                  break;
+                }
+            }
+      while (c < eol && *c != ',')
+        c++;
+      fe[nf++] = c;
+      if (c == eol)
+        break;
+      fs[nf] = ++c;
+    }
   if (nf < job->n_fields)
     return range_fail (job, line_off, _("%u fields, the header has %u"), nf, job->n_fields);
 

@@ -13,6 +13,52 @@
 
 #define MAX_BINS 1000000
 
+/* Per-address statistics from the packets (the addresses interned so far) */
+static void
+recompute_ip_stats (TaSubsetFolder *self,
+                    guint           n_addrs)
+{
+  const TaPacketColumns *p = &self->packets;
+
+  g_free (self->ip_stats);
+  self->ip_stats = g_new0 (TaIpStats, MAX (n_addrs, 1));
+  for (guint a = 0; a < n_addrs; a++)
+    self->ip_stats[a].addr = a;
+  for (guint k = 0; k < p->n; k++)
+    {
+      TaIpStats *s = &self->ip_stats[p->src[k]], *d = &self->ip_stats[p->dst[k]];
+
+      s->sent_packets++;
+      s->sent_bytes += p->length[k];
+      d->recv_packets++;
+      d->recv_bytes += p->length[k];
+      if (s->first_ts == 0 || p->ts[k] < s->first_ts)
+        s->first_ts = p->ts[k];
+      if (d->first_ts == 0 || p->ts[k] < d->first_ts)
+        d->first_ts = p->ts[k];
+      s->last_ts = MAX (s->last_ts, p->ts[k]);
+      d->last_ts = MAX (d->last_ts, p->ts[k]);
+    }
+  self->n_ip_stats = n_addrs;
+}
+
+/* Whether every address of the packets (ids below @n_addrs) has an entry */
+static guint
+count_uncovered (TaSubsetFolder *self,
+                 guint           n_addrs)
+{
+  g_autofree guint8 *seen = g_new0 (guint8, MAX (n_addrs, 1));
+  guint missing = n_addrs;
+
+  for (guint i = 0; i < self->n_ip_stats; i++)
+    if (self->ip_stats[i].addr < n_addrs && !seen[self->ip_stats[i].addr])
+      {
+        seen[self->ip_stats[i].addr] = 1;
+        missing--;
+      }
+  return missing;
+}
+
 static gboolean
 load_ip_stats (TaSubsetFolder  *self,
                const char      *rel,
@@ -22,38 +68,17 @@ load_ip_stats (TaSubsetFolder  *self,
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GList) members = NULL;
   JsonObject *root;
-  guint i = 0;
+  guint i = 0, missing;
+  /* the packets' addresses, interned before this file's */
+  guint n_addrs = ta_addr_table_get_size (self->addrs);
 
   parser = ta_folder_json_load (self->file, rel, JSON_NODE_OBJECT, FALSE, cancellable, error);
   if (parser == NULL)
     {
-      const TaPacketColumns *p = &self->packets;
-      guint n_addrs;
-
       if (error != NULL && *error != NULL)
         return FALSE;
-      /* recompute from the packets */
       ta_subset_folder_add_warning (self, _("%s is missing; per-address statistics were recomputed"), rel);
-      n_addrs = ta_addr_table_get_size (self->addrs);
-      self->ip_stats = g_new0 (TaIpStats, MAX (n_addrs, 1));
-      for (guint a = 0; a < n_addrs; a++)
-        self->ip_stats[a].addr = a;
-      for (guint k = 0; k < p->n; k++)
-        {
-          TaIpStats *s = &self->ip_stats[p->src[k]], *d = &self->ip_stats[p->dst[k]];
-
-          s->sent_packets++;
-          s->sent_bytes += p->length[k];
-          d->recv_packets++;
-          d->recv_bytes += p->length[k];
-          if (s->first_ts == 0 || p->ts[k] < s->first_ts)
-            s->first_ts = p->ts[k];
-          if (d->first_ts == 0 || p->ts[k] < d->first_ts)
-            d->first_ts = p->ts[k];
-          s->last_ts = MAX (s->last_ts, p->ts[k]);
-          d->last_ts = MAX (d->last_ts, p->ts[k]);
-        }
-      self->n_ip_stats = n_addrs;
+      recompute_ip_stats (self, n_addrs);
       return TRUE;
     }
 
@@ -94,6 +119,16 @@ load_ip_stats (TaSubsetFolder  *self,
       i++;
     }
   self->n_ip_stats = i;
+  /* an empty file would hide every address the packets have (a partial
+   * one is what the original writes: it leaves out non-TCP addresses) */
+  missing = count_uncovered (self, n_addrs);
+  if (self->n_ip_stats == 0 && missing > 0)
+    {
+      ta_subset_folder_add_warning (self,
+                                    _("%s has no entry for %u of the %u addresses in the packets; "
+                                      "per-address statistics were recomputed"), rel, missing, n_addrs);
+      recompute_ip_stats (self, n_addrs);
+    }
   return TRUE;
 }
 
