@@ -18,7 +18,7 @@ ta_cli_check_main (int    argc,
   g_auto(GStrv) folders = NULL;
   GOptionEntry entries[] = {
     { "strict", 0, 0, G_OPTION_ARG_NONE, &strict,
-      N_("Also require what TimeArcs writes beyond the original (source_files, filter_applied, bins counting every packet)"), NULL },
+      N_("Fail on the notes too, and require what TimeArcs writes beyond the original (source_files, filter_applied, bins counting every packet)"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &folders, NULL, N_("FOLDER…") },
     { NULL }
   };
@@ -28,9 +28,11 @@ ta_cli_check_main (int    argc,
 
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   ta_cli_set_description (ctx,
-    _("Checks each folder as the original web viewer loads it: manifest fields present and typed,\n"
-      "every flows_index.json entry's chunk_file/chunk_index holds that flow with totalPackets\n"
-      "packets, and the manifest's totals equal the files' contents."));
+    _("A folder is valid exactly when TimeArcs opens it: the same loader reads its manifest,\n"
+      "packets, statistics and flows index, then every flow's packets from the chunk files.\n"
+      "The original web viewer's rules (fields typed, totals equal to the files' contents,\n"
+      "index entries pointing at their flows) are then checked too; what they find is printed\n"
+      "as notes, and fails the folder only with --strict."));
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     {
       fprintf (stderr, "timearcs-cli check: %s\n", error->message);
