@@ -15,7 +15,6 @@
 #include "ta-file-read.h"
 #include "ta-json-load.h"
 #include "ta-folder-check.h"
-#include "ta-json-scan.h"
 #include "ta-subset-folder-private.h"
 #include "ta-chunk-file.h"
 
