@@ -235,9 +235,21 @@ test_filter_ips (Fixture       *fx,
   g_assert_cmpuint (json_array_get_length (ips), ==, 2);
   g_assert_cmpstr (json_array_get_string_element (ips, 0), ==, "10.0.0.1");
   g_assert_cmpstr (json_array_get_string_element (ips, 1), ==, "10.0.0.3");
-  /* an address that never occurs keeps nothing, and still writes a valid folder */
-  g_assert_true (run_filter (fx, "none", "192.0.2.1", -1, -1));
-  assert_times (d, -1);
+  /* an address that never occurs keeps nothing: an error naming the
+   * filter, and no folder that would open as an empty result */
+  {
+    g_autofree char *csv = write_file (fx, "filter.csv", filter_csv, -1);
+    g_autoptr(TaExtractOptions) o = options_for (fx, "none", csv, NULL);
+    g_autoptr(TaExtractJob) job = NULL;
+    g_autoptr(GError) error = NULL;
+
+    o->filter_ips = g_strsplit ("192.0.2.1", ",", -1);
+    job = ta_extract_job_new (o);
+    g_assert_false (ta_job_run (TA_JOB (job), &error));
+    g_assert_error (error, TA_ERROR, TA_ERROR_NO_MATCH);
+    g_assert_nonnull (strstr (error->message, "the IP filter 6"));
+    g_assert_false (g_file_test (d, G_FILE_TEST_EXISTS));
+  }
 }
 
 static void
@@ -819,6 +831,25 @@ test_cli_modes (Fixture       *fx,
   g_assert_cmpint (st.st_mode & 0777, ==, 0644);
 }
 
+/* Filters that remove every packet: an error that says which filter did
+ * it, exit status 6, and no folder that would open as an (empty) result */
+static void
+test_no_match (Fixture       *fx,
+               gconstpointer  data)
+{
+  g_autofree char *csv = write_file (fx, "filter.csv", filter_csv, -1);
+  g_autofree char *out = out_path (fx, "none");
+  const char *args[] = { "--data", csv, "--ip-map", fx->ip_map, "--output-dir", out,
+                         "--filter-ips", "10.9.9.9", NULL };
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_cli (args, &err), ==, 6);
+  g_assert_nonnull (strstr (err, "No packet matched"));
+  g_assert_nonnull (strstr (err, "the IP filter 6"));
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_entries_with_prefix (fx, "none"), ==, 0);
+}
+
 static void
 test_cli (Fixture       *fx,
           gconstpointer  data)
@@ -1002,6 +1033,7 @@ main (int    argc,
   ADD ("sigint", test_cli_sigint);
   ADD ("force-safety", test_cli_force_safety);
   ADD ("modes", test_cli_modes);
+  ADD ("no-match", test_no_match);
 #undef ADD
 
   return g_test_run ();

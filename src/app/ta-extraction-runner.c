@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "ta-error.h"
 #include "ta-extraction-runner.h"
 #include "ta-format.h"
 
@@ -161,7 +162,10 @@ job_finished_cb (TaJobQueue         *queue,
     }
   if (error != NULL)
     {
-      g_autofree char *msg = g_strdup_printf (_("Extraction failed: %s"), error->message);
+      /* nothing matched: said as it is, and nothing is opened */
+      g_autofree char *msg = g_error_matches (error, TA_ERROR, TA_ERROR_NO_MATCH)
+                             ? g_strdup (error->message)
+                             : g_strdup_printf (_("Extraction failed: %s"), error->message);
 
       ta_extraction_runner_show_error (self, msg);
       return;

@@ -138,6 +138,7 @@ ta_cli_exit_help (void)
            "  5    written, but not every input was read whole: one was skipped (missing or\n"
            "       unreadable) or ended early (cut short, or damaged part-way: what came before\n"
            "       was used); a warning names each file and byte\n"
+           "  6    the inputs were read but no packet passed the filters; nothing written\n"
            "  130  interrupted (Ctrl+C or SIGTERM); nothing is left behind");
 }
 
@@ -177,6 +178,8 @@ ta_cli_job_failed (const char   *command,
     return TA_EXIT_EXISTS;
   if (g_error_matches (error, TA_ERROR, TA_ERROR_NO_INPUT))
     return TA_EXIT_NO_INPUT;
+  if (g_error_matches (error, TA_ERROR, TA_ERROR_NO_MATCH))
+    return TA_EXIT_NO_MATCH;
   if (g_error_matches (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT))
     return TA_EXIT_USAGE;
   return TA_EXIT_FAILURE;

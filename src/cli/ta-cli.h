@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 #define TA_EXIT_EXISTS    3  /* output exists (--force), or is never replaced */
 #define TA_EXIT_NO_INPUT  4  /* no input could be read */
 #define TA_EXIT_PARTIAL   5  /* written, but an input was skipped or ended early */
+#define TA_EXIT_NO_MATCH  6  /* inputs read, but no packet passed the filters */
 #define TA_EXIT_CANCELLED 130
 
 /* The exit status table, translated, for g_option_context_set_description */

@@ -20,6 +20,7 @@ typedef enum
   TA_ERROR_INVALID_ARGUMENT,
   TA_ERROR_NO_INPUT,       /* none of the inputs could be read */
   TA_ERROR_CHANGED,        /* a file changed on disk since it was opened */
+  TA_ERROR_NO_MATCH,       /* inputs were read but no packet passed the filters */
 } TaError;
 
 GQuark ta_error_quark (void);

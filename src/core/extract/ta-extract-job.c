@@ -18,6 +18,7 @@
 
 #include "ta-addr-table.h"
 #include "ta-error.h"
+#include "ta-format.h"
 #include "ta-extract-job.h"
 #include "ta-flow-tracker.h"
 #include "ta-ip-map.h"
@@ -709,6 +710,21 @@ run_job (TaExtractJob  *self,
   self->counts.rejected_time = filter.rejected_time;
   self->counts.rejected_ip = filter.rejected_addr;
   g_ptr_array_add (read_files, NULL);
+
+  /* an empty result is not a result: say which filter removed everything,
+   * and leave no folder that would open as one */
+  if (self->counts.rows_kept == 0)
+    {
+      g_autofree char *rows = ta_format_count (self->stats.rows);
+      g_autofree char *by_time = ta_format_count (filter.rejected_time);
+      g_autofree char *by_ip = ta_format_count (filter.rejected_addr);
+      g_autofree char *bad = ta_format_count (self->stats.malformed);
+
+      g_set_error (error, TA_ERROR, TA_ERROR_NO_MATCH,
+                   _("No packet matched: of %s rows read, the time filter removed %s, the IP filter %s, "
+                     "and %s were malformed; nothing was written"), rows, by_time, by_ip, bad);
+      goto fail;
+    }
 
   info.source_files = (const char * const *) read_files->pdata;
   info.attack_context = o->attack_context;
