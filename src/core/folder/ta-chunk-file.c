@@ -240,11 +240,13 @@ ta_chunk_file_get_memory_size (TaChunkFile *self)
   return sizeof *self + self->spans->len * sizeof (Span);
 }
 
-JsonParser *
-ta_chunk_file_parse_flow (TaChunkFile   *self,
-                          guint          index,
-                          GCancellable  *cancellable,
-                          GError       **error)
+char *
+ta_chunk_file_read_flow (TaChunkFile   *self,
+                         guint          index,
+                         GCancellable  *cancellable,
+                         gsize         *length,
+                         char         **label_out,
+                         GError       **error)
 {
   const Span *sp;
   g_autofree char *text = NULL;
@@ -289,5 +291,23 @@ ta_chunk_file_parse_flow (TaChunkFile   *self,
   if (!ok)
     return NULL;
   text[sp->length] = '\0';
-  return ta_json_load_data (text, sp->length, label, error);
+  *length = sp->length;
+  if (label_out)
+    *label_out = g_steal_pointer (&label);
+  return g_steal_pointer (&text);
+}
+
+JsonParser *
+ta_chunk_file_parse_flow (TaChunkFile   *self,
+                          guint          index,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  g_autofree char *label = NULL;
+  gsize len = 0;
+  g_autofree char *text = ta_chunk_file_read_flow (self, index, cancellable, &len, &label, error);
+
+  if (text == NULL)
+    return NULL;
+  return ta_json_load_data (text, len, label, error);
 }

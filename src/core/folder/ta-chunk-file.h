@@ -35,6 +35,14 @@ gsize        ta_chunk_file_get_memory_size (TaChunkFile  *self);
 /* Reads flow @index (from 0) and parses it; TA_ERROR_CHANGED when the file
  * is no longer the one scanned, TA_ERROR_FORMAT naming the byte offset
  * when the flow's text is not valid JSON */
+/* The text of flow @index, NUL-terminated (*length bytes); *label_out
+ * (may be NULL) names it for errors: "FILE, flow N at byte B" */
+char        *ta_chunk_file_read_flow     (TaChunkFile    *self,
+                                          guint           index,
+                                          GCancellable   *cancellable,
+                                          gsize          *length,
+                                          char          **label_out,
+                                          GError        **error);
 JsonParser  *ta_chunk_file_parse_flow    (TaChunkFile    *self,
                                           guint           index,
                                           GCancellable   *cancellable,

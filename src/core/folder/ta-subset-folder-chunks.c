@@ -10,10 +10,13 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 #include <string.h>
 
 #include "ta-chunk-file.h"
 #include "ta-error.h"
+#include "ta-json-load.h"
+#include "ta-json-scan.h"
 #include "ta-packet.h"
 #include "ta-subset-folder-private.h"
 
@@ -97,60 +100,6 @@ flow_detail_new (void)
   return &box->detail;
 }
 
-/* Called with the mutex held (interns addresses) */
-static gboolean
-parse_chunk_packet (TaSubsetFolder  *self,
-                    JsonNode        *node,
-                    const char      *file,
-                    const char      *where,
-                    TaFlowPacket    *out,
-                    GError         **error)
-{
-  JsonObject *o;
-  const char *s;
-  gint64 v;
-
-  memset (out, 0, sizeof *out);
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    {
-      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT, _("%s: %sa packet is not an object"),
-                   file, where);
-      return FALSE;
-    }
-  o = json_node_get_object (node);
-  if (!ta_folder_json_get_int (o, file, where, "timestamp", TRUE, 0, MAX_TIME_US, 0, &out->ts, error))
-    return FALSE;
-  if (!ta_folder_json_get_string (o, file, where, "src_ip", TRUE, &s, error))
-    return FALSE;
-  out->src = ta_addr_table_intern_text (self->addrs, s, -1);
-  if (!ta_folder_json_get_string (o, file, where, "dst_ip", TRUE, &s, error))
-    return FALSE;
-  out->dst = ta_addr_table_intern_text (self->addrs, s, -1);
-  if (!ta_folder_json_get_int (o, file, where, "src_port", FALSE, 0, 65535, 0, &v, error))
-    return FALSE;
-  out->sport = v;
-  if (!ta_folder_json_get_int (o, file, where, "dst_port", FALSE, 0, 65535, 0, &v, error))
-    return FALSE;
-  out->dport = v;
-  if (!ta_folder_json_get_int (o, file, where, "flags", FALSE, 0, 255, 0, &v, error))
-    return FALSE;
-  out->flags = v;
-  if (!ta_folder_json_get_int (o, file, where, "seq_num", FALSE, 0, G_MAXUINT32, 0, &v, error))
-    return FALSE;
-  out->seq = v;
-  if (!ta_folder_json_get_int (o, file, where, "ack_num", FALSE, 0, G_MAXUINT32, 0, &v, error))
-    return FALSE;
-  out->ack = v;
-  if (!ta_folder_json_get_int (o, file, where, "length", FALSE, 0, G_MAXUINT32, 0, &v, error))
-    return FALSE;
-  out->length = v;
-  if (!ta_folder_json_get_int (o, file, where, "protocol", FALSE, 0, 255, 6, &v, error))
-    return FALSE;
-  out->proto = v;
-  out->fclass = ta_flag_class_from_flags (out->flags, out->proto);
-  return TRUE;
-}
-
 static gboolean
 same_packet (const TaFlowPacket *a,
              const TaFlowPacket *b)
@@ -186,126 +135,462 @@ merge_packet (GArray             *packets,
   return &g_array_index (packets, TaFlowPacket, packets->len - 1);
 }
 
-static TaFlowDetail *
-parse_chunk_flow (TaSubsetFolder  *self,
-                  JsonNode        *node,
-                  const char      *file,
-                  guint            index,
-                  GError         **error)
+/* ----------------------------------------------- a flow's text, scanned
+ *
+ * A chunk flow is read with the streaming scanner rather than a DOM: a
+ * flow of 50 packets costs a few microseconds instead of milliseconds, so
+ * `check` can read every flow of a big folder. Called with the mutex held
+ * (interns addresses and strings). */
+
+typedef struct
 {
-  static const struct { const char *name; TaFlowPhase phase; } phase_lists[] = {
+  TaSubsetFolder *self;
+  TaJsonScan     *sc;
+  const char     *label;
+  GError        **error;
+  gboolean        failed;     /* *error is set */
+} FlowScan;
+
+G_GNUC_PRINTF (2, 3) static gboolean
+flow_fail (FlowScan   *fs,
+           const char *format,
+           ...)
+{
+  g_autofree char *msg = NULL;
+  va_list ap;
+
+  va_start (ap, format);
+  msg = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  g_set_error (fs->error, TA_ERROR, TA_ERROR_FORMAT, "%s: %s", fs->label, msg);
+  fs->failed = TRUE;
+  return FALSE;
+}
+
+/* A member's key and its colon; the value is the caller's to read */
+static gboolean
+scan_key (TaJsonScan *sc,
+          char       *key,
+          gsize       size)
+{
+  const char *k;
+  gsize kl;
+
+  if (!ta_json_scan_string (sc, &k, &kl))
+    return FALSE;
+  kl = MIN (kl, size - 1);
+  memcpy (key, k, kl);
+  key[kl] = '\0';
+  if (!ta_json_scan_char (sc, ':'))
+    return ta_json_scan_fail (sc, _("“:” was expected"));
+  return TRUE;
+}
+
+/* After a member: TRUE to read another, FALSE at the closing @close
+ * (*done) or on a syntax error */
+static gboolean
+scan_next (TaJsonScan *sc,
+           char        close,
+           gboolean   *done)
+{
+  *done = FALSE;
+  if (ta_json_scan_char (sc, ','))
+    return TRUE;
+  if (ta_json_scan_char (sc, close))
+    {
+      *done = TRUE;
+      return FALSE;
+    }
+  return ta_json_scan_fail (sc, close == '}' ? _("“,” or “}” was expected")
+                                             : _("“,” or “]” was expected"));
+}
+
+static gboolean
+value_int (FlowScan          *fs,
+           const TaJsonValue *v,
+           const char        *field,
+           gint64             min,
+           gint64             max,
+           gint64            *out)
+{
+  if (v->type == TA_JSON_NULL)
+    return TRUE;
+  if (v->type == TA_JSON_INT && !v->int_overflow && v->i >= min && v->i <= max)
+    *out = v->i;
+  else if (v->type == TA_JSON_DOUBLE && isfinite (v->d) && v->d == floor (v->d)
+           && v->d >= (double) min && v->d <= (double) max)
+    *out = (gint64) v->d;
+  else
+    return flow_fail (fs, _("field “%s” must be an integer from %lld to %lld"), field,
+                      (long long) min, (long long) max);
+  return TRUE;
+}
+
+static const struct
+{
+  const char *name;
+  gint64      max;
+} packet_fields[] = {
+  { "timestamp", MAX_TIME_US }, { "src_port", 65535 }, { "dst_port", 65535 },
+  { "flags", 255 }, { "seq_num", G_MAXUINT32 }, { "ack_num", G_MAXUINT32 },
+  { "length", G_MAXUINT32 }, { "protocol", 255 },
+};
+
+/* One packet object: the scanner is at its "{" */
+static gboolean
+scan_packet (FlowScan     *fs,
+             TaFlowPacket *out)
+{
+  TaJsonScan *sc = fs->sc;
+  gint64 f[G_N_ELEMENTS (packet_fields)] = { -1, 0, 0, 0, 0, 0, 0, 6 };
+  gboolean done, have_src = FALSE, have_dst = FALSE;
+
+  memset (out, 0, sizeof *out);
+  if (!ta_json_scan_char (sc, '{'))
+    return flow_fail (fs, _("a packet is not an object"));
+  if (!ta_json_scan_char (sc, '}'))
+    do
+      {
+        char key[16];
+        TaJsonValue v;
+        guint k;
+
+        if (!ta_json_scan_member (sc, key, sizeof key, &v, 4))
+          return FALSE;
+        for (k = 0; k < G_N_ELEMENTS (packet_fields); k++)
+          if (strcmp (key, packet_fields[k].name) == 0)
+            break;
+        if (k < G_N_ELEMENTS (packet_fields))
+          {
+            if (!value_int (fs, &v, key, 0, packet_fields[k].max, &f[k]))
+              return FALSE;
+          }
+        else if (strcmp (key, "src_ip") == 0 || strcmp (key, "dst_ip") == 0)
+          {
+            guint32 *addr = key[0] == 's' ? &out->src : &out->dst;
+
+            if (v.type == TA_JSON_NULL)
+              continue;
+            if (v.type != TA_JSON_STRING)
+              return flow_fail (fs, _("field “%s” must be a string"), key);
+            *addr = ta_addr_table_intern_text (fs->self->addrs, v.s, v.len);
+            *(key[0] == 's' ? &have_src : &have_dst) = TRUE;
+          }
+      }
+    while (scan_next (sc, '}', &done));
+  else
+    done = TRUE;
+  if (!done)
+    return FALSE;
+  if (f[0] < 0)
+    return flow_fail (fs, _("field “%s” is missing"), "timestamp");
+  if (!have_src || !have_dst)
+    return flow_fail (fs, _("field “%s” is missing"), have_src ? "dst_ip" : "src_ip");
+  out->ts = f[0];
+  out->sport = f[1];
+  out->dport = f[2];
+  out->flags = f[3];
+  out->seq = f[4];
+  out->ack = f[5];
+  out->length = f[6];
+  out->proto = f[7];
+  out->fclass = ta_flag_class_from_flags (out->flags, out->proto);
+  return TRUE;
+}
+
+/* A packet found in a phase list or as invalidPacket, merged afterwards */
+typedef struct
+{
+  TaFlowPacket pkt;
+  TaFlowPhase  phase;           /* 0 with is_invalid */
+  const char  *step;
+  const char  *description;
+  gboolean     is_invalid;
+} Extra;
+
+static gboolean
+scan_string_member (FlowScan    *fs,
+                    const char  *key,
+                    const char **out)
+{
+  TaJsonValue v;
+
+  if (!ta_json_scan_value (fs->sc, &v, 5))
+    return FALSE;
+  if (v.type == TA_JSON_NULL)
+    return TRUE;
+  if (v.type != TA_JSON_STRING)
+    return flow_fail (fs, _("field “%s” must be a string"), key);
+  *out = g_string_chunk_insert_len (fs->self->strings, v.s, v.len);
+  return TRUE;
+}
+
+/* One phase list ("establishment": [ {phase, description, packet}, … ]) */
+static gboolean
+scan_phase_list (FlowScan    *fs,
+                 TaFlowPhase  phase,
+                 const char  *name,
+                 GArray      *extras)
+{
+  TaJsonScan *sc = fs->sc;
+  gboolean done;
+
+  if (!ta_json_scan_char (sc, '['))
+    return flow_fail (fs, _("field “phases.%s” must be an array"), name);
+  if (ta_json_scan_char (sc, ']'))
+    return TRUE;
+  do
+    {
+      Extra e = { .phase = phase };
+      gboolean has_packet = FALSE, edone;
+      TaJsonValue v;
+
+      if (!ta_json_scan_peek (sc, '{'))
+        {
+          /* not an entry: skipped, as the viewer does */
+          if (!ta_json_scan_value (sc, &v, 3))
+            return FALSE;
+          continue;
+        }
+      sc->p++;
+      if (!ta_json_scan_char (sc, '}'))
+        do
+          {
+            char key[16];
+
+            if (!scan_key (sc, key, sizeof key))
+              return FALSE;
+            if (strcmp (key, "packet") == 0 && ta_json_scan_peek (sc, '{'))
+              {
+                if (!scan_packet (fs, &e.pkt))
+                  return FALSE;
+                has_packet = TRUE;
+              }
+            else if (strcmp (key, "phase") == 0)
+              {
+                if (!scan_string_member (fs, "phase", &e.step))
+                  return FALSE;
+              }
+            else if (strcmp (key, "description") == 0)
+              {
+                if (!scan_string_member (fs, "description", &e.description))
+                  return FALSE;
+              }
+            else if (!ta_json_scan_value (sc, &v, 4))
+              return FALSE;
+          }
+        while (scan_next (sc, '}', &edone));
+      else
+        edone = TRUE;
+      if (!edone)
+        return FALSE;
+      if (has_packet)
+        g_array_append_val (extras, e);
+    }
+  while (scan_next (sc, ']', &done));
+  return done;
+}
+
+static gboolean
+scan_phases (FlowScan *fs,
+             GArray   *extras)
+{
+  static const struct { const char *name; TaFlowPhase phase; } lists[] = {
     { "establishment", TA_FLOW_PHASE_ESTABLISHMENT },
     { "dataTransfer", TA_FLOW_PHASE_DATA },
     { "closing", TA_FLOW_PHASE_CLOSING },
   };
+  TaJsonScan *sc = fs->sc;
+  gboolean done;
+
+  sc->p++;                      /* the "{" the caller saw */
+  if (ta_json_scan_char (sc, '}'))
+    return TRUE;
+  do
+    {
+      char key[24];
+      TaJsonValue v;
+      guint k;
+
+      if (!scan_key (sc, key, sizeof key))
+        return FALSE;
+      for (k = 0; k < G_N_ELEMENTS (lists); k++)
+        if (strcmp (key, lists[k].name) == 0)
+          break;
+      if (k < G_N_ELEMENTS (lists) && !ta_json_scan_peek (sc, 'n'))
+        {
+          if (!scan_phase_list (fs, lists[k].phase, lists[k].name, extras))
+            return FALSE;
+        }
+      else if (!ta_json_scan_value (sc, &v, 3))
+        return FALSE;
+    }
+  while (scan_next (sc, '}', &done));
+  return done;
+}
+
+static gboolean
+scan_packet_list (FlowScan *fs,
+                  GArray   *packets)
+{
+  TaJsonScan *sc = fs->sc;
+  gboolean done;
+
+  if (!ta_json_scan_char (sc, '['))
+    return flow_fail (fs, _("field “packets” must be an array"));
+  if (ta_json_scan_char (sc, ']'))
+    return TRUE;
+  do
+    {
+      TaFlowPacket p;
+
+      if (!scan_packet (fs, &p))
+        return FALSE;
+      p.in_packet_list = TRUE;
+      g_array_append_val (packets, p);
+    }
+  while (scan_next (sc, ']', &done));
+  return done;
+}
+
+typedef struct
+{
+  char   *id;
+  gint64  expected_seq;
+  gint64  expected_ack;
+  GArray *packets;
+  GArray *extras;
+} FlowParts;
+
+static gboolean
+scan_flow_member (FlowScan   *fs,
+                  const char *key,
+                  FlowParts  *parts,
+                  gboolean   *have_packets)
+{
+  TaJsonScan *sc = fs->sc;
+  TaJsonValue v;
+
+  if (strcmp (key, "packets") == 0)
+    {
+      *have_packets = TRUE;
+      return scan_packet_list (fs, parts->packets);
+    }
+  if (strcmp (key, "phases") == 0 && ta_json_scan_peek (sc, '{'))
+    return scan_phases (fs, parts->extras);
+  if (strcmp (key, "phases") == 0 && !ta_json_scan_peek (sc, 'n'))
+    return flow_fail (fs, _("field “phases” must be an object"));
+  if (strcmp (key, "invalidPacket") == 0 && ta_json_scan_peek (sc, '{'))
+    {
+      Extra e = { .is_invalid = TRUE };
+
+      if (!scan_packet (fs, &e.pkt))
+        return FALSE;
+      g_array_append_val (parts->extras, e);
+      return TRUE;
+    }
+  if (!ta_json_scan_value (sc, &v, 2))
+    return FALSE;
+  if (strcmp (key, "id") == 0 && v.type == TA_JSON_STRING)
+    {
+      g_free (parts->id);
+      parts->id = g_strndup (v.s, v.len);
+    }
+  else if (strcmp (key, "id") == 0 && v.type != TA_JSON_NULL)
+    return flow_fail (fs, _("field “%s” must be a string"), "id");
+  else if ((strcmp (key, "expectedSeqNum") == 0 || strcmp (key, "expectedAckNum") == 0)
+           && v.type == TA_JSON_INT && !v.int_overflow && v.i >= 0 && v.i <= G_MAXUINT32)
+    *(key[8] == 'S' ? &parts->expected_seq : &parts->expected_ack) = v.i;
+  return TRUE;
+}
+
+static gboolean
+scan_flow (FlowScan  *fs,
+           FlowParts *parts)
+{
+  TaJsonScan *sc = fs->sc;
+  gboolean done, have_packets = FALSE;
+
+  if (!ta_json_scan_char (sc, '{'))
+    return flow_fail (fs, _("the flow is not an object"));
+  if (!ta_json_scan_char (sc, '}'))
+    do
+      {
+        char key[24];
+
+        if (!scan_key (sc, key, sizeof key) || !scan_flow_member (fs, key, parts, &have_packets))
+          return FALSE;
+      }
+    while (scan_next (sc, '}', &done));
+  else
+    done = TRUE;
+  if (!done)
+    return FALSE;
+  if (!ta_json_scan_end (sc))
+    return ta_json_scan_fail (sc, _("text after the flow"));
+  if (parts->id == NULL)
+    return flow_fail (fs, _("field “%s” is missing"), "id");
+  if (!have_packets)
+    return flow_fail (fs, _("field “packets” must be an array"));
+  return TRUE;
+}
+
+/* Called with the mutex held */
+static TaFlowDetail *
+scan_chunk_flow (TaSubsetFolder  *self,
+                 const char      *text,
+                 gsize            len,
+                 const char      *label,
+                 GError         **error)
+{
+  g_autofree TaJsonScan *sc = g_new0 (TaJsonScan, 1);
   g_autoptr(GArray) packets = g_array_new (FALSE, TRUE, sizeof (TaFlowPacket));
-  g_autofree char *where = g_strdup_printf (_("flow %u: "), index + 1);
+  g_autoptr(GArray) extras = g_array_new (FALSE, TRUE, sizeof (Extra));
+  FlowParts parts = { NULL, -1, -1, packets, extras };
+  FlowScan fs = { self, sc, label, error, FALSE };
   TaFlowDetail *detail;
-  JsonObject *o, *phases = NULL;
-  JsonNode *list;
-  const char *id;
-  TaFlowPacket pkt;
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
+  ta_json_scan_init (sc, text, len);
+  sc->max_depth = TA_JSON_LOAD_MAX_DEPTH;
+  if (!scan_flow (&fs, &parts))
     {
-      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT, _("%s: flow %u is not an object"),
-                   file, index + 1);
+      if (!fs.failed)
+        ta_json_scan_set_error (sc, label, error);
+      ta_json_scan_clear (sc);
+      g_free (parts.id);
       return NULL;
     }
-  o = json_node_get_object (node);
-  if (!ta_folder_json_get_string (o, file, where, "id", TRUE, &id, error))
-    return NULL;
+  ta_json_scan_clear (sc);
 
-  list = json_object_get_member (o, "packets");
-  if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
+  /* phase-list and invalid packets: merged into the list (FORMATS.md §11) */
+  for (guint i = 0; i < extras->len; i++)
     {
-      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                   _("%s: %sfield “packets” must be an array"), file, where);
-      return NULL;
-    }
-  for (guint i = 0; i < json_array_get_length (json_node_get_array (list)); i++)
-    {
-      if (!parse_chunk_packet (self, json_array_get_element (json_node_get_array (list), i),
-                               file, where, &pkt, error))
-        return NULL;
-      pkt.in_packet_list = TRUE;
-      g_array_append_val (packets, pkt);
-    }
+      const Extra *e = &g_array_index (extras, Extra, i);
+      TaFlowPacket *p = merge_packet (packets, &e->pkt);
 
-  if (!ta_folder_json_get_object (o, file, "phases", FALSE, &phases, error))
-    return NULL;
-  for (guint k = 0; phases != NULL && k < G_N_ELEMENTS (phase_lists); k++)
-    {
-      JsonNode *pl = json_object_get_member (phases, phase_lists[k].name);
-      JsonArray *arr;
-
-      if (pl == NULL || JSON_NODE_HOLDS_NULL (pl))
-        continue;
-      if (!JSON_NODE_HOLDS_ARRAY (pl))
+      if (e->is_invalid)
+        p->is_invalid_packet = TRUE;
+      else
         {
-          g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
-                       _("%s: %sfield “phases.%s” must be an array"), file, where,
-                       phase_lists[k].name);
-          return NULL;
-        }
-      arr = json_node_get_array (pl);
-      for (guint i = 0; i < json_array_get_length (arr); i++)
-        {
-          JsonNode *en = json_array_get_element (arr, i);
-          JsonObject *eo;
-          JsonNode *pn;
-          TaFlowPacket *p;
-          const char *step = NULL, *desc = NULL;
-
-          if (!JSON_NODE_HOLDS_OBJECT (en))
-            continue;
-          eo = json_node_get_object (en);
-          pn = json_object_get_member (eo, "packet");
-          if (pn == NULL)
-            continue;
-          if (!parse_chunk_packet (self, pn, file, where, &pkt, error))
-            return NULL;
-          if (!ta_folder_json_get_string (eo, file, where, "phase", FALSE, &step, error)
-              || !ta_folder_json_get_string (eo, file, where, "description", FALSE, &desc, error))
-            return NULL;
-          p = merge_packet (packets, &pkt);
-          p->phase = phase_lists[k].phase;
-          p->phase_step = step ? g_string_chunk_insert_const (self->strings, step) : NULL;
-          p->description = desc ? g_string_chunk_insert_const (self->strings, desc) : NULL;
+          p->phase = e->phase;
+          p->phase_step = e->step;
+          p->description = e->description;
         }
     }
-
-  list = json_object_get_member (o, "invalidPacket");
-  if (list != NULL && JSON_NODE_HOLDS_OBJECT (list))
-    {
-      TaFlowPacket *p;
-
-      if (!parse_chunk_packet (self, list, file, where, &pkt, error))
-        return NULL;
-      p = merge_packet (packets, &pkt);
-      p->is_invalid_packet = TRUE;
-    }
-
   /* g_qsort_with_data is a stable merge sort: equal timestamps keep file order */
   g_qsort_with_data (packets->data, packets->len, sizeof (TaFlowPacket), compare_flow_packets, NULL);
 
   detail = flow_detail_new ();
   detail->n_packets = packets->len;
   detail->packets = (TaFlowPacket *) (void *) g_array_free (g_steal_pointer (&packets), FALSE);
-  detail->info.id = g_string_chunk_insert_const (self->strings, id);
-  {
-    gint64 es, ea;
-    g_autoptr(GError) ignored = NULL;
-
-    if (ta_folder_json_get_int (o, file, where, "expectedSeqNum", FALSE, 0, G_MAXUINT32, -1, &es, &ignored)
-        && ta_folder_json_get_int (o, file, where, "expectedAckNum", FALSE, 0, G_MAXUINT32, -1, &ea, &ignored)
-        && (es >= 0 || ea >= 0))
-      {
-        detail->has_expected = TRUE;
-        detail->expected_seq = es;
-        detail->expected_ack = ea;
-      }
-  }
+  detail->info.id = g_string_chunk_insert_const (self->strings, parts.id);
+  g_free (parts.id);
+  if (parts.expected_seq >= 0 || parts.expected_ack >= 0)
+    {
+      detail->has_expected = TRUE;
+      detail->expected_seq = parts.expected_seq;
+      detail->expected_ack = parts.expected_ack;
+    }
   return detail;
 }
 
@@ -437,10 +722,12 @@ ta_subset_folder_read_chunk_flow (TaSubsetFolder    *self,
                                   GCancellable      *cancellable,
                                   GError           **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *flow_label = NULL;
   const char *label = ta_chunk_file_get_label (file);
   TaFlowDetail *detail;
   guint64 listed = 0;
+  gsize len = 0;
 
   if (index >= ta_chunk_file_get_n_flows (file))
     {
@@ -449,13 +736,13 @@ ta_subset_folder_read_chunk_flow (TaSubsetFolder    *self,
                    label, info ? info->id : "?", index + 1, ta_chunk_file_get_n_flows (file));
       return NULL;
     }
-  /* the read and the JSON parse, the slow parts, run without the lock */
-  parser = ta_chunk_file_parse_flow (file, index, cancellable, error);
-  if (parser == NULL)
+  /* the read runs without the lock */
+  text = ta_chunk_file_read_flow (file, index, cancellable, &len, &flow_label, error);
+  if (text == NULL)
     return NULL;
 
   g_mutex_lock (&self->mutex);
-  detail = parse_chunk_flow (self, json_parser_get_root (parser), label, index, error);
+  detail = scan_chunk_flow (self, text, len, flow_label, error);
   g_mutex_unlock (&self->mutex);
   if (detail == NULL || info == NULL)
     return detail;
