@@ -312,11 +312,9 @@ ta_json_scan_value (TaJsonScan  *sc,
 }
 
 gboolean
-ta_json_scan_member (TaJsonScan  *sc,
-                     char        *key,
-                     gsize        key_size,
-                     TaJsonValue *v,
-                     guint        depth)
+ta_json_scan_key (TaJsonScan *sc,
+                  char       *key,
+                  gsize       key_size)
 {
   const char *k;
   gsize kl;
@@ -328,7 +326,17 @@ ta_json_scan_member (TaJsonScan  *sc,
   key[kl] = 0;
   if (!ta_json_scan_char (sc, ':'))
     return ta_json_scan_fail (sc, _("“:” was expected"));
-  return ta_json_scan_value (sc, v, depth);
+  return TRUE;
+}
+
+gboolean
+ta_json_scan_member (TaJsonScan  *sc,
+                     char        *key,
+                     gsize        key_size,
+                     TaJsonValue *v,
+                     guint        depth)
+{
+  return ta_json_scan_key (sc, key, key_size) && ta_json_scan_value (sc, v, depth);
 }
 
 gboolean

@@ -65,6 +65,11 @@ gboolean  ta_json_scan_string    (TaJsonScan  *sc,
 gboolean  ta_json_scan_value     (TaJsonScan  *sc,
                                   TaJsonValue *v,
                                   guint        depth);
+/* An object member's key and its colon, the key copied into @key (cut to
+ * @key_size - 1 bytes, NUL-terminated); the value is the caller's to read */
+gboolean  ta_json_scan_key       (TaJsonScan  *sc,
+                                  char        *key,
+                                  gsize        key_size);
 /* One object member, "key": value; the key is copied into @key (cut to
  * @key_size - 1 bytes, NUL-terminated) since the value may reuse the
  * scratch buffer */

@@ -167,25 +167,6 @@ flow_fail (FlowScan   *fs,
   return FALSE;
 }
 
-/* A member's key and its colon; the value is the caller's to read */
-static gboolean
-scan_key (TaJsonScan *sc,
-          char       *key,
-          gsize       size)
-{
-  const char *k;
-  gsize kl;
-
-  if (!ta_json_scan_string (sc, &k, &kl))
-    return FALSE;
-  kl = MIN (kl, size - 1);
-  memcpy (key, k, kl);
-  key[kl] = '\0';
-  if (!ta_json_scan_char (sc, ':'))
-    return ta_json_scan_fail (sc, _("“:” was expected"));
-  return TRUE;
-}
-
 /* After a member: TRUE to read another, FALSE at the closing @close
  * (*done) or on a syntax error */
 static gboolean
@@ -358,7 +339,7 @@ scan_phase_list (FlowScan    *fs,
           {
             char key[16];
 
-            if (!scan_key (sc, key, sizeof key))
+            if (!ta_json_scan_key (sc, key, sizeof key))
               return FALSE;
             if (strcmp (key, "packet") == 0 && ta_json_scan_peek (sc, '{'))
               {
@@ -412,7 +393,7 @@ scan_phases (FlowScan *fs,
       TaJsonValue v;
       guint k;
 
-      if (!scan_key (sc, key, sizeof key))
+      if (!ta_json_scan_key (sc, key, sizeof key))
         return FALSE;
       for (k = 0; k < G_N_ELEMENTS (lists); k++)
         if (strcmp (key, lists[k].name) == 0)
@@ -518,7 +499,7 @@ scan_flow (FlowScan  *fs,
       {
         char key[24];
 
-        if (!scan_key (sc, key, sizeof key) || !scan_flow_member (fs, key, parts, &have_packets))
+        if (!ta_json_scan_key (sc, key, sizeof key) || !scan_flow_member (fs, key, parts, &have_packets))
           return FALSE;
       }
     while (scan_next (sc, '}', &done));
