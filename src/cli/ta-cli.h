@@ -35,5 +35,7 @@ int ta_cli_extract_main (int argc, char **argv);
 int ta_cli_import_main  (int argc, char **argv);
 int ta_cli_attacks_main (int argc, char **argv);
 int ta_cli_check_main   (int argc, char **argv);
+int ta_cli_demo_main    (int argc, char **argv);
+int ta_cli_generate_main (int argc, char **argv);
 
 G_END_DECLS

@@ -21,6 +21,8 @@ static const struct
   { "import",  ta_cli_import_main,  N_("Convert captures (pcap, pcapng, gzip) into a packet CSV and IP map") },
   { "attacks", ta_cli_attacks_main, N_("Label packets and aggregate them into attack CSVs for the TimeArcs view") },
   { "check",   ta_cli_check_main,   N_("Check that subset folders load as the original viewer loads them") },
+  { "demo",    ta_cli_demo_main,    N_("Write a synthetic investigation: captures, packets, ground truth, attack CSVs") },
+  { "generate", ta_cli_generate_main, N_("Write synthetic packets (CSV, pcap, pcapng) of any size") },
 };
 
 static void
@@ -28,7 +30,7 @@ usage (FILE *out)
 {
   fprintf (out, _("Usage: timearcs-cli COMMAND [OPTION…]\n\nCommands:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-8s  %s\n", commands[i].name, _(commands[i].summary));
+    fprintf (out, "  %-9s %s\n", commands[i].name, _(commands[i].summary));
   fprintf (out, _("\nRun “timearcs-cli COMMAND --help” for the options of a command.\n"));
 }
 

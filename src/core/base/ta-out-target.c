@@ -86,11 +86,14 @@ refuse (GError    **error,
   return FALSE;
 }
 
-gboolean
-ta_out_target_check_folder (const char          *path,
-                            gboolean             force,
-                            const char * const  *inputs,
-                            GError             **error)
+/* The checks every folder output shares; @demo: the writer makes demo
+ * investigations, not subset folders */
+static gboolean
+check_folder (const char          *path,
+              gboolean             force,
+              const char * const  *inputs,
+              gboolean             demo,
+              GError             **error)
 {
   struct stat st;
   const char *input;
@@ -109,10 +112,39 @@ ta_out_target_check_folder (const char          *path,
   if (!force)
     return refuse (error, _("Output folder “%s” already exists and is not empty (use --force to replace it)"),
                    path);
-  if (!ta_out_target_is_subset_folder (path))
+  if (demo && !ta_out_target_is_demo_folder (path))
+    return refuse (error, _("“%s” is not a TimeArcs demo investigation (it has no %s); "
+                            "refusing to replace it, even with --force"), path, TA_DEMO_MARKER);
+  if (!demo && !ta_out_target_is_subset_folder (path))
     return refuse (error, _("“%s” is not a TimeArcs subset folder (it has no v2.0 manifest.json); "
                             "refusing to replace it, even with --force"), path);
   return TRUE;
+}
+
+gboolean
+ta_out_target_check_folder (const char          *path,
+                            gboolean             force,
+                            const char * const  *inputs,
+                            GError             **error)
+{
+  return check_folder (path, force, inputs, FALSE, error);
+}
+
+gboolean
+ta_out_target_check_demo_folder (const char          *path,
+                                 gboolean             force,
+                                 GError             **error)
+{
+  return check_folder (path, force, NULL, TRUE, error);
+}
+
+gboolean
+ta_out_target_is_demo_folder (const char *path)
+{
+  g_autofree char *marker = g_build_filename (path, TA_DEMO_MARKER, NULL);
+  struct stat st;
+
+  return g_lstat (marker, &st) == 0 && S_ISREG (st.st_mode);
 }
 
 gboolean

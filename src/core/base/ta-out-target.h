@@ -28,6 +28,14 @@ gboolean ta_out_target_check_file   (const char          *path,
                                      const char * const  *inputs,
                                      GError             **error);
 
+/* A demo investigation (timearcs-cli demo) is replaced, with @force, only
+ * when it is one: a folder holding the regular file TA_DEMO_MARKER */
+#define TA_DEMO_MARKER "timearcs-demo.json"
+gboolean ta_out_target_check_demo_folder (const char     *path,
+                                          gboolean        force,
+                                          GError        **error);
+gboolean ta_out_target_is_demo_folder    (const char     *path);
+
 /* Whether @path is a folder whose manifest.json is a v2.0 subset folder's */
 gboolean ta_out_target_is_subset_folder (const char      *path);
 

@@ -88,12 +88,13 @@ open_file (TaOutReal  *self,
 
 static gboolean
 open_gzip (TaOutReal  *self,
+           gboolean    fast,
            GError    **error)
 {
   int dup_fd = dup (self->fd);
 
   if (dup_fd >= 0)
-    self->gz = gzdopen (dup_fd, "wb6");
+    self->gz = gzdopen (dup_fd, fast ? "wb1" : "wb6");
   if (self->gz == NULL)
     {
       if (dup_fd >= 0)
@@ -122,7 +123,7 @@ ta_out_open (const char  *path,
   if ((flags & TA_OUT_GZIP_BY_NAME) && g_str_has_suffix (path, ".gz"))
     flags |= TA_OUT_GZIP;
   if (!open_file (self, flags, error)
-      || ((flags & TA_OUT_GZIP) && !open_gzip (self, error)))
+      || ((flags & TA_OUT_GZIP) && !open_gzip (self, (flags & TA_OUT_GZIP_FAST) != 0, error)))
     {
       ta_out_abandon (&self->pub);
       return NULL;

@@ -18,6 +18,8 @@ typedef enum
   TA_OUT_IN_PLACE    = 1 << 2,  /* write the file itself (for files inside a
                                  * folder that is moved into place as a whole):
                                  * no temporary sibling, no rename */
+  TA_OUT_GZIP_FAST   = 1 << 3,  /* with gzip: level 1 instead of 6 (about
+                                 * three times faster, files a third larger) */
 } TaOutFlags;
 
 /* The fields are public for the inline helpers below; read failed, write

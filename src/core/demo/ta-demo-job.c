@@ -1,0 +1,463 @@
+/* ta-demo-job.c — the demo investigation folder: capture and CSV in two
+ * threads, IP map, ground truth, mappings and colours, then the attacks job
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+
+#include "ta-attacks-job.h"
+#include "ta-demo-job.h"
+#include "ta-demo-write.h"
+#include "ta-error.h"
+#include "ta-json.h"
+#include "ta-out-target.h"
+
+struct _TaDemoJob
+{
+  TaJob          parent_instance;
+  TaDemoOptions  options;
+  TaDemoResult   result;
+  gboolean       has_result;
+  volatile gint  csv_done;      /* packets the CSV thread wrote, /1024 */
+};
+
+G_DEFINE_FINAL_TYPE (TaDemoJob, ta_demo_job, TA_TYPE_JOB)
+
+/* Event colours: one per attack, far apart */
+static const char * const attack_colors[TA_DEMO_N_ATTACKS] = {
+  "#C9A200", "#E6AB02", "#264D99", "#D41159", "#D95F02", "#6A0DAD", "#E7298A", "#178DBD",
+};
+
+char *
+ta_demo_default_dir (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "timearcs", "demo", NULL);
+}
+
+static int
+rm_cb (const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+  remove (path);
+  return 0;
+}
+
+static void
+remove_tree (const char *path)
+{
+  nftw (path, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static TaDemoConfig
+config_of (const TaDemoOptions *o)
+{
+  TaDemoConfig c = { 0, };
+
+  c.seed = o->seed;
+  c.packets = o->packets;
+  c.start_us = o->start_us;
+  c.duration_us = o->duration_us > 0 ? o->duration_us : 2 * G_GINT64_CONSTANT (3600000000);
+  c.attacks = TRUE;
+  return c;
+}
+
+/* ---- the CSV thread --------------------------------------------------- */
+
+typedef struct
+{
+  TaDemoJob    *job;
+  TaDemoConfig  config;
+  char         *path;
+  TaDemoTally   tally;
+  GCancellable *cancellable;
+  GError       *error;
+  gboolean      ok;
+} CsvThread;
+
+static void
+csv_progress (guint64 done, gpointer user_data)
+{
+  CsvThread *t = user_data;
+
+  g_atomic_int_set (&t->job->csv_done, (gint) (done >> 10));
+}
+
+static gpointer
+csv_thread (gpointer data)
+{
+  CsvThread *t = data;
+  TaOut *out = ta_out_open (t->path, TA_OUT_GZIP | TA_OUT_GZIP_FAST | TA_OUT_IN_PLACE, 0, &t->error);
+
+  if (out == NULL)
+    return NULL;
+  if (!ta_demo_write_stream (&t->config, TA_DEMO_FORMAT_CSV, out, &t->tally, csv_progress, t,
+                             t->cancellable, &t->error))
+    {
+      ta_out_abandon (out);
+      return NULL;
+    }
+  t->ok = ta_out_commit_file (out, &t->error);
+  return NULL;
+}
+
+typedef struct
+{
+  TaDemoJob *job;
+  guint64    total;
+} CapProgress;
+
+static void
+capture_progress (guint64 done, gpointer user_data)
+{
+  CapProgress *p = user_data;
+  guint64 csv = (guint64) g_atomic_int_get (&p->job->csv_done) << 10;
+
+  if (ta_job_report_due (TA_JOB (p->job)))
+    ta_job_report (TA_JOB (p->job), MIN (done, csv), p->total,
+                   0.85 * (double) (done + csv) / (2.0 * (double) MAX (p->total, 1)),
+                   _("Generating packets"));
+}
+
+/* ---- the small files -------------------------------------------------- */
+
+static gboolean
+write_text (const char *dir,
+            const char *name,
+            const char *text,
+            GError    **error)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  return g_file_set_contents (path, text, -1, error);
+}
+
+static char *
+minute_text (gint64 minute)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (minute * 60);
+
+  return g_date_time_format (dt, "%Y-%m-%d %H:%M:%S");
+}
+
+/* The server port an attack's ground-truth rows name ("0": any) */
+static const char *
+gt_port (guint attack)
+{
+  switch (attack)
+    {
+    case TA_DEMO_SYNFLOOD: return "80";
+    case TA_DEMO_SSH_BRUTE: return "22";
+    case TA_DEMO_C2:
+    case TA_DEMO_EXFIL: return "443";
+    case TA_DEMO_SPAM: return "25";
+    default: return "0";
+    }
+}
+
+static char *
+ground_truth_csv (TaDemoGen   *gen,
+                  TaDemoTally *tally,
+                  guint       *n_rows)
+{
+  g_autoptr(GPtrArray) pairs = ta_demo_tally_sorted_pairs (tally);
+  GString *s = g_string_new ("Event Type,C2S ID,Source,Source Port(s),Destination,"
+                             "Destination Port(s),Start Time (UTC),Stop Time (UTC)\n");
+
+  for (guint i = 0; i < pairs->len; i++)
+    {
+      const TaDemoPair *p = pairs->pdata[i];
+      g_autofree char *start = minute_text (p->first_min);
+      g_autofree char *stop = minute_text (p->last_min);
+
+      g_string_append_printf (s, "%s,%u,%s,0,%s,%s,%s,%s\n", ta_demo_attack_label (p->attack), i + 1,
+                              ta_demo_gen_get_host (gen, p->attacker)->addr,
+                              ta_demo_gen_get_host (gen, p->victim)->addr, gt_port (p->attack),
+                              start, stop);
+    }
+  *n_rows = pairs->len;
+  return g_string_free (s, FALSE);
+}
+
+static char *
+mappings_json (gboolean colors)
+{
+  GString *s = g_string_new ("{\n  \"normal\": ");
+
+  g_string_append (s, colors ? "\"#4B4B4B\"" : "-1");
+  for (guint i = 0; i < TA_DEMO_N_ATTACKS; i++)
+    {
+      g_string_append (s, ",\n  ");
+      ta_json_append_string (s, ta_demo_attack_label (i));
+      if (colors)
+        g_string_append_printf (s, ": \"%s\"", attack_colors[i]);
+      else
+        g_string_append_printf (s, ": %u", i);
+    }
+  g_string_append (s, "\n}\n");
+  return g_string_free (s, FALSE);
+}
+
+static const char group_mapping[] =
+  "{\n  \"normal\": -1,\n  \"spambot - client compromise\": 0,\n  \"ddos\": 1,\n"
+  "  \"c2-based\": 2,\n  \"post-phishing c2\": 3,\n  \"other\": 4\n}\n";
+static const char group_colors[] =
+  "{\n  \"normal\": \"#4B4B4B\",\n  \"spambot - client compromise\": \"#e7298a\",\n"
+  "  \"ddos\": \"#7570b3\",\n  \"c2-based\": \"#d95f02\",\n  \"post-phishing c2\": \"#1b9e77\",\n"
+  "  \"other\": \"#66a61e\"\n}\n";
+
+static gboolean
+write_small_files (TaDemoJob   *self,
+                   const char  *dir,
+                   TaDemoTally *tally,
+                   GError     **error)
+{
+  TaDemoConfig config = config_of (&self->options);
+  g_autoptr(TaDemoGen) gen = ta_demo_gen_new (&config);
+  g_autofree char *ip_map = ta_demo_ip_map_json (gen);
+  g_autofree char *gt = ground_truth_csv (gen, tally, &self->result.gt_rows);
+  g_autofree char *events = mappings_json (FALSE);
+  g_autofree char *colors = mappings_json (TRUE);
+
+  return write_text (dir, "demo_ip_map.json", ip_map, error) &&
+         write_text (dir, "ground_truth.csv", gt, error) &&
+         write_text (dir, "event_type_mapping_demo.json", events, error) &&
+         write_text (dir, "attack_group_mapping_demo.json", group_mapping, error) &&
+         write_text (dir, "color_mapping.json", colors, error) &&
+         write_text (dir, "attack_group_color_mapping.json", group_colors, error);
+}
+
+/* ---- the attacks job -------------------------------------------------- */
+
+static void
+cancel_attacks (GCancellable *cancellable,
+                gpointer      job)
+{
+  ta_job_cancel (job);
+}
+
+static gboolean
+run_attacks (TaDemoJob    *self,
+             const char   *dir,
+             GCancellable *cancellable,
+             GError      **error)
+{
+  g_autoptr(TaAttacksOptions) o = ta_attacks_options_new ();
+  g_autoptr(TaAttacksJob) job = NULL;
+  gulong id;
+  gboolean ok;
+
+  o->inputs = g_new0 (char *, 2);
+  o->inputs[0] = g_build_filename (dir, "decoded_demo.csv.gz", NULL);
+  o->ip_map = g_build_filename (dir, "demo_ip_map.json", NULL);
+  o->out = g_build_filename (dir, TA_DEMO_ATTACK_FILE, NULL);
+  o->grouped_out = g_build_filename (dir, "demo_grouped_attacks.csv", NULL);
+  o->ground_truth = g_build_filename (dir, "ground_truth.csv", NULL);
+  o->event_mapping = g_build_filename (dir, "event_type_mapping_demo.json", NULL);
+  o->group_mapping = g_build_filename (dir, "attack_group_mapping_demo.json", NULL);
+  o->force = TRUE;   /* the folder is this run's own, new */
+  job = ta_attacks_job_new (o);
+  id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_attacks), job, NULL);
+  ok = ta_job_run (TA_JOB (job), error);
+  g_cancellable_disconnect (cancellable, id);
+  if (ok)
+    self->result.attack_rows = ta_attacks_job_get_result (job)->rows;
+  return ok;
+}
+
+/* ---- the run ---------------------------------------------------------- */
+
+static gboolean
+generate (TaDemoJob    *self,
+          const char   *tmp,
+          GCancellable *cancellable,
+          GError      **error)
+{
+  CsvThread t = { 0, };
+  CapProgress progress = { self, self->options.packets };
+  g_autofree char *cap_path = g_build_filename (tmp, "demo.pcapng.gz", NULL);
+  g_autoptr(GCancellable) csv_cancel = g_cancellable_new ();
+  TaOut *out;
+  GThread *thread;
+  gboolean ok = FALSE;
+
+  t.job = self;
+  t.config = config_of (&self->options);
+  t.path = g_build_filename (tmp, "decoded_demo.csv.gz", NULL);
+  t.cancellable = csv_cancel;
+  ta_demo_tally_init (&t.tally);
+  thread = g_thread_new ("demo-csv", csv_thread, &t);
+  out = ta_out_open (cap_path, TA_OUT_GZIP | TA_OUT_GZIP_FAST | TA_OUT_IN_PLACE, 0, error);
+  if (out != NULL)
+    {
+      if (ta_demo_write_stream (&t.config, TA_DEMO_FORMAT_PCAPNG, out, NULL, capture_progress,
+                                &progress, cancellable, error))
+        ok = ta_out_commit_file (out, error);
+      else
+        ta_out_abandon (out);
+    }
+  if (!ok)
+    g_cancellable_cancel (csv_cancel);
+  g_thread_join (thread);
+  g_free (t.path);
+  if (ok && !t.ok)
+    {
+      g_propagate_error (error, g_steal_pointer (&t.error));
+      ok = FALSE;
+    }
+  g_clear_error (&t.error);
+  if (ok)
+    {
+      memcpy (self->result.attack_packets, t.tally.packets, sizeof t.tally.packets);
+      self->result.normal_packets = t.tally.normal;
+      self->result.packets = self->options.packets;
+      ok = write_small_files (self, tmp, &t.tally, error);
+    }
+  ta_demo_tally_clear (&t.tally);
+  return ok;
+}
+
+static gboolean
+write_marker (TaDemoJob  *self,
+              const char *tmp,
+              GError    **error)
+{
+  g_autofree char *text = g_strdup_printf (
+    "{\n  \"generator\": \"timearcs-cli demo\",\n  \"version\": \"%s\",\n  \"seed\": %" G_GUINT64_FORMAT ",\n"
+    "  \"packets\": %" G_GUINT64_FORMAT ",\n  \"start_us\": %" G_GINT64_FORMAT ",\n"
+    "  \"duration_us\": %" G_GINT64_FORMAT ",\n  \"attack_file\": \"%s\"\n}\n",
+    PACKAGE_VERSION, self->options.seed, self->options.packets, self->options.start_us,
+    config_of (&self->options).duration_us, TA_DEMO_ATTACK_FILE);
+
+  return write_text (tmp, TA_DEMO_MARKER, text, error);
+}
+
+static gboolean
+move_into_place (const char *tmp,
+                 const char *dir,
+                 GError    **error)
+{
+  g_autofree char *old = NULL;
+  GStatBuf st;
+
+  if (g_lstat (dir, &st) == 0)
+    {
+      g_autofree char *parent = g_path_get_dirname (dir);
+      g_autofree char *base = g_path_get_basename (dir);
+      g_autofree char *tmpl = g_strdup_printf (".%s.old-XXXXXX", base);
+
+      old = g_build_filename (parent, tmpl, NULL);
+      if (g_mkdtemp (old) == NULL || g_rmdir (old) != 0 || g_rename (dir, old) != 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, TA_ERROR, TA_ERROR_IO, _("Cannot replace “%s”: %s"), dir, g_strerror (saved));
+          return FALSE;
+        }
+    }
+  if (g_rename (tmp, dir) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, TA_ERROR, TA_ERROR_IO, _("Cannot rename “%s” to “%s”: %s"), tmp, dir,
+                   g_strerror (saved));
+      if (old != NULL)
+        g_rename (old, dir);
+      return FALSE;
+    }
+  if (old != NULL)
+    remove_tree (old);
+  return TRUE;
+}
+
+static gboolean
+ta_demo_job_run (TaJob         *job,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  TaDemoJob *self = TA_DEMO_JOB (job);
+  const char *dir = self->options.dir;
+  g_autofree char *parent = g_path_get_dirname (dir);
+  g_autofree char *base = g_path_get_basename (dir);
+  g_autofree char *tmpl = g_strdup_printf (".%s.partial-XXXXXX", base);
+  g_autofree char *tmp = g_build_filename (parent, tmpl, NULL);
+  gboolean ok;
+
+  if (!ta_out_target_check_demo_folder (dir, self->options.force, error))
+    return FALSE;
+  if (g_mkdir_with_parents (parent, 0777) != 0 || g_mkdtemp_full (tmp, 0777) == NULL)
+    {
+      int saved = errno;
+
+      g_set_error (error, TA_ERROR, TA_ERROR_IO, _("Cannot create a folder in “%s”: %s"), parent,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  ta_job_report (job, 0, self->options.packets, 0, _("Generating packets"));
+  ok = generate (self, tmp, cancellable, error);
+  if (ok)
+    {
+      ta_job_report (job, self->options.packets, self->options.packets, 0.85, _("Labelling the attacks"));
+      ok = run_attacks (self, tmp, cancellable, error);
+    }
+  ok = ok && write_marker (self, tmp, error) &&
+       ta_out_target_check_demo_folder (dir, self->options.force, error) &&
+       move_into_place (tmp, dir, error);
+  if (!ok)
+    {
+      remove_tree (tmp);
+      return FALSE;
+    }
+  self->result.dir = g_strdup (dir);
+  self->result.attack_file = g_build_filename (dir, TA_DEMO_ATTACK_FILE, NULL);
+  self->has_result = TRUE;
+  ta_job_report (job, self->options.packets, self->options.packets, 1.0, _("Done"));
+  return TRUE;
+}
+
+static void
+ta_demo_job_finalize (GObject *object)
+{
+  TaDemoJob *self = TA_DEMO_JOB (object);
+
+  g_free (self->options.dir);
+  g_free (self->result.dir);
+  g_free (self->result.attack_file);
+  G_OBJECT_CLASS (ta_demo_job_parent_class)->finalize (object);
+}
+
+static void
+ta_demo_job_class_init (TaDemoJobClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = ta_demo_job_finalize;
+  TA_JOB_CLASS (klass)->run = ta_demo_job_run;
+}
+
+static void
+ta_demo_job_init (TaDemoJob *self)
+{
+}
+
+TaDemoJob *
+ta_demo_job_new (const TaDemoOptions *options)
+{
+  TaDemoJob *self = g_object_new (TA_TYPE_DEMO_JOB, NULL);
+
+  self->options = *options;
+  self->options.dir = g_strdup (options->dir);
+  if (self->options.packets == 0)
+    self->options.packets = TA_DEMO_DEFAULT_PACKETS;
+  if (self->options.start_us == 0)
+    self->options.start_us = TA_DEMO_DEFAULT_START_US;
+  return self;
+}
+
+const TaDemoResult *
+ta_demo_job_get_result (TaDemoJob *self)
+{
+  return self->has_result ? &self->result : NULL;
+}
