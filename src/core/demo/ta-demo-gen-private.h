@@ -88,6 +88,7 @@ struct _TaDemoGen
   guint64      normal_emitted;
   guint64      normal_target; /* packets of normal traffic over the span */
   guint32      next_id;
+  guint16     *next_port;     /* per host: its next ephemeral port */
   /* the heap of sessions, by (t, id) */
   Session    **heap;
   guint        n_heap;

@@ -271,7 +271,10 @@ ta_demo_tcp_new (TaDemoGen  *g,
 
   x->c = c;
   x->s = s;
-  x->cport = (guint16) demo_range (g, 32768, 60999);
+  /* ephemeral ports go up one by one per host (never reusing a 4-tuple
+   * within the span, as tshark and the flow tracker both assume) */
+  x->cport = g->next_port[c];
+  g->next_port[c] = g->next_port[c] >= 60999 ? 32768 : g->next_port[c] + 1;
   x->sport = sport;
   x->cseq = (guint32) demo_rand (g);
   x->sseq = (guint32) demo_rand (g);
@@ -301,6 +304,9 @@ ta_demo_gen_new (const TaDemoConfig *config)
   g->hosts = g_array_new (FALSE, FALSE, sizeof (TaDemoHost));
   g->blocks = g_ptr_array_new_with_free_func (g_free);
   make_hosts (g);
+  g->next_port = g_new (guint16, g->hosts->len);
+  for (guint i = 0; i < g->hosts->len; i++)
+    g->next_port[i] = (guint16) demo_range (g, 32768, 60999);
   ta_demo_start_spawners (g);
   return g;
 }
@@ -313,6 +319,7 @@ ta_demo_gen_free (TaDemoGen *self)
   g_array_unref (self->hosts);
   g_ptr_array_unref (self->blocks);
   g_free (self->heap);
+  g_free (self->next_port);
   g_free (self);
 }
 

@@ -232,8 +232,9 @@ spawn_attack (TaDemoGen *g,
                             TA_DEMO_VSCAN);
       }
     case K_SYNFLOOD:
-      x = spawn_probe (g, sp, pick (g, g->bot_first, g->bot_n), g->srv_web, 80, END_HALF, TA_DEMO_SYNFLOOD);
-      x->cport = (guint16) demo_range (g, 1024, 65535);
+      /* each bot walks its source ports: no 4-tuple twice */
+      x = spawn_probe (g, sp, g->bot_first + i % g->bot_n, g->srv_web, 80, END_HALF, TA_DEMO_SYNFLOOD);
+      x->cport = (guint16) (1024 + (i / g->bot_n) % 64000);
       return x;
     case K_SSH_BRUTE:
       return ta_demo_tcp_new (g, sp->t, g->brute, g->srv_ssh, 22, TA_DEMO_APP_SSH,
