@@ -370,6 +370,8 @@ test_ground_truth_overlay (void)
   g_string_append_printf (csv, "%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",0,1\n", m0 + 1, c, b);
   g_string_append_printf (csv, "%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",0,1\n", m0 + 10, c, b);
   g_string_append_printf (csv, "%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",0,1\n", m0 + 20, a, b);
+  /* normal traffic no event covers: not "unexplained" */
+  g_string_append_printf (csv, "%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",-1,1\n", m0 + 30, a, c);
   g_assert_true (ta_attack_data_load_data (data, "gt.csv", csv->str, csv->len, &error));
   g_assert_no_error (error);
   model = ta_arc_model_new (data, ip_map, NULL, NULL, NULL, NULL);
@@ -412,7 +414,7 @@ test_ground_truth_overlay (void)
   g_assert_false (ta_gt_explains (gt, "10.0.0.7", "10.0.0.2", m0));
 
   arcs = ta_arc_model_get_arcs (model, &n_arcs);
-  g_assert_cmpuint (n_arcs, ==, 5);
+  g_assert_cmpuint (n_arcs, ==, 6);
   unexplained = g_new0 (guint8, n_arcs);
   g_assert_cmpuint (ta_gt_mark_unexplained (model, gt, unexplained), ==, 2);
   for (guint i = 0; i < n_arcs; i++)

@@ -298,6 +298,18 @@ import_packets_action (GSimpleAction *a, GVariant *p, gpointer self)
 }
 
 static void
+open_demo_action (GSimpleAction *a, GVariant *p, gpointer self)
+{
+  ta_window_open_demo (self);
+}
+
+static void
+cancel_demo_action (GSimpleAction *a, GVariant *p, gpointer self)
+{
+  ta_window_cancel_demo (self);
+}
+
+static void
 none_action (GSimpleAction *a, GVariant *p, gpointer self)
 {
 }
@@ -311,6 +323,8 @@ static const GActionEntry win_entries[] = {
   { "choose-ground-truth", choose_gt_action },
   { "export", export_action },
   { "import-packets", import_packets_action },
+  { "open-demo", open_demo_action },
+  { "cancel-demo", cancel_demo_action },
   { "reset-zoom", reset_zoom_action },
   { "zoom-in", zoom_in_action },
   { "zoom-out", zoom_out_action },

@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "ta-arc-load-job.h"
+#include "ta-demo-job.h"
 #include "ta-attack-data.h"
 #include "ta-flow-panel.h"
 #include "ta-ip-map.h"
@@ -37,9 +38,12 @@ struct _TaWindow
   GtkLabel             *status_label;
   GtkAdjustment        *magnification_adjustment;
   GMenu                *recent_section;
+  GtkBox               *demo_progress_box;
+  GtkProgressBar       *demo_progress;
 
   GSettings            *settings;           /* the application's, or NULL */
   TaArcLoadJob         *load_job;           /* the load in progress */
+  TaDemoJob            *demo_job;           /* the demo being made */
 
   /* what is open */
   GPtrArray            *paths;            /* attack CSVs */
@@ -63,6 +67,10 @@ void ta_window_update_status    (TaWindow *self);
 void ta_window_rebuild_recent   (TaWindow *self);
 /* Cancels the attack-file load in progress, if any */
 void ta_window_cancel_load      (TaWindow *self);
+
+/* ta-window-demo.c */
+void ta_window_open_demo        (TaWindow *self);
+void ta_window_cancel_demo      (TaWindow *self);
 
 /* ta-window-actions.c */
 void ta_window_add_actions      (TaWindow *self);

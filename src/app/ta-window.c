@@ -264,6 +264,7 @@ ta_window_dispose (GObject *object)
   TaWindow *self = (TaWindow *) object;
 
   ta_window_cancel_load (self);
+  ta_window_cancel_demo (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), TA_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->paths, g_ptr_array_unref);
@@ -306,6 +307,8 @@ ta_window_class_init (TaWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TaWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, TaWindow, magnification_adjustment);
   gtk_widget_class_bind_template_child (widget_class, TaWindow, recent_section);
+  gtk_widget_class_bind_template_child (widget_class, TaWindow, demo_progress_box);
+  gtk_widget_class_bind_template_child (widget_class, TaWindow, demo_progress);
 }
 
 static void

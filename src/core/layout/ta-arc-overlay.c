@@ -83,8 +83,11 @@ ta_gt_mark_unexplained (TaArcModel    *model,
     {
       const char *src = ta_arc_model_get_row (model, arcs[i].src_row)->name;
       const char *dst = ta_arc_model_get_row (model, arcs[i].dst_row)->name;
+      const TaArcLabel *type = ta_arc_model_get_label (model, TA_LABEL_MODE_TYPE,
+                                                       arcs[i].label[TA_LABEL_MODE_TYPE]);
 
-      unexplained[i] = !ta_gt_explains (gt, src, dst, arcs[i].minute);
+      /* normal traffic needs no event to explain it */
+      unexplained[i] = strcmp (type->name, "normal") != 0 && !ta_gt_explains (gt, src, dst, arcs[i].minute);
       n += unexplained[i];
     }
   return n;

@@ -34,8 +34,8 @@ gboolean         ta_gt_explains             (TaGroundTruth  *gt,
                                              const char     *src,
                                              const char     *dst,
                                              gint64          minute);
-/* @unexplained (one per arc of @model) set to 1 for the arcs no event
- * explains, 0 for the others; returns how many are unexplained */
+/* @unexplained (one per arc of @model) set to 1 for the attack arcs no
+ * event explains, 0 for the others (normal arcs need no event); returns how many are unexplained */
 guint            ta_gt_mark_unexplained     (TaArcModel     *model,
                                              TaGroundTruth  *gt,
                                              guint8         *unexplained);
