@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Fuzz the capture reader for a bounded time (FUZZ_SECONDS, default 60) with
-# libFuzzer + ASan + UBSan. Seed corpus: ../shared/data/pcaps (good and bad;
+# libFuzzer + ASan + UBSan. Seed corpus: tests/data/pcaps (good and bad;
 # large captures cut to their first 64 KiB). Prints the number of executions;
 # exits non-zero on a finding (the crashing input is kept in _fuzz_artifacts/).
 set -u
 cd "$(dirname "$0")/.."
 builddir=${FUZZ_BUILDDIR:-_fuzz_build}
 seconds=${FUZZ_SECONDS:-60}
-seeds=../shared/data/pcaps
+seeds=tests/data/pcaps
 
 if [ ! -f "$builddir/build.ninja" ]; then
   CC=clang meson setup "$builddir" -Dfuzzing=true -Dapp=false \

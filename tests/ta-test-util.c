@@ -76,28 +76,84 @@ ta_test_write_gzip (const char *path,
     }
 }
 
+/* @base/@first/… from a NULL-terminated list */
+static char *
+build_path_va (const char *base,
+               const char *first,
+               va_list     ap)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+
+  g_ptr_array_add (parts, (gpointer) base);
+  for (const char *s = first; s != NULL; s = va_arg (ap, const char *))
+    g_ptr_array_add (parts, (gpointer) s);
+  g_ptr_array_add (parts, NULL);
+  return g_build_filenamev ((char **) parts->pdata);
+}
+
+char *
+ta_test_data_path (const char *first_element,
+                   ...)
+{
+  va_list ap;
+  char *path;
+
+  va_start (ap, first_element);
+  path = build_path_va (TA_TEST_DATA_DIR, first_element, ap);
+  va_end (ap);
+  return path;
+}
+
 const char *
 ta_test_shared_data (void)
 {
   const char *dir = g_getenv ("TA_SHARED_DATA");
 
-  return dir != NULL ? dir : SHARED_DATA_DIR;
+  return dir != NULL && dir[0] != '\0' ? dir : NULL;
 }
 
 char *
 ta_test_shared_path (const char *first_element,
                      ...)
 {
-  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+  const char *shared = ta_test_shared_data ();
   va_list ap;
+  char *path;
 
-  g_ptr_array_add (parts, (gpointer) ta_test_shared_data ());
+  if (shared == NULL)
+    return NULL;
   va_start (ap, first_element);
-  for (const char *s = first_element; s != NULL; s = va_arg (ap, const char *))
-    g_ptr_array_add (parts, (gpointer) s);
+  path = build_path_va (shared, first_element, ap);
   va_end (ap);
-  g_ptr_array_add (parts, NULL);
-  return g_build_filenamev ((char **) parts->pdata);
+  return path;
+}
+
+char *
+ta_test_shared_path_or_skip (const char *first_element,
+                             ...)
+{
+  const char *shared = ta_test_shared_data ();
+  va_list ap;
+  char *path;
+
+  if (shared == NULL)
+    {
+      g_test_skip ("needs $TA_SHARED_DATA (the reference data)");
+      return NULL;
+    }
+  va_start (ap, first_element);
+  path = build_path_va (shared, first_element, ap);
+  va_end (ap);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *msg = g_strdup_printf ("needs $TA_SHARED_DATA (the reference data): "
+                                              "%s is missing", path);
+
+      g_test_skip (msg);
+      g_free (path);
+      return NULL;
+    }
+  return path;
 }
 
 int

@@ -1,5 +1,6 @@
 /* ta-test-util.h — what many test programs need: temporary folders, files
- * written in one call, the reference data folder, and `timearcs-cli` runs
+ * written in one call, the test and reference data folders, and
+ * `timearcs-cli` runs
  *
  * Every helper asserts on failure, so a test never goes on with a missing
  * folder or file.
@@ -28,11 +29,23 @@ void        ta_test_write_gzip     (const char         *path,
                                     const void         *data,
                                     gsize               len,
                                     gsize               cut);
-/* The reference data folder ($TA_SHARED_DATA, else the build's default) */
+/* A file of the test data shipped in the source tree, tests/data/@first_element/…
+ * (NULL-terminated), e.g. ("pcaps", "good", "zeek-redis_attr.pcap", NULL) */
+char       *ta_test_data_path      (const char         *first_element,
+                                    ...) G_GNUC_NULL_TERMINATED;
+/* The reference data folder, $TA_SHARED_DATA: material that may not be
+ * redistributed (the original tool's folder, the attack, mapping and
+ * ground-truth files). NULL when the variable is unset or empty. */
 const char *ta_test_shared_data    (void);
-/* A file in it: shared_data/@first_element/… (NULL-terminated) */
+/* A file in it: $TA_SHARED_DATA/@first_element/… (NULL-terminated); NULL
+ * when $TA_SHARED_DATA is unset */
 char       *ta_test_shared_path    (const char         *first_element,
                                     ...) G_GNUC_NULL_TERMINATED;
+/* The same, for a test case that needs the file: when $TA_SHARED_DATA is
+ * unset or the file is missing, marks the case skipped (g_test_skip) and
+ * returns NULL; the case then returns at once. */
+char       *ta_test_shared_path_or_skip (const char    *first_element,
+                                         ...) G_GNUC_NULL_TERMINATED;
 /* Runs $TA_CLI with @args (NULL-terminated); returns its exit status, -1
  * when it did not exit normally. @out and @err receive its standard output
  * and error (NULL: discarded). */

@@ -25,7 +25,7 @@
  * or org.freedesktop.Application.Open when D-Bus activated); a shell hands
  * it a path. Both must end with the folder loaded in the flow panel of the
  * application's window, reusing the window that is already open. The
- * folder is the original tool's subset folder (TA_SHARED_DATA), reached
+ * folder is a small subset folder of our own extraction, reached
  * through symbolic links whose names need escaping in a URI. Runs on a
  * private session bus (GTestDBus) and needs a display (meson runs it under
  * xvfb-run). */
@@ -36,12 +36,10 @@ static char *
 make_folder (const char *tmp,
              const char *name)
 {
-  const char *shared = ta_test_shared_data ();
-  g_autofree char *target = NULL;
+  g_autofree char *made = g_strconcat ("made-", name, NULL);
+  g_autofree char *target = ta_test_make_subset_folder (tmp, made);
   char *path = g_build_filename (tmp, name, NULL);
 
-  g_assert_nonnull (shared);
-  target = g_build_filename (shared, "original-folder", "folder", NULL);
   g_assert_true (g_file_test (target, G_FILE_TEST_IS_DIR));
   g_assert_cmpint (symlink (target, path), ==, 0);
   return path;
@@ -111,8 +109,8 @@ assert_window_shows (TaWindow   *window,
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (panel_shows (window, path));
   folder = ta_flow_panel_get_folder (flow_panel_of (window));
-  /* the original's folder: 4,000 packets (its README) */
-  g_assert_cmpuint (ta_subset_folder_get_manifest (folder)->total_packets, ==, 4000);
+  /* the folder ta_test_make_subset_folder() writes: 7 packets */
+  g_assert_cmpuint (ta_subset_folder_get_manifest (folder)->total_packets, ==, 7);
 }
 
 static void
@@ -162,7 +160,7 @@ test_open_folder_registered (void)
   close_windows (GTK_APPLICATION (app));
   remove_folder (plain);
   remove_folder (spaced);
-  g_rmdir (tmp);
+  ta_test_rm_rf (tmp);
 }
 
 typedef struct
@@ -203,7 +201,7 @@ test_open_folder_command_line (void)
   g_assert_true (check.checked);
 
   remove_folder (folder);
-  g_rmdir (tmp);
+  ta_test_rm_rf (tmp);
 }
 
 /* Each case runs in its own process: a registered GApplication keeps its

@@ -11,17 +11,14 @@
 #include "ta-error.h"
 #include "ta-test-util.h"
 
+/* The attack files are reference data ($TA_SHARED_DATA): without them the
+ * case is marked skipped */
 static gboolean
 have_shared (void)
 {
-  g_autofree char *p = ta_test_shared_path ("timearcs", "90min_day1_attacks.csv", NULL);
+  g_autofree char *p = ta_test_shared_path_or_skip ("timearcs", "90min_day1_attacks.csv", NULL);
 
-  if (!g_file_test (p, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("shared data not found");
-      return FALSE;
-    }
-  return TRUE;
+  return p != NULL;
 }
 
 static void

@@ -1,6 +1,7 @@
 /* test-capture.c — the pcap / pcapng reader: hand-built captures for every
  * link type and header path, and the cross-check against tshark's counts
- * on the real captures in $TA_SHARED_DATA/pcaps.
+ * on the real captures in tests/data/pcaps (and the large loopback capture
+ * of the reference data, $TA_SHARED_DATA/pcaps, when it is there).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -1482,24 +1483,20 @@ extract_counts (const char *path, gint64 *packets, gint64 *tcp, gint64 *flows)
   return TRUE;
 }
 
-static void
-test_shared_pcaps (void)
+/* Reads every capture @dir/expected.csv lists (only the row of @only,
+ * when not NULL) and compares with tshark's counts there; returns the
+ * number of files checked */
+static guint
+cross_check_corpus (const char *dir,
+                    const char *only)
 {
-  const char *shared = ta_test_shared_data ();
-  g_autofree char *dir = NULL;
-  g_autofree char *csv = NULL;
+  g_autofree char *csv = g_build_filename (dir, "expected.csv", NULL);
   g_autofree char *text = NULL;
   g_auto(GStrv) lines = NULL;
   g_autoptr(GPtrArray) header = NULL;
   guint checked = 0;
 
-  dir = g_build_filename (shared, "pcaps", NULL);
-  csv = g_build_filename (dir, "expected.csv", NULL);
-  if (!g_file_get_contents (csv, &text, NULL, NULL))
-    {
-      g_test_skip ("no pcaps/expected.csv");
-      return;
-    }
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
   lines = g_strsplit (text, "\n", -1);
   header = csv_split (lines[0]);
 
@@ -1519,6 +1516,8 @@ test_shared_pcaps (void)
       guint64 tcp = 0;
       Result r;
 
+      if (only != NULL && strcmp (file, only) != 0)
+        continue;
       read_all (path, &r);
       for (guint k = 0; k < r.pkts->len; k++)
         if (pkt_at (&r, k)->proto == 6)
@@ -1597,7 +1596,30 @@ test_shared_pcaps (void)
       checked++;
       result_clear (&r);
     }
-  g_assert_cmpuint (checked, >=, 34);
+  return checked;
+}
+
+/* The captures shipped in tests/data/pcaps (16 good, 17 bad) */
+static void
+test_pcaps_cross_check (void)
+{
+  g_autofree char *dir = ta_test_data_path ("pcaps", NULL);
+
+  g_assert_cmpuint (cross_check_corpus (dir, NULL), ==, 33);
+}
+
+/* The large loopback capture of the reference corpus, which is not shipped
+ * (13 MB): $TA_SHARED_DATA/pcaps, with its row of expected.csv there */
+static void
+test_shared_loopback_cross_check (void)
+{
+  g_autofree char *cap = ta_test_shared_path_or_skip ("pcaps", "good", "loopback-http.pcap", NULL);
+  g_autofree char *dir = NULL;
+
+  if (cap == NULL)
+    return;
+  dir = ta_test_shared_path ("pcaps", NULL);
+  g_assert_cmpuint (cross_check_corpus (dir, "good/loopback-http.pcap"), ==, 1);
 }
 
 /* timearcs-cli import: CSV rows, the extended map, exit codes; and the
@@ -1605,9 +1627,8 @@ test_shared_pcaps (void)
 static void
 test_cli_import (void)
 {
-  const char *shared = ta_test_shared_data ();
+  g_autofree char *cap2 = ta_test_shared_path_or_skip ("pcaps", "good", "loopback-http.pcap", NULL);
   g_autofree char *cap = NULL;
-  g_autofree char *cap2 = NULL;
   g_autofree char *bad = NULL;
   g_autofree char *out = tmp_path ("imp.csv.gz");
   g_autofree char *out2 = tmp_path ("imp2.csv");
@@ -1621,10 +1642,12 @@ test_cli_import (void)
   gzFile gz;
   char buf[4096];
 
+  /* the loopback capture (13 MB) is reference data, not shipped */
+  if (cap2 == NULL)
+    return;
   g_assert_nonnull (g_getenv ("TA_CLI"));  /* tests/meson.build sets TA_CLI */
-  cap = g_build_filename (shared, "pcaps", "good", "zeek-redis_attr.pcap", NULL);
-  cap2 = g_build_filename (shared, "pcaps", "good", "loopback-http.pcap", NULL);
-  bad = g_build_filename (shared, "pcaps", "bad", "libpcap-pcapng-packet-before-idb.pcapng", NULL);
+  cap = ta_test_data_path ("pcaps", "good", "zeek-redis_attr.pcap", NULL);
+  bad = ta_test_data_path ("pcaps", "bad", "libpcap-pcapng-packet-before-idb.pcapng", NULL);
 
   /* an existing map keeps its ids; new addresses get new ones */
   g_assert_true (g_file_set_contents (map, "{\"10.9.8.7\": 5}", -1, NULL));
@@ -1834,7 +1857,8 @@ main (int argc, char **argv)
   g_test_add_func ("/core/capture/unsupported-link", test_unsupported_link);
   g_test_add_func ("/core/capture/gzip", test_gzip);
   g_test_add_func ("/core/capture/memory-input", test_memory_input);
-  g_test_add_func ("/core/capture/shared/tshark-cross-check", test_shared_pcaps);
+  g_test_add_func ("/core/capture/tshark-cross-check", test_pcaps_cross_check);
+  g_test_add_func ("/core/capture/shared/loopback-tshark-cross-check", test_shared_loopback_cross_check);
   g_test_add_func ("/cli/capture/import", test_cli_import);
   g_test_add_func ("/cli/capture/import-force-safety", test_cli_import_force_safety);
   g_test_add_func ("/cli/capture/truncated-same-status", test_cli_truncated_same_status);

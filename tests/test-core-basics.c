@@ -209,7 +209,6 @@ test_ip_map (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(TaIpMap) map = NULL;
   g_autoptr(TaIpMap) again = NULL;
-  g_autofree char *real = g_build_filename (ta_test_shared_data (), "timearcs", "ip_map.json", NULL);
 
   g_assert_true (g_file_set_contents (path, "{\"10.0.0.1\": 1, \"10.0.0.2\": 7, \"::1\": 3}", -1, NULL));
   map = ta_ip_map_load (path, &error);
@@ -238,12 +237,22 @@ test_ip_map (void)
   g_assert_error (error, TA_ERROR, TA_ERROR_FORMAT);
   g_clear_error (&error);
   g_unlink (path);
+}
 
-  /* the real map of the 90-minute day-1 attack files */
-  again = ta_ip_map_load (real, &error);
+/* The real map of the 90-minute day-1 attack files (reference data) */
+static void
+test_ip_map_real (void)
+{
+  g_autofree char *real = ta_test_shared_path_or_skip ("timearcs", "ip_map.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TaIpMap) map = NULL;
+
+  if (real == NULL)
+    return;
+  map = ta_ip_map_load (real, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (ta_ip_map_get_size (again), ==, 19525);
-  g_assert_cmpint (ta_ip_map_lookup_addr (again, "172.28.94.58"), >, 0);
+  g_assert_cmpuint (ta_ip_map_get_size (map), ==, 19525);
+  g_assert_cmpint (ta_ip_map_lookup_addr (map, "172.28.94.58"), >, 0);
 }
 
 /* Labels and names with UTF-8, quotes and control characters survive a
@@ -281,27 +290,44 @@ test_json_round_trip (void)
   g_rmdir (dir);
 }
 
+/* Sniffing the reference data's files ($TA_SHARED_DATA) */
 static void
-test_file_kind (void)
+test_file_kind_shared (void)
 {
-  const char *data = ta_test_shared_data ();
   static const struct { const char *rel; TaFileKind kind; } files[] = {
     { "timearcs/90min_day1_attacks.csv", TA_FILE_KIND_ATTACK_CSV },
     { "timearcs/90min_day1_grouped_attacks.csv", TA_FILE_KIND_ATTACK_CSV },
     { "original-folder/input.csv", TA_FILE_KIND_PACKETS },
     { "original-folder/folder/packets.csv", TA_FILE_KIND_PACKETS },
     { "pcaps/good/loopback-http.pcap", TA_FILE_KIND_PACKETS },
-    { "pcaps/good/pcapplusplus-many_interfaces-1.pcapng", TA_FILE_KIND_PACKETS },
-    { "pcaps/good/zeek-smb_smb_many_open_files_500.pcap.gz", TA_FILE_KIND_PACKETS },
     { "timearcs/GroundTruth_UTC_naive.csv", TA_FILE_KIND_UNKNOWN },
     { "timearcs/ip_map.json", TA_FILE_KIND_UNKNOWN },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = ta_test_shared_path_or_skip (files[i].rel, NULL);
+
+      if (path == NULL)
+        return;
+      g_test_message ("%s", files[i].rel);
+      g_assert_cmpint (ta_file_kind_sniff (path), ==, files[i].kind);
+    }
+}
+
+static void
+test_file_kind (void)
+{
+  static const struct { const char *rel; TaFileKind kind; } files[] = {
+    { "pcaps/good/pcapplusplus-many_interfaces-1.pcapng", TA_FILE_KIND_PACKETS },
+    { "pcaps/good/zeek-smb_smb_many_open_files_500.pcap.gz", TA_FILE_KIND_PACKETS },
     { "pcaps/bad/libpcap-pcap-empty-file.pcap", TA_FILE_KIND_UNKNOWN },
     { "no/such/file.csv", TA_FILE_KIND_UNKNOWN },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     {
-      g_autofree char *path = g_build_filename (data, files[i].rel, NULL);
+      g_autofree char *path = ta_test_data_path (files[i].rel, NULL);
 
       g_test_message ("%s", files[i].rel);
       g_assert_cmpint (ta_file_kind_sniff (path), ==, files[i].kind);
@@ -513,7 +539,9 @@ main (int    argc,
   g_test_add_func ("/core/input/truncated-gzip", test_input_truncated_gzip);
   g_test_add_func ("/core/input/missing", test_input_missing);
   g_test_add_func ("/core/ip-map/load-save", test_ip_map);
+  g_test_add_func ("/core/ip-map/real", test_ip_map_real);
   g_test_add_func ("/core/file-kind/sniff", test_file_kind);
+  g_test_add_func ("/core/file-kind/sniff-shared", test_file_kind_shared);
   g_test_add_func ("/core/json/round-trip", test_json_round_trip);
   g_test_add_func ("/core/out/plain-commit", test_out_plain_commit);
   g_test_add_func ("/core/out/gzip", test_out_gzip);

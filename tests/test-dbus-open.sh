@@ -15,7 +15,9 @@
 #   3. the same with a plain path.
 # A folder counts as open when a window titled with its name is shown.
 #
-# Usage: test-dbus-open.sh TIMEARCS FOLDER [DESKTOP_FILE]
+# Usage: test-dbus-open.sh TIMEARCS FOLDER|CAPTURE [DESKTOP_FILE]
+# FOLDER is a subset folder; a CAPTURE (a pcap / pcapng file) is first
+# extracted to one with $TA_CLI (timearcs-cli).
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
@@ -23,14 +25,19 @@ app_id=io.github.timearcs.TimeArcs
 obj=/io/github/timearcs/TimeArcs
 
 if [ "${1:-}" != --inner ]; then
-  app=${1:?usage: test-dbus-open.sh TIMEARCS FOLDER}
-  folder=${2:?usage: test-dbus-open.sh TIMEARCS FOLDER}
+  app=${1:?usage: test-dbus-open.sh TIMEARCS FOLDER|CAPTURE}
+  folder=${2:?usage: test-dbus-open.sh TIMEARCS FOLDER|CAPTURE}
   desktop=${3:-}
   for t in xvfb-run dbus-run-session dbus-daemon gdbus xdotool; do
     command -v "$t" > /dev/null || { echo "FAIL: $t is missing (needed to run a session bus and a display)"; exit 1; }
   done
   tmp=$(mktemp -d "${TMPDIR:-/tmp}/timearcs-dbus.XXXXXX") || exit 1
   trap 'rm -rf "$tmp"' EXIT
+  if [ -f "$folder" ]; then
+    [ -n "${TA_CLI:-}" ] || { echo "FAIL: TA_CLI is not set (needed to extract $folder)"; exit 1; }
+    "$TA_CLI" extract -q -d "$folder" -o "$tmp/made" || { echo "FAIL: could not extract $folder"; exit 1; }
+    folder=$tmp/made
+  fi
   mkdir -p "$tmp/services"
   printf '[D-BUS Service]\nName=%s\nExec=%s --gapplication-service\n' "$app_id" "$app" \
     > "$tmp/services/$app_id.service"

@@ -280,19 +280,15 @@ test_row_order (void)
 static void
 test_real_order (void)
 {
-  const char *dir = ta_test_shared_data ();
-  g_autofree char *csv = g_build_filename (dir, "timearcs", "90min_day1_attacks.csv", NULL);
+  g_autofree char *csv = ta_test_shared_path_or_skip ("timearcs", "90min_day1_attacks.csv", NULL);
   g_autoptr(TaAttackData) d1 = ta_attack_data_new ();
   g_autoptr(TaAttackData) d2 = ta_attack_data_new ();
   g_autoptr(TaArcModel) m1 = NULL;
   g_autoptr(TaArcModel) m2 = NULL;
   double seed_cost, final_cost;
 
-  if (!g_file_test (csv, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("shared data not found");
-      return;
-    }
+  if (csv == NULL)
+    return;
   g_assert_true (ta_attack_data_load_file (d1, csv, NULL));
   g_assert_true (ta_attack_data_load_file (d2, csv, NULL));
   m1 = ta_arc_model_new (d1, NULL, NULL, NULL, NULL, NULL);
@@ -494,17 +490,17 @@ test_selection_summary (void)
 static void
 test_load_job (void)
 {
-  g_autofree char *csv = ta_test_shared_path ("timearcs", "90min_day1_attacks.csv", NULL);
-  g_autofree char *tmp = ta_test_make_tmp_dir ("ta-load-XXXXXX");
-  g_autofree char *lone = g_build_filename (tmp, "lone_attacks.csv", NULL);
-  g_autofree char *bad = g_build_filename (tmp, "bad_attacks.csv", NULL);
+  g_autofree char *csv = ta_test_shared_path_or_skip ("timearcs", "90min_day1_attacks.csv", NULL);
+  g_autofree char *tmp = NULL;
+  g_autofree char *lone = NULL;
+  g_autofree char *bad = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!g_file_test (csv, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("shared data not found");
-      return;
-    }
+  if (csv == NULL)
+    return;
+  tmp = ta_test_make_tmp_dir ("ta-load-XXXXXX");
+  lone = g_build_filename (tmp, "lone_attacks.csv", NULL);
+  bad = g_build_filename (tmp, "bad_attacks.csv", NULL);
   {
     const char *paths[] = { csv, NULL };
     g_autoptr(TaArcLoadJob) job = ta_arc_load_job_new (paths, NULL, NULL, NULL);
