@@ -35,7 +35,7 @@ ensure_generated (const char *name,
                   char      **map)
 {
   g_autofree char *n = g_strdup_printf ("%" G_GUINT64_FORMAT, rows);
-  g_autofree char *base = g_strdup_printf ("%s-%s", name, n);
+  g_autofree char *base = g_strdup_printf ("%s-demo-%s", name, n);
   g_autofree char *tmp = NULL;
   g_autoptr(GError) error = NULL;
   int status;
@@ -44,11 +44,12 @@ ensure_generated (const char *name,
   *map = g_strdup_printf ("%s/%s_map.json", cache_dir, base);
   if (g_file_test (*csv, G_FILE_TEST_EXISTS) && g_file_test (*map, G_FILE_TEST_EXISTS))
     return;
-  tmp = g_strdup_printf ("%s.part", *csv);
+  tmp = g_strdup_printf ("%s/%s.part.csv", cache_dir, base);
   {
-    const char *argv[] = { "python3", g_getenv ("TA_GEN_PACKETS"), "--packets", n,
-                           "--out", tmp, "--ip-map", *map,
-                           labelled ? "--attack-fraction" : NULL, "0.1", NULL };
+    g_autofree char *start = g_strdup_printf ("%" G_GINT64_FORMAT, START_US);
+    const char *argv[] = { g_getenv ("TA_CLI"), "generate", "--force", "--packets", n,
+                           "--start-us", start, "--out", tmp, "--ip-map", *map,
+                           labelled ? "--attack-column" : NULL, "code", NULL };
 
     fprintf (stderr, "generating %s (%s rows)…\n", *csv, n);
     if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,

@@ -8,7 +8,7 @@
 #   ROUNDS (default 2): runs of each binary; the best figure of each is kept
 #   (highest for rates, units ending in /s; lowest otherwise).
 #   BENCH: benchmark names (default: every tests/bench-* of NEW_BUILDDIR).
-# The generator is $TA_GEN_PACKETS (default ../shared/bench/gen_packets.py).
+# Inputs come from each build's own `timearcs-cli generate`.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -u
@@ -17,7 +17,6 @@ new=$(cd "${2:?usage: bench-compare.sh OLD NEW [ROUNDS] [BENCH...]}" && pwd)
 rounds=${3:-2}
 shift 3 2>/dev/null || shift $#
 src=$(cd "$(dirname "$0")/.." && pwd)
-gen=${TA_GEN_PACKETS:-$src/../shared/bench/gen_packets.py}
 benches=("$@")
 if ((${#benches[@]} == 0)); then
   for f in "$new"/tests/bench-*; do
@@ -28,7 +27,7 @@ log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
 
 run () { # BUILD BENCH OUT
-  env TA_CLI="$1/src/cli/timearcs-cli" TA_GEN_PACKETS="$gen" TZ=UTC \
+  env TA_CLI="$1/src/cli/timearcs-cli" TZ=UTC \
     GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1 GSK_RENDERER=cairo \
     "$1/tests/$2" >"$3" 2>&1
 }

@@ -1,6 +1,6 @@
 /* bench-extract.c — end-to-end speed and memory of `timearcs-cli extract`
  *
- * Generates its inputs with $TA_GEN_PACKETS into a cache folder under the
+ * Generates its inputs with `timearcs-cli generate` into a cache folder under the
  * temporary directory (named by the generator arguments, so reruns reuse
  * them), runs the CLI as a child and reports wall-clock rows/s and the
  * child's peak RSS (wait4). The machine may be shared: the CPU time of the
@@ -86,8 +86,8 @@ generated (guint64   packets,
            gboolean  gz,
            char    **ip_map)
 {
-  const char *gen = g_getenv ("TA_GEN_PACKETS");
-  g_autofree char *base = g_strdup_printf ("gen-%" G_GUINT64_FORMAT "-s1", packets);
+  const char *cli = g_getenv ("TA_CLI");
+  g_autofree char *base = g_strdup_printf ("demo-gen-%" G_GUINT64_FORMAT "-s1", packets);
   g_autofree char *name = g_strconcat (base, gz ? ".csv.gz" : ".csv", NULL);
   g_autofree char *partial = g_strconcat (base, ".partial", gz ? ".csv.gz" : ".csv", NULL);
   g_autofree char *map_name = g_strconcat (base, ".json", NULL);
@@ -101,10 +101,11 @@ generated (guint64   packets,
     return path;
 
   {
-    const char *argv[] = { "/usr/bin/python3", gen, "--packets", n, "--seed", "1",
+    const char *argv[] = { cli, "generate", "--force", "--packets", n, "--seed", "1",
+                           "--start-us", "1257254400000000",
                            "--out", partial_path, "--ip-map", *ip_map, NULL };
 
-    g_assert_nonnull (gen);
+    g_assert_nonnull (cli);
     r = run_child (argv);
   }
   if (r.status != 0)
@@ -112,7 +113,7 @@ generated (guint64   packets,
   if (g_rename (partial_path, path) != 0)
     g_error ("rename: %s", g_strerror (errno));
   printf ("# generated %s (%" G_GUINT64_FORMAT " rows) in %.1f s\n", path, packets, r.wall_s);
-  printf ("BENCH gen_packets_%s%s_seconds %.1f s\n", packets >= 10000000 ? "10m" : "1m",
+  printf ("BENCH generate_%s%s_seconds %.1f s\n", packets >= 10000000 ? "10m" : "1m",
           gz ? "_gz" : "", r.wall_s);
   fflush (stdout);
   return path;
@@ -220,9 +221,9 @@ main (int    argc,
   gboolean quick = argc > 1 && strcmp (argv[1], "--quick") == 0;
   guint64 big = quick ? 2000000 : 10000000;
 
-  if (g_getenv ("TA_CLI") == NULL || g_getenv ("TA_GEN_PACKETS") == NULL)
+  if (g_getenv ("TA_CLI") == NULL)
     {
-      g_printerr ("TA_CLI and TA_GEN_PACKETS must be set (meson test --benchmark does)\n");
+      g_printerr ("TA_CLI must be set (meson test --benchmark does)\n");
       return 1;
     }
   cache_dir = g_build_filename (g_get_tmp_dir (), "ta-bench-extract", NULL);

@@ -2,7 +2,7 @@
  * bytes held per packet, and the frame time of the IP bar diagram drawn
  * offscreen at 1 M packets.
  *
- * Folders come from `timearcs-cli extract` on gen_packets.py output when
+ * Folders come from `timearcs-cli extract` on `timearcs-cli generate` output when
  * the CLI can extract; otherwise a synthetic folder (manifest, packets.csv,
  * flows_index.json) is written here, and the output says so.
  *
@@ -59,17 +59,16 @@ extract_with_cli (const char *dir,
                   guint       n_packets)
 {
   const char *cli = g_getenv ("TA_CLI");
-  const char *gen = g_getenv ("TA_GEN_PACKETS");
   g_autofree char *csv = g_build_filename (dir, "in.csv", NULL);
   g_autofree char *map = g_build_filename (dir, "map.json", NULL);
   g_autofree char *out = g_build_filename (dir, "folder", NULL);
   g_autofree char *count = g_strdup_printf ("%u", n_packets);
   int status = 0;
 
-  if (cli == NULL || gen == NULL)
+  if (cli == NULL)
     return FALSE;
   {
-    const char *argv[] = { "python3", gen, "--packets", count, "--seed", "11", "--hosts", "300",
+    const char *argv[] = { cli, "generate", "--force", "--packets", count, "--seed", "11",
                            "--rate", "2000", "--out", csv, "--ip-map", map, NULL };
 
     if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL

@@ -1,6 +1,6 @@
 /* bench-pcap.c — speed and memory of reading captures
  *
- * Makes a 1 M-packet packet CSV with $TA_GEN_PACKETS, turns it into an
+ * Makes a 1 M-packet packet CSV with `timearcs-cli generate`, turns it into an
  * equivalent pcap here (Ethernet + IPv4/IPv6 + TCP/UDP/ICMP frames with the
  * CSV's addresses, ports, flags, seq/ack and time; snap length 128 with the
  * original length recorded, as `tcpdump -s 128` writes) and a 4× longer
@@ -351,7 +351,6 @@ read_rate (const char *path, guint64 *count, double *cpu_rate)
 int
 main (int argc, char **argv)
 {
-  const char *gen = g_getenv ("TA_GEN_PACKETS");
   const char *cli = g_getenv ("TA_CLI");
   g_autofree char *dir = g_dir_make_tmp ("ta-bench-pcap-XXXXXX", NULL);
   g_autofree char *csv = g_build_filename (dir, "p.csv", NULL);
@@ -370,14 +369,14 @@ main (int argc, char **argv)
   double rate, cpu_rate = 0;
 
   start_launcher ();
-  if (gen == NULL || cli == NULL)
+  if (cli == NULL)
     {
-      g_printerr ("bench-pcap: TA_GEN_PACKETS and TA_CLI must be set (run through meson)\n");
+      g_printerr ("bench-pcap: TA_CLI must be set (run through meson)\n");
       return 1;
     }
   {
-    const char *gargv[] = { "/usr/bin/python3", gen, "--packets", npk, "--out", csv,
-                            "--ip-map", map_path, NULL };
+    const char *gargv[] = { cli, "generate", "--force", "--packets", npk, "--start-us", "1257254400000000",
+                            "--out", csv, "--ip-map", map_path, NULL };
     run_child (gargv);
   }
   map = ta_ip_map_load (map_path, &error);

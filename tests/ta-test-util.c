@@ -156,6 +156,41 @@ ta_test_shared_path_or_skip (const char *first_element,
   return path;
 }
 
+void
+ta_test_generate (const char *out,
+                  const char *ip_map,
+                  guint       packets,
+                  guint       seed,
+                  const char *attack_column,
+                  guint       rate,
+                  gint64      start_us)
+{
+  g_autofree char *t = g_strdup_printf ("%" G_GINT64_FORMAT, start_us);
+  g_autofree char *n = g_strdup_printf ("%u", packets);
+  g_autofree char *s = g_strdup_printf ("%u", seed);
+  g_autofree char *r = g_strdup_printf ("%u", rate ? rate : 1000);
+  const char *args[16] = { "generate", "--force", "--packets", n, "--seed", s, "--rate", r, "--out", out, NULL };
+  guint k = 10;
+
+  if (ip_map != NULL)
+    {
+      args[k++] = "--ip-map";
+      args[k++] = ip_map;
+    }
+  if (attack_column != NULL)
+    {
+      args[k++] = "--attack-column";
+      args[k++] = attack_column;
+    }
+  if (start_us > 0)
+    {
+      args[k++] = "--start-us";
+      args[k++] = t;
+    }
+  args[k] = NULL;
+  g_assert_cmpint (ta_test_run_cli (args, NULL, NULL), ==, 0);
+}
+
 int
 ta_test_run_cli (const char * const *args,
                  char              **out,

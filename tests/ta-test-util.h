@@ -53,6 +53,18 @@ char       *ta_test_shared_path_or_skip (const char    *first_element,
  * TCP flows and a UDP packet, every file of the format); returns its path */
 char       *ta_test_make_subset_folder (const char    *tmp,
                                         const char    *name);
+/* `timearcs-cli generate`: @packets packets of the demo network into @out
+ * (.csv, .pcap, .pcapng, optionally .gz) and its IP map into @ip_map (may
+ * be NULL); @attack_column NULL, "code" or "name"; @rate packets/s (0:
+ * the default 1000); @start_us the first packet's time (0: the default).
+ * Asserts that it worked. */
+void        ta_test_generate       (const char         *out,
+                                    const char         *ip_map,
+                                    guint               packets,
+                                    guint               seed,
+                                    const char         *attack_column,
+                                    guint               rate,
+                                    gint64              start_us);
 int         ta_test_run_cli        (const char * const *args,
                                     char              **out,
                                     char              **err);

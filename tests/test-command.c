@@ -719,12 +719,11 @@ test_resolve (void)
   ta_test_rm_rf (dir);
 }
 
-/* gen_packets.py data in a folder: spans probed from real generated CSVs
+/* generated data (timearcs-cli generate) in a folder: spans probed from real generated CSVs
  * (plain and gzip) */
 static void
 test_resolve_generated (void)
 {
-  const char *gen = g_getenv ("TA_GEN_PACKETS");
   g_autofree char *dir = NULL;
   g_auto(GStrv) files = NULL;
   g_autoptr(GError) error = NULL;
@@ -733,21 +732,12 @@ test_resolve_generated (void)
   const gint64 t0 = G_GINT64_CONSTANT (1257254400000000);
   const gint64 t1 = t0 + G_GINT64_CONSTANT (3600000000);
 
-  g_assert_nonnull (gen);  /* tests/meson.build sets TA_GEN_PACKETS */
   dir = ta_test_make_tmp_dir (TMP_TEMPLATE);
   for (guint i = 0; i < 2; i++)
     {
       g_autofree char *out = g_build_filename (dir, i == 0 ? "h0.csv" : "h1.csv.gz", NULL);
       g_autofree char *map = g_build_filename (dir, "map.json.tmp", NULL);
-      g_autofree char *start = g_strdup_printf ("%" G_GINT64_FORMAT, i == 0 ? t0 : t1);
-      const char *argv[] = { "python3", gen, "--packets", "1000", "--rate", "10",
-                             "--start-us", start, "--out", out, "--ip-map", map, NULL };
-      int status;
-
-      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
-                    NULL, NULL, NULL, NULL, &status, &error);
-      g_assert_no_error (error);
-      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      ta_test_generate (out, map, 1000, 1, NULL, 10, i == 0 ? t0 : t1);
     }
 
   paths[0] = dir;

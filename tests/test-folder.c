@@ -511,7 +511,13 @@ test_generated_classes (void)
   JsonArray *arr;
   guint64 total = 0, extra = 0;
 
-  g_assert_nonnull (gen);  /* tests/meson.build sets TA_GEN_PACKETS */
+  if (gen == NULL)
+    {
+      /* the original's counts were taken on that generator's output */
+      g_test_skip ("needs $TA_GEN_PACKETS (the reference material's gen_packets.py; .ci/run sets it)");
+      ta_test_rm_rf (tmp);
+      return;
+    }
   cmd = g_strdup_printf ("python3 '%s' --packets 200000 --seed 2 --out '%s' --ip-map '%s'",
                          gen, csv, map);
   g_assert_cmpint (system (cmd), ==, 0);

@@ -69,22 +69,17 @@ test_import_runs (void)
   g_autofree char *out = g_build_filename (dir, "mine_attacks.csv", NULL);
   g_autofree char *gt = ta_test_shared_path_or_skip ("timearcs", "GroundTruth_UTC_naive.csv", NULL);
   const char *inputs[] = { packets, NULL };
-  const char *argv[] = { "python3", g_getenv ("TA_GEN_PACKETS"), "--packets", "20000",
-                         "--attack-fraction", "0.1", "--out", packets, "--ip-map", map, NULL };
   TaImportDialog *dialog;
   const TaAttacksResult *r;
   gboolean done = FALSE;
   Opened opened = { 0 };
-  int status;
 
   if (gt == NULL)
     {
       g_rmdir (dir);
       return;
     }
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                               NULL, NULL, &status, NULL));
-  g_assert_cmpint (status, ==, 0);
+  ta_test_generate (packets, map, 20000, 1, "code", 0, 0);
 
   dialog = ta_import_dialog_new (NULL);
   g_object_ref_sink (dialog);
@@ -164,8 +159,6 @@ test_import_from_window (void)
   g_autofree char *map = g_build_filename (dir, "map.json", NULL);
   g_autofree char *out = g_build_filename (dir, "win_attacks.csv", NULL);
   const char *inputs[] = { packets, NULL };
-  const char *argv[] = { "python3", g_getenv ("TA_GEN_PACKETS"), "--packets", "20000",
-                         "--attack-fraction", "0.1", "--out", packets, "--ip-map", map, NULL };
   g_autoptr(GtkApplication) app = gtk_application_new ("io.github.timearcs.TimeArcs.ImportTest",
                                                        G_APPLICATION_NON_UNIQUE);
   g_autoptr(GSettings) settings = NULL;
@@ -174,11 +167,8 @@ test_import_from_window (void)
   GListModel *toplevels;
   TaArcModel *model;
   gboolean done = FALSE;
-  int status;
 
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                               NULL, NULL, &status, NULL));
-  g_assert_cmpint (status, ==, 0);
+  ta_test_generate (packets, map, 20000, 1, "code", 0, 0);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
   /* the schema compiled in the build tree, when main() found it */
   if (g_getenv ("GSETTINGS_SCHEMA_DIR") != NULL)

@@ -647,7 +647,6 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(GError) error = NULL;
-  const char *gen = g_getenv ("TA_GEN_PACKETS");
   int ret;
 
   g_test_init (&argc, &argv, NULL);
@@ -656,24 +655,10 @@ main (int    argc,
   tmp_root = g_dir_make_tmp ("ta-runner-XXXXXX", &error);
   g_assert_no_error (error);
 
-  if (gen != NULL)
-    {
-      const char *gen_argv[] = {
-        "python3", gen, "--packets", "150000", "--seed", "3", "--rate", "1000",
-        "--attack-fraction", "0.1", "--attack-style", "name",
-        "--hosts", "12", "--out", NULL, "--ip-map", NULL, NULL,
-      };
-      int status = -1;
-
+  {
       data_csv = g_build_filename (tmp_root, "packets.csv", NULL);
       ip_map = g_build_filename (tmp_root, "ip_map.json", NULL);
-      gen_argv[15] = data_csv;
-      gen_argv[17] = ip_map;
-      g_spawn_sync (NULL, (char **) gen_argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
-                    NULL, NULL, NULL, NULL, &status, &error);
-      g_assert_no_error (error);
-      g_assert_true (g_spawn_check_wait_status (status, NULL));
-
+      ta_test_generate (data_csv, ip_map, 150000, 3, "name", 1000, T0_US);
       g_test_add_func ("/cli/runner/gui-equals-cli", test_gui_equals_cli);
       g_test_add_func ("/cli/runner/hostile-label-shell", test_hostile_label_shell);
       g_test_add_func ("/core/runner/cancel", test_cancel);

@@ -129,17 +129,22 @@ ta_cli_generate_main (int    argc,
   g_autofree char *out_path = NULL, *ip_map = NULL;
   TaDemoConfig config = { 0, };
   TaDemoFormat format;
-  gint64 seed = TA_DEMO_DEFAULT_SEED, packets = 1000000, rate = 1000;
+  gint64 seed = TA_DEMO_DEFAULT_SEED, packets = 1000000, rate = 1000, start_us = TA_DEMO_DEFAULT_START_US;
+  g_autofree char *label_column = NULL;
   gboolean force = FALSE, no_attacks = FALSE;
   TaOut *out;
   GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path,
-      N_("File to write: .csv, .pcap or .pcapng, each optionally .gz; - for a CSV on standard output"), N_("FILE") },
+      N_("File to write: .csv, .pcap or .pcapng, each optionally .gz"), N_("FILE") },
     { "ip-map", 'm', 0, G_OPTION_ARG_FILENAME, &ip_map, N_("Also write the IP map of the CSV's ids"), N_("FILE") },
     { "seed", 's', 0, G_OPTION_ARG_INT64, &seed, N_("Random seed (same seed, same bytes)"), N_("N") },
     { "packets", 'n', 0, G_OPTION_ARG_INT64, &packets, N_("Packets to generate (default 1000000)"), N_("N") },
     { "rate", 0, 0, G_OPTION_ARG_INT64, &rate, N_("Mean packets per second, which sets the span (default 1000)"), N_("N") },
+    { "start-us", 0, 0, G_OPTION_ARG_INT64, &start_us,
+      N_("Time of the first packet, µs since the epoch (default 2026-11-02 09:00 UTC)"), N_("US") },
     { "no-attacks", 0, 0, G_OPTION_ARG_NONE, &no_attacks, N_("Normal traffic only"), NULL },
+    { "attack-column", 0, 0, G_OPTION_ARG_STRING, &label_column,
+      N_("CSV: add the attack column, as event codes (code) or label text (name)"), N_("code|name") },
     { "force", 'f', 0, G_OPTION_ARG_NONE, &force, N_("Replace existing output files"), NULL },
     { NULL }
   };
@@ -154,21 +159,16 @@ ta_cli_generate_main (int    argc,
       g_printerr ("timearcs-cli generate: %s\n", error->message);
       return TA_EXIT_USAGE;
     }
-  if (out_path == NULL || argc > 1 || packets < 1 || rate < 1 || seed < 0 ||
-      (strcmp (out_path, "-") != 0 && !ta_demo_format_for_name (out_path, &format)))
+  if (out_path == NULL || argc > 1 || packets < 1 || rate < 1 || seed < 0 || start_us <= 0 ||
+      start_us > G_GINT64_CONSTANT (253402300799000000) ||
+      (label_column != NULL && strcmp (label_column, "code") != 0 && strcmp (label_column, "name") != 0) ||
+      !ta_demo_format_for_name (out_path, &format))
     {
-      g_printerr (_("timearcs-cli generate: needs --out FILE.csv|.pcap|.pcapng[.gz] (or -), "
-                    "--packets ≥ 1, --rate ≥ 1 (see --help)\n"));
+      g_printerr (_("timearcs-cli generate: needs --out FILE.csv|.pcap|.pcapng[.gz], "
+                    "--packets ≥ 1, --rate ≥ 1, --attack-column code|name (see --help)\n"));
       return TA_EXIT_USAGE;
     }
-  if (strcmp (out_path, "-") == 0)
-    {
-      format = TA_DEMO_FORMAT_CSV;
-      g_free (out_path);
-      out_path = g_strdup ("/dev/stdout");
-      out = ta_out_open (out_path, TA_OUT_IN_PLACE, 0, &error);
-    }
-  else if (!ta_out_target_check_file (out_path, force, NULL, &error))
+  if (!ta_out_target_check_file (out_path, force, NULL, &error))
     {
       g_printerr ("timearcs-cli generate: %s\n", error->message);
       return TA_EXIT_EXISTS;
@@ -177,9 +177,11 @@ ta_cli_generate_main (int    argc,
     out = ta_out_open (out_path, TA_OUT_GZIP_BY_NAME | TA_OUT_GZIP_FAST, 0, &error);
   config.seed = (guint64) seed;
   config.packets = (guint64) packets;
-  config.start_us = TA_DEMO_DEFAULT_START_US;
+  config.start_us = start_us;
   config.duration_us = MAX (packets * G_USEC_PER_SEC / rate, 1);
   config.attacks = !no_attacks;
+  config.label_column = label_column == NULL ? TA_DEMO_LABEL_NONE
+                        : strcmp (label_column, "code") == 0 ? TA_DEMO_LABEL_CODE : TA_DEMO_LABEL_NAME;
   if (out == NULL || !ta_demo_write_stream (&config, format, out, NULL, NULL, NULL, NULL, &error) ||
       !ta_out_commit_file (out, &error) ||
       (ip_map != NULL && !write_ip_map (ip_map, config.seed, force, &error)))

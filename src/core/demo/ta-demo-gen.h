@@ -50,7 +50,12 @@ typedef struct
   gint64  start_us;      /* first packet's time, µs since the epoch */
   gint64  duration_us;   /* the span traffic is calibrated to fill */
   gboolean attacks;      /* with the scripted attacks */
+  guint    label_column; /* CSV only: TA_DEMO_LABEL_* */
 } TaDemoConfig;
+
+/* The CSV's optional `attack` column: none, the attack's code in the demo's
+ * event mapping (its TaDemoAttack; -1 normal), or its label text */
+enum { TA_DEMO_LABEL_NONE, TA_DEMO_LABEL_CODE, TA_DEMO_LABEL_NAME };
 
 typedef struct
 {

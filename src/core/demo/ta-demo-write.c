@@ -126,9 +126,10 @@ static const char csv_header[] =
 
 static inline void
 put_csv (TaOut              *o,
-         const TaDemoPacket *p)
+         const TaDemoPacket *p,
+         guint               label_column)
 {
-  char *q = ta_out_reserve (o, 128);
+  char *q = ta_out_reserve (o, 192);
   gboolean is_tcp = p->proto == 6;
 
   q = ta_put_i64 (q, p->ts);
@@ -150,6 +151,16 @@ put_csv (TaOut              *o,
   q = ta_put_u32 (q, is_tcp ? p->seq : 0);
   *q++ = ',';
   q = ta_put_u32 (q, is_tcp ? p->ack : 0);
+  if (label_column == TA_DEMO_LABEL_CODE)
+    {
+      *q++ = ',';
+      q = ta_put_i64 (q, p->attack);
+    }
+  else if (label_column == TA_DEMO_LABEL_NAME)
+    {
+      *q++ = ',';
+      q = ta_put_str (q, p->attack < 0 ? "normal" : ta_demo_attack_label (p->attack));
+    }
   *q++ = '\n';
   ta_out_commit (o, q);
 }
@@ -430,7 +441,10 @@ ta_demo_write_stream (const TaDemoConfig *config,
   guint64 n = 0;
 
   if (format == TA_DEMO_FORMAT_CSV)
-    ta_out_puts (out, csv_header);
+    {
+      ta_out_write (out, csv_header, sizeof csv_header - 2);
+      ta_out_puts (out, config->label_column != TA_DEMO_LABEL_NONE ? ",attack\n" : "\n");
+    }
   else if (format == TA_DEMO_FORMAT_PCAPNG)
     put_pcapng_header (out);
   else
@@ -438,7 +452,7 @@ ta_demo_write_stream (const TaDemoConfig *config,
   while (ta_demo_gen_next (gen, &p))
     {
       if (format == TA_DEMO_FORMAT_CSV)
-        put_csv (out, &p);
+        put_csv (out, &p, config->label_column);
       else
         put_record (out, gen, format, &p);
       if (tally != NULL)
