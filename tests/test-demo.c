@@ -12,6 +12,8 @@
 #include <glib/gstdio.h>
 
 #include "ta-addr-table.h"
+#include "ta-attack-data.h"
+#include "ta-data-files.h"
 #include "ta-demo-job.h"
 #include "ta-demo-write.h"
 #include "ta-flow-tracker.h"
@@ -297,6 +299,40 @@ test_force (void)
   ta_test_rm_rf (tmp);
 }
 
+/* The view and the sidebar find everything by the names: the attack
+ * file's companions next to it, its packets in the demo folder */
+static void
+test_files_found (void)
+{
+  g_autofree char *tmp = ta_test_make_tmp_dir ("ta-demo-XXXXXX");
+  g_autofree char *dir = make_demo (tmp, "d", DEMO_SEED);
+  g_autofree char *attacks = g_build_filename (dir, "demo_attacks.csv", NULL);
+  g_autofree char *ip_map = ta_attack_find_ip_map (attacks);
+  g_autofree char *events = ta_attack_find_event_mapping (attacks);
+  g_autofree char *groups = ta_attack_find_group_mapping (attacks);
+  g_autofree char *gt = ta_attack_find_ground_truth (attacks);
+  g_autofree char *colors = ta_attack_find_colors (attacks, FALSE);
+  g_autofree char *gcolors = ta_attack_find_colors (attacks, TRUE);
+  g_autofree char *grouped = ta_attack_find_grouped_sibling (attacks);
+  const char *paths[] = { dir, NULL };
+  const char *attack_files[] = { attacks, NULL };
+  g_auto(GStrv) files = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_str_has_suffix (ip_map, "/demo_ip_map.json"));
+  g_assert_true (g_str_has_suffix (events, "/event_type_mapping_demo.json"));
+  g_assert_true (g_str_has_suffix (groups, "/attack_group_mapping_demo.json"));
+  g_assert_true (g_str_has_suffix (gt, "/ground_truth.csv"));
+  g_assert_true (g_str_has_suffix (colors, "/color_mapping.json"));
+  g_assert_true (g_str_has_suffix (gcolors, "/attack_group_color_mapping.json"));
+  g_assert_true (g_str_has_suffix (grouped, "/demo_grouped_attacks.csv"));
+  files = ta_command_resolve_data_files (paths, attack_files, FALSE, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (files), ==, 1);
+  g_assert_true (g_str_has_suffix (files[0], "/decoded_demo.csv.gz"));
+  ta_test_rm_rf (tmp);
+}
+
 /* generate: exactly N packets, in every format; the pcap reads back */
 static void
 test_generate (void)
@@ -346,6 +382,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/demo/capture-is-csv", test_capture_is_csv);
   g_test_add_func ("/cli/demo/tshark-agrees", test_tshark_agrees);
   g_test_add_func ("/cli/demo/force", test_force);
+  g_test_add_func ("/cli/demo/files-found", test_files_found);
   g_test_add_func ("/cli/generate/formats", test_generate);
   return g_test_run ();
 }
