@@ -169,7 +169,7 @@ ta_test_generate (const char *out,
   g_autofree char *n = g_strdup_printf ("%u", packets);
   g_autofree char *s = g_strdup_printf ("%u", seed);
   g_autofree char *r = g_strdup_printf ("%u", rate ? rate : 1000);
-  const char *args[16] = { "generate", "--force", "--packets", n, "--seed", s, "--rate", r, "--out", out, NULL };
+  const char *args[24] = { "generate", "--force", "--packets", n, "--seed", s, "--rate", r, "--out", out, NULL };
   guint k = 10;
 
   if (ip_map != NULL)

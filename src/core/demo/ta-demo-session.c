@@ -307,7 +307,7 @@ icmp_step (TaDemoGen    *g,
   fill (g, s, p, request, 1, 8, 56);
   p->sport = p->dport = 0;
   p->flags = request ? 8 : 0;   /* echo request, echo reply */
-  p->seq = (s->cport << 16) | (s->phase / 2 + 1);
+  p->seq = ((guint32) s->cport << 16) | (s->phase / 2 + 1);
   p->first = 1;
   if (request)
     s->t += s->rtt;
