@@ -156,7 +156,7 @@ test_attacks_explained (void)
 
   ta_demo_tally_init (&tally);
   out = ta_out_open (sink, TA_OUT_NONE, 0, NULL);
-  g_assert_true (ta_demo_write_stream (&config, TA_DEMO_FORMAT_CSV, out, &tally, NULL, NULL, NULL, NULL));
+  g_assert_true (ta_demo_write_stream (&config, TA_DEMO_FORMAT_CSV, out, &tally, NULL, NULL, NULL, NULL, NULL, NULL));
   g_assert_true (g_file_get_contents (gt, &gt_text, NULL, NULL));
   for (guint i = 0; i < TA_DEMO_N_ATTACKS; i++)
     {
@@ -299,6 +299,36 @@ test_force (void)
   ta_test_rm_rf (tmp);
 }
 
+static void
+cancel_on_progress (TaJob *job, GParamSpec *pspec, gpointer data)
+{
+  if (ta_job_get_items_done (job) > 0)
+    ta_job_cancel (job);
+}
+
+/* Cancelled while both writers run: the job ends (no writer waits for the
+ * other), as cancelled, and leaves nothing: no folder, no hidden sibling */
+static void
+test_cancel (void)
+{
+  g_autofree char *tmp = ta_test_make_tmp_dir ("ta-demo-XXXXXX");
+  g_autofree char *dir = g_build_filename (tmp, "d", NULL);
+  TaDemoOptions o = { dir, 7, 400000, 0, 0, FALSE };
+  g_autoptr(TaDemoJob) job = ta_demo_job_new (&o);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) d = NULL;
+
+  g_signal_connect (job, "notify::items-done", G_CALLBACK (cancel_on_progress), NULL);
+  g_assert_false (ta_job_run (TA_JOB (job), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (ta_job_get_state (TA_JOB (job)), ==, TA_JOB_STATE_CANCELLED);
+  d = g_dir_open (tmp, 0, NULL);
+  g_assert_nonnull (d);
+  g_assert_null (g_dir_read_name (d));
+  g_assert_null (ta_demo_job_get_result (job));
+  ta_test_rm_rf (tmp);
+}
+
 /* The view and the sidebar find everything by the names: the attack
  * file's companions next to it, its packets in the demo folder */
 static void
@@ -383,6 +413,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/demo/tshark-agrees", test_tshark_agrees);
   g_test_add_func ("/cli/demo/force", test_force);
   g_test_add_func ("/cli/demo/files-found", test_files_found);
+  g_test_add_func ("/core/demo/cancel", test_cancel);
   g_test_add_func ("/cli/generate/formats", test_generate);
   return g_test_run ();
 }

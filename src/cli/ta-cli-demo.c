@@ -182,7 +182,7 @@ ta_cli_generate_main (int    argc,
   config.attacks = !no_attacks;
   config.label_column = label_column == NULL ? TA_DEMO_LABEL_NONE
                         : strcmp (label_column, "code") == 0 ? TA_DEMO_LABEL_CODE : TA_DEMO_LABEL_NAME;
-  if (out == NULL || !ta_demo_write_stream (&config, format, out, NULL, NULL, NULL, NULL, &error) ||
+  if (out == NULL || !ta_demo_write_stream (&config, format, out, NULL, NULL, NULL, NULL, NULL, NULL, &error) ||
       !ta_out_commit_file (out, &error) ||
       (ip_map != NULL && !write_ip_map (ip_map, config.seed, force, &error)))
     {

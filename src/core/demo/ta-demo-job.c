@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "ta-attacks-job.h"
 #include "ta-demo-job.h"
@@ -24,7 +25,6 @@ struct _TaDemoJob
   TaDemoOptions  options;
   TaDemoResult   result;
   gboolean       has_result;
-  volatile gint  csv_done;      /* packets the CSV thread wrote, /1024 */
 };
 
 G_DEFINE_FINAL_TYPE (TaDemoJob, ta_demo_job, TA_TYPE_JOB)
@@ -66,61 +66,114 @@ config_of (const TaDemoOptions *o)
   return c;
 }
 
-/* ---- the CSV thread --------------------------------------------------- */
+/* ---- the two writers -------------------------------------------------
+ *
+ * The CSV thread generates the packets, writes the CSV, counts the tally
+ * and hands each batch over; the job's thread writes them as the capture.
+ * Batches circulate between a free and a full queue (N_BATCHES of them, so
+ * memory is fixed); a batch with no packets ends the stream. When the
+ * capture side stops early it cancels the CSV side and drains the full
+ * queue until the end, so neither thread can wait for the other forever. */
+
+#define N_BATCHES 4
 
 typedef struct
 {
-  TaDemoJob    *job;
+  TaDemoPacket *pkts;
+  guint         n;
+} Batch;
+
+typedef struct
+{
+  TaJob        *job;       /* reports progress; may be NULL */
   TaDemoConfig  config;
   char         *path;
   TaDemoTally   tally;
   GCancellable *cancellable;
+  GAsyncQueue  *free_q;
+  GAsyncQueue  *full_q;
+  Batch         batches[N_BATCHES];
+  Batch         end;
   GError       *error;
   gboolean      ok;
-} CsvThread;
+} Pipe;
 
-static void
-csv_progress (guint64 done, gpointer user_data)
+static gboolean
+hand_over (const TaDemoPacket *pkts,
+           guint               n,
+           gpointer            user_data)
 {
-  CsvThread *t = user_data;
+  Pipe *t = user_data;
+  Batch *b = g_async_queue_pop (t->free_q);
 
-  g_atomic_int_set (&t->job->csv_done, (gint) (done >> 10));
+  if (g_cancellable_is_cancelled (t->cancellable))
+    {
+      g_async_queue_push (t->free_q, b);
+      return FALSE;
+    }
+  memcpy (b->pkts, pkts, n * sizeof *pkts);
+  b->n = n;
+  g_async_queue_push (t->full_q, b);
+  return TRUE;
 }
 
 static gpointer
 csv_thread (gpointer data)
 {
-  CsvThread *t = data;
+  Pipe *t = data;
   TaOut *out = ta_out_open (t->path, TA_OUT_GZIP | TA_OUT_GZIP_FAST | TA_OUT_IN_PLACE, 0, &t->error);
 
-  if (out == NULL)
-    return NULL;
-  if (!ta_demo_write_stream (&t->config, TA_DEMO_FORMAT_CSV, out, &t->tally, csv_progress, t,
-                             t->cancellable, &t->error))
+  if (out != NULL)
     {
-      ta_out_abandon (out);
-      return NULL;
+      if (ta_demo_write_stream (&t->config, TA_DEMO_FORMAT_CSV, out, &t->tally, NULL, NULL,
+                                hand_over, t, t->cancellable, &t->error))
+        t->ok = ta_out_commit_file (out, &t->error);
+      else
+        ta_out_abandon (out);
     }
-  t->ok = ta_out_commit_file (out, &t->error);
+  g_async_queue_push (t->full_q, &t->end);
   return NULL;
 }
 
-typedef struct
+/* The capture side; FALSE with @error when it stopped early */
+static gboolean
+write_capture (Pipe         *t,
+               const char   *path,
+               GCancellable *cancellable,
+               GError      **error)
 {
-  TaDemoJob *job;
-  guint64    total;
-} CapProgress;
+  g_autoptr(TaDemoGen) hosts = ta_demo_gen_new (&t->config);
+  TaOut *out = ta_out_open (path, TA_OUT_GZIP | TA_OUT_GZIP_FAST | TA_OUT_IN_PLACE, 0, error);
+  gboolean ok = out != NULL;
+  guint64 done = 0;
+  Batch *b;
 
-static void
-capture_progress (guint64 done, gpointer user_data)
-{
-  CapProgress *p = user_data;
-  guint64 csv = (guint64) g_atomic_int_get (&p->job->csv_done) << 10;
-
-  if (ta_job_report_due (TA_JOB (p->job)))
-    ta_job_report (TA_JOB (p->job), MIN (done, csv), p->total,
-                   0.85 * (double) (done + csv) / (2.0 * (double) MAX (p->total, 1)),
-                   _("Generating packets"));
+  if (ok)
+    ta_demo_write_header (&t->config, TA_DEMO_FORMAT_PCAPNG, out);
+  while ((b = g_async_queue_pop (t->full_q)) != &t->end)
+    {
+      if (ok && g_cancellable_set_error_if_cancelled (cancellable, error))
+        ok = FALSE;
+      if (ok)
+        {
+          ta_demo_write_packets (hosts, TA_DEMO_FORMAT_PCAPNG, 0, out, b->pkts, b->n);
+          done += b->n;
+          if (t->job != NULL && ta_job_report_due (t->job))
+            ta_job_report (t->job, done, t->config.packets,
+                           0.85 * (double) done / (double) MAX (t->config.packets, 1),
+                           _("Generating packets"));
+        }
+      else
+        g_cancellable_cancel (t->cancellable);   /* and drain until the end */
+      g_async_queue_push (t->free_q, b);
+    }
+  if (!ok)
+    {
+      if (out != NULL)
+        ta_out_abandon (out);
+      return FALSE;
+    }
+  return ta_out_commit_file (out, error);
 }
 
 /* ---- the small files -------------------------------------------------- */
@@ -271,53 +324,80 @@ run_attacks (TaDemoJob    *self,
 
 /* ---- the run ---------------------------------------------------------- */
 
+gboolean
+ta_demo_write_pair (const TaDemoConfig *config,
+                    const char         *csv_path,
+                    const char         *capture_path,
+                    TaDemoTally        *tally,
+                    TaJob              *job,
+                    GCancellable       *cancellable,
+                    GError            **error)
+{
+  g_autoptr(GCancellable) csv_cancel = g_cancellable_new ();
+  Pipe t = { 0, };
+  GThread *thread;
+  gboolean ok;
+
+  t.job = job;
+  t.config = *config;
+  t.path = (char *) csv_path;
+  t.cancellable = csv_cancel;
+  t.free_q = g_async_queue_new ();
+  t.full_q = g_async_queue_new ();
+  for (guint i = 0; i < N_BATCHES; i++)
+    {
+      t.batches[i].pkts = g_new (TaDemoPacket, TA_DEMO_BATCH);
+      g_async_queue_push (t.free_q, &t.batches[i]);
+    }
+  ta_demo_tally_init (&t.tally);
+  thread = g_thread_new ("demo-csv", csv_thread, &t);
+  ok = write_capture (&t, capture_path, cancellable, error);
+  g_thread_join (thread);
+  if (ok && !t.ok)
+    {
+      if (t.error != NULL)
+        g_propagate_error (error, g_steal_pointer (&t.error));
+      else
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
+      ok = FALSE;
+    }
+  g_clear_error (&t.error);
+  if (ok && tally != NULL)
+    {
+      ta_demo_tally_clear (tally);
+      *tally = t.tally;
+    }
+  else
+    ta_demo_tally_clear (&t.tally);
+  for (guint i = 0; i < N_BATCHES; i++)
+    g_free (t.batches[i].pkts);
+  g_async_queue_unref (t.free_q);
+  g_async_queue_unref (t.full_q);
+  return ok;
+}
+
 static gboolean
 generate (TaDemoJob    *self,
           const char   *tmp,
           GCancellable *cancellable,
           GError      **error)
 {
-  CsvThread t = { 0, };
-  CapProgress progress = { self, self->options.packets };
   g_autofree char *cap_path = g_build_filename (tmp, "demo.pcapng.gz", NULL);
-  g_autoptr(GCancellable) csv_cancel = g_cancellable_new ();
-  TaOut *out;
-  GThread *thread;
-  gboolean ok = FALSE;
+  g_autofree char *csv_path = g_build_filename (tmp, "decoded_demo.csv.gz", NULL);
+  TaDemoConfig config = config_of (&self->options);
+  TaDemoTally tally;
+  gboolean ok;
 
-  t.job = self;
-  t.config = config_of (&self->options);
-  t.path = g_build_filename (tmp, "decoded_demo.csv.gz", NULL);
-  t.cancellable = csv_cancel;
-  ta_demo_tally_init (&t.tally);
-  thread = g_thread_new ("demo-csv", csv_thread, &t);
-  out = ta_out_open (cap_path, TA_OUT_GZIP | TA_OUT_GZIP_FAST | TA_OUT_IN_PLACE, 0, error);
-  if (out != NULL)
-    {
-      if (ta_demo_write_stream (&t.config, TA_DEMO_FORMAT_PCAPNG, out, NULL, capture_progress,
-                                &progress, cancellable, error))
-        ok = ta_out_commit_file (out, error);
-      else
-        ta_out_abandon (out);
-    }
-  if (!ok)
-    g_cancellable_cancel (csv_cancel);
-  g_thread_join (thread);
-  g_free (t.path);
-  if (ok && !t.ok)
-    {
-      g_propagate_error (error, g_steal_pointer (&t.error));
-      ok = FALSE;
-    }
-  g_clear_error (&t.error);
+  ta_demo_tally_init (&tally);
+  ok = ta_demo_write_pair (&config, csv_path, cap_path, &tally, TA_JOB (self), cancellable, error);
   if (ok)
     {
-      memcpy (self->result.attack_packets, t.tally.packets, sizeof t.tally.packets);
-      self->result.normal_packets = t.tally.normal;
+      memcpy (self->result.attack_packets, tally.packets, sizeof tally.packets);
+      self->result.normal_packets = tally.normal;
       self->result.packets = self->options.packets;
-      ok = write_small_files (self, tmp, &t.tally, error);
+      ok = write_small_files (self, tmp, &tally, error);
     }
-  ta_demo_tally_clear (&t.tally);
+  ta_demo_tally_clear (&tally);
   return ok;
 }
 

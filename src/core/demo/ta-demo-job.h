@@ -28,6 +28,7 @@
 #pragma once
 
 #include "ta-demo-gen.h"
+#include "ta-demo-write.h"
 #include "ta-job.h"
 
 G_BEGIN_DECLS
@@ -66,6 +67,18 @@ G_DECLARE_FINAL_TYPE (TaDemoJob, ta_demo_job, TA, DEMO_JOB, TaJob)
 TaDemoJob          *ta_demo_job_new        (const TaDemoOptions *options);
 /* NULL unless the run succeeded */
 const TaDemoResult *ta_demo_job_get_result (TaDemoJob           *self);
+
+/* The capture (pcapng.gz) and the CSV (csv.gz) of @config, generated once
+ * and written in two threads (gzip level 1); @tally (initialised, may be
+ * NULL) gets the counts; @job (may be NULL) gets progress reports. On
+ * failure the files are removed. */
+gboolean            ta_demo_write_pair     (const TaDemoConfig  *config,
+                                            const char          *csv_path,
+                                            const char          *capture_path,
+                                            TaDemoTally         *tally,
+                                            TaJob               *job,
+                                            GCancellable        *cancellable,
+                                            GError             **error);
 
 /* The folder the app keeps its demo in: $XDG_DATA_HOME/timearcs/demo */
 char               *ta_demo_default_dir    (void);

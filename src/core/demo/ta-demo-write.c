@@ -426,20 +426,11 @@ put_record (TaOut              *o,
     }
 }
 
-gboolean
-ta_demo_write_stream (const TaDemoConfig *config,
+void
+ta_demo_write_header (const TaDemoConfig *config,
                       TaDemoFormat        format,
-                      TaOut              *out,
-                      TaDemoTally        *tally,
-                      TaDemoProgress      progress,
-                      gpointer            user_data,
-                      GCancellable       *cancellable,
-                      GError            **error)
+                      TaOut              *out)
 {
-  g_autoptr(TaDemoGen) gen = ta_demo_gen_new (config);
-  TaDemoPacket p;
-  guint64 n = 0;
-
   if (format == TA_DEMO_FORMAT_CSV)
     {
       ta_out_write (out, csv_header, sizeof csv_header - 2);
@@ -449,24 +440,59 @@ ta_demo_write_stream (const TaDemoConfig *config,
     put_pcapng_header (out);
   else
     put_pcap_header (out);
-  while (ta_demo_gen_next (gen, &p))
+}
+
+void
+ta_demo_write_packets (TaDemoGen          *hosts,
+                       TaDemoFormat        format,
+                       guint               label_column,
+                       TaOut              *out,
+                       const TaDemoPacket *pkts,
+                       guint               n)
+{
+  if (format == TA_DEMO_FORMAT_CSV)
+    for (guint i = 0; i < n; i++)
+      put_csv (out, &pkts[i], label_column);
+  else
+    for (guint i = 0; i < n; i++)
+      put_record (out, hosts, format, &pkts[i]);
+}
+
+gboolean
+ta_demo_write_stream (const TaDemoConfig *config,
+                      TaDemoFormat        format,
+                      TaOut              *out,
+                      TaDemoTally        *tally,
+                      TaDemoProgress      progress,
+                      gpointer            user_data,
+                      TaDemoTee           tee,
+                      gpointer            tee_data,
+                      GCancellable       *cancellable,
+                      GError            **error)
+{
+  g_autoptr(TaDemoGen) gen = ta_demo_gen_new (config);
+  g_autofree TaDemoPacket *batch = g_new (TaDemoPacket, TA_DEMO_BATCH);
+  guint64 n = 0;
+  guint k;
+
+  ta_demo_write_header (config, format, out);
+  do
     {
-      if (format == TA_DEMO_FORMAT_CSV)
-        put_csv (out, &p, config->label_column);
-      else
-        put_record (out, gen, format, &p);
+      for (k = 0; k < TA_DEMO_BATCH && ta_demo_gen_next (gen, &batch[k]); k++)
+        ;
+      ta_demo_write_packets (gen, format, config->label_column, out, batch, k);
       if (tally != NULL)
-        tally_add (tally, &p);
-      if ((++n & 0xffff) == 0)
-        {
-          if (g_cancellable_set_error_if_cancelled (cancellable, error))
-            return FALSE;
-          if (progress != NULL)
-            progress (n, user_data);
-        }
+        for (guint i = 0; i < k; i++)
+          tally_add (tally, &batch[i]);
+      if (tee != NULL && k > 0 && !tee (batch, k, tee_data))
+        return !g_cancellable_set_error_if_cancelled (cancellable, error);
+      n += k;
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      if (progress != NULL)
+        progress (n, user_data);
     }
-  if (progress != NULL)
-    progress (n, user_data);
+  while (k == TA_DEMO_BATCH);
   return TRUE;
 }
 

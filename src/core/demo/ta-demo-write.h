@@ -53,19 +53,39 @@ void     ta_demo_tally_clear (TaDemoTally *tally);
 GPtrArray *ta_demo_tally_sorted_pairs (TaDemoTally *tally);
 
 typedef void (*TaDemoProgress) (guint64 done, gpointer user_data);
+/* Gets every batch of packets after it was written; FALSE stops the
+ * stream (the writer then returns, failing only if cancelled) */
+typedef gboolean (*TaDemoTee) (const TaDemoPacket *pkts, guint n, gpointer user_data);
 
-/* Generates @config's packets into @out in @format. @tally (may be NULL)
- * counts them; @progress (may be NULL) is called every 65536 packets, from
- * this thread. FALSE with G_IO_ERROR_CANCELLED when @cancellable fires;
- * write errors are @out's (see ta_out_commit_file()). */
+#define TA_DEMO_BATCH 8192
+
+/* Generates @config's packets into @out in @format, in batches of
+ * TA_DEMO_BATCH. @tally (may be NULL) counts them; @progress (may be NULL)
+ * is called after each batch, and @tee (may be NULL) gets each batch, both
+ * from this thread (the demo job hands the batches to a second writer so
+ * that the packets are generated once). FALSE with G_IO_ERROR_CANCELLED
+ * when @cancellable fires; write errors are @out's (ta_out_commit_file()). */
 gboolean ta_demo_write_stream (const TaDemoConfig *config,
                                TaDemoFormat        format,
                                TaOut              *out,
                                TaDemoTally        *tally,
                                TaDemoProgress      progress,
                                gpointer            user_data,
+                               TaDemoTee           tee,
+                               gpointer            tee_data,
                                GCancellable       *cancellable,
                                GError            **error);
+/* The pieces: the file header, and packets written with @hosts' host
+ * table (any generator of the same configuration) */
+void     ta_demo_write_header  (const TaDemoConfig *config,
+                                TaDemoFormat        format,
+                                TaOut              *out);
+void     ta_demo_write_packets (TaDemoGen          *hosts,
+                                TaDemoFormat        format,
+                                guint               label_column,
+                                TaOut              *out,
+                                const TaDemoPacket *pkts,
+                                guint               n);
 
 /* The IP map of @gen's hosts (address → host index + 1) as JSON text */
 char    *ta_demo_ip_map_json  (TaDemoGen *gen);
