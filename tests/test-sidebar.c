@@ -140,6 +140,54 @@ test_sidebar (void)
   ta_test_rm_rf (dir);
 }
 
+/* The remembered data paths change elsewhere (Import Packets… writes the
+ * setting): the sidebar follows at once, and its command reads them */
+static void
+test_follows_setting (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("ta-sidebar-XXXXXX", &error);
+  g_autofree char *csv = g_build_filename (dir, "decoded_day1.csv", NULL);
+  g_autoptr(TaSelection) selection = ta_selection_new ();
+  g_autoptr(GSettings) settings = NULL;
+  const gint64 ids[] = { 1, 2 };
+  const char *names[] = { "10.0.0.1", "10.0.0.2", NULL };
+  const char *types[] = { "ddos", NULL };
+  const char *none[] = { NULL };
+  const char *paths[] = { dir, NULL };
+  const char *attack_files[] = { "/elsewhere/day1_attacks.csv", NULL };
+  TaSelectionSidebar *sidebar;
+  GtkWidget *window;
+  const TaExtractSpec *spec;
+
+  if (g_getenv ("GSETTINGS_SCHEMA_DIR") == NULL)
+    {
+      g_test_skip ("the build's compiled schema was not found");
+      return;
+    }
+  g_assert_true (g_file_set_contents (csv, "timestamp,length,protocol,src_port,dst_port,src_ip,dst_ip,flags,seq_num,ack_num\n"
+                                      "1257254640000000,60,6,1234,80,10.0.0.1,10.0.0.2,2,1,0\n", -1, NULL));
+  settings = g_settings_new ("io.github.timearcs.TimeArcs");
+  g_settings_set_strv (settings, "data-paths", none);
+  sidebar = ta_selection_sidebar_new (selection);
+  window = gtk_window_new ();
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (sidebar));
+  ta_selection_sidebar_set_settings (sidebar, settings);
+  ta_selection_sidebar_set_attack_files (sidebar, attack_files);
+  ta_selection_set (selection, ids, names, 2, 20954244, 20954244, types, 1, 1);
+  g_assert_null (ta_selection_sidebar_get_spec (sidebar));   /* no data yet */
+
+  g_settings_set_strv (settings, "data-paths", paths);
+  spec = ta_selection_sidebar_get_spec (sidebar);
+  g_assert_nonnull (spec);
+  g_assert_cmpstr (spec->data_files[0], ==, csv);
+
+  g_settings_set_strv (settings, "data-paths", none);
+  g_assert_null (ta_selection_sidebar_get_spec (sidebar));
+  gtk_window_destroy (GTK_WINDOW (window));
+  ta_test_rm_rf (dir);
+}
+
 static void
 skip_no_display (void)
 {
@@ -151,6 +199,16 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  {
+    /* the schema compiled in the build tree; settings in memory */
+    const char *builddir = g_getenv ("G_TEST_BUILDDIR");
+    g_autofree char *schemas = builddir ? g_build_filename (builddir, "..", "data", NULL) : NULL;
+    g_autofree char *compiled = schemas ? g_build_filename (schemas, "gschemas.compiled", NULL) : NULL;
+
+    if (compiled != NULL && g_file_test (compiled, G_FILE_TEST_EXISTS))
+      g_setenv ("GSETTINGS_SCHEMA_DIR", schemas, TRUE);
+    g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  }
 
   /* no accessibility bus: its absence would be a (fatal) warning */
   g_setenv ("GTK_A11Y", "none", TRUE);
@@ -161,6 +219,7 @@ main (int    argc,
       return g_test_run ();
     }
   g_test_add_func ("/app/sidebar/bound", test_sidebar);
+  g_test_add_func ("/app/sidebar/follows-setting", test_follows_setting);
 
   return g_test_run ();
 }

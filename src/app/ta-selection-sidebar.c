@@ -98,6 +98,11 @@ load_settings (TaSelectionSidebar *self)
   self->ip_map = g_settings_get_string (self->settings, "ip-map");
   g_free (self->output_dir);
   self->output_dir = g_settings_get_string (self->settings, "output-dir");
+  if (self->output_dir[0] == '\0')
+    {
+      g_free (self->output_dir);
+      self->output_dir = default_output_dir ();
+    }
 }
 
 static void
@@ -783,23 +788,41 @@ ta_selection_sidebar_new (TaSelection *selection)
   return g_object_new (TA_TYPE_SELECTION_SIDEBAR, "selection", selection, NULL);
 }
 
+/* Another part of the app (Import Packets…, the demo) or another window
+ * changed a remembered path: follow it, so the command and Extract use
+ * what the setting says (our own writes change nothing) */
+static void
+settings_changed_cb (GSettings          *settings,
+                     const char         *key,
+                     TaSelectionSidebar *self)
+{
+  g_auto(GStrv) paths = g_settings_get_strv (settings, "data-paths");
+  g_autofree char *ip_map = g_settings_get_string (settings, "ip-map");
+  g_autofree char *output_dir = g_settings_get_string (settings, "output-dir");
+
+  if (self->debug != NULL ||
+      (self->data_paths != NULL && g_strv_equal ((const char * const *) paths, (const char * const *) self->data_paths) &&
+       g_strcmp0 (ip_map, self->ip_map) == 0 && (output_dir[0] == '\0' || g_strcmp0 (output_dir, self->output_dir) == 0)))
+    return;
+  load_settings (self);
+  update_settings_ui (self);
+  rebuild_command (self);
+}
+
 void
 ta_selection_sidebar_set_settings (TaSelectionSidebar *self,
                                    GSettings          *settings)
 {
   g_return_if_fail (TA_IS_SELECTION_SIDEBAR (self));
 
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_func (self->settings, settings_changed_cb, self);
   g_set_object (&self->settings, settings);
+  if (settings != NULL)
+    g_signal_connect_object (settings, "changed", G_CALLBACK (settings_changed_cb), self, 0);
   /* TA_DEBUG_SELECTION's values stay in memory over the remembered ones */
   if (self->debug == NULL)
-    {
-      load_settings (self);
-      if (self->output_dir == NULL || self->output_dir[0] == '\0')
-        {
-          g_free (self->output_dir);
-          self->output_dir = default_output_dir ();
-        }
-    }
+    load_settings (self);
   update_settings_ui (self);
   update_from_selection (self);
 }
