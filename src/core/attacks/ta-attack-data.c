@@ -22,6 +22,8 @@ struct _TaAttackData
   GArray    *records;   /* TaAttackRecord */
   GPtrArray *files;
   gboolean   all_grouped;
+  guint64    malformed;
+  GPtrArray *problems;   /* char*: the first TA_ATTACK_MAX_PROBLEMS */
 };
 
 TaAttackData *
@@ -31,6 +33,7 @@ ta_attack_data_new (void)
 
   self->records = g_array_new (FALSE, FALSE, sizeof (TaAttackRecord));
   self->files = g_ptr_array_new_with_free_func (g_free);
+  self->problems = g_ptr_array_new_with_free_func (g_free);
   self->all_grouped = TRUE;
   return self;
 }
@@ -42,6 +45,7 @@ ta_attack_data_free (TaAttackData *self)
     return;
   g_array_unref (self->records);
   g_ptr_array_unref (self->files);
+  g_ptr_array_unref (self->problems);
   g_free (self);
 }
 
@@ -265,6 +269,20 @@ check_values (const char    *name,
   return TRUE;
 }
 
+/* A malformed row: counted, skipped, kept among the first few */
+static void
+note_bad_row (TaAttackData *self,
+              const GError *row_error,
+              guint64      *bad_rows,
+              char        **first_bad)
+{
+  (*bad_rows)++;
+  if (*first_bad == NULL)
+    *first_bad = g_strdup (row_error->message);
+  if (self->problems->len < TA_ATTACK_MAX_PROBLEMS)
+    g_ptr_array_add (self->problems, g_strdup (row_error->message));
+}
+
 gboolean
 ta_attack_data_load_data (TaAttackData  *self,
                           const char    *name,
@@ -278,6 +296,9 @@ ta_attack_data_load_data (TaAttackData  *self,
   guint line_no = 0;
   guint start_len;
   guint file_index;
+  guint64 bad_rows = 0;
+  guint start_problems = self->problems->len;
+  g_autofree char *first_bad = NULL;
   const char *p = text;
   const char *end = text + len;
   gboolean have_header = FALSE;
@@ -334,9 +355,17 @@ ta_attack_data_load_data (TaAttackData  *self,
           continue;
         }
 
-      if (!parse_fields (name, line_no, p, le, col_of_field, n_header, values, seen, error) ||
-          !check_values (name, line_no, values, error))
-        goto fail;
+      {
+        g_autoptr(GError) row_error = NULL;
+
+        if (!parse_fields (name, line_no, p, le, col_of_field, n_header, values, seen, &row_error) ||
+            !check_values (name, line_no, values, &row_error))
+          {
+            note_bad_row (self, row_error, &bad_rows, &first_bad);
+            p = nl ? nl + 1 : end;
+            continue;
+          }
+      }
 
       rec.minute = values[COL_TIMESTAMP];
       rec.src_id = values[COL_SRC];
@@ -361,6 +390,14 @@ ta_attack_data_load_data (TaAttackData  *self,
       goto fail;
     }
 
+  if (bad_rows > 0 && self->records->len == start_len)
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
+                   _("%s: no usable row (%llu malformed; the first: %s)"),
+                   name, (unsigned long long) bad_rows, first_bad);
+      goto fail;
+    }
+  self->malformed += bad_rows;
   if (field_of_col[COL_GROUP] < 0)
     self->all_grouped = FALSE;
   g_ptr_array_add (self->files, g_strdup (name));
@@ -368,7 +405,20 @@ ta_attack_data_load_data (TaAttackData  *self,
 
 fail:
   g_array_set_size (self->records, start_len);
+  g_ptr_array_set_size (self->problems, start_problems);
   return FALSE;
+}
+
+guint64
+ta_attack_data_get_malformed (TaAttackData *self)
+{
+  return self->malformed;
+}
+
+GPtrArray *
+ta_attack_data_get_problems (TaAttackData *self)
+{
+  return self->problems;
 }
 
 gboolean

@@ -29,8 +29,12 @@ typedef struct _TaAttackData TaAttackData;
 
 TaAttackData         *ta_attack_data_new             (void);
 void                  ta_attack_data_free            (TaAttackData  *self);
-/* Appends the rows of one attack CSV (plain or grouped). Errors name
- * FILE:LINE. On error nothing of that file is kept. */
+/* Appends the rows of one attack CSV (plain or grouped). A malformed row
+ * (bad value, wrong field count, out of range) is counted, skipped and,
+ * among the first TA_ATTACK_MAX_PROBLEMS, kept as "FILE:LINE: problem";
+ * the good rows load. Errors: a file that cannot be read, has no header,
+ * or has rows but none usable (the message names the first bad row). On
+ * error nothing of that file is kept. */
 gboolean              ta_attack_data_load_file       (TaAttackData  *self,
                                                       const char    *path,
                                                       GError       **error);
@@ -51,6 +55,11 @@ gboolean              ta_attack_data_get_time_range  (TaAttackData  *self,
                                                       gint64        *first_minute,
                                                       gint64        *last_minute);
 guint64               ta_attack_data_get_total_packets (TaAttackData *self);
+#define TA_ATTACK_MAX_PROBLEMS 5
+/* Rows skipped as malformed, over every file loaded */
+guint64               ta_attack_data_get_malformed   (TaAttackData  *self);
+/* The first few of them, "FILE:LINE: problem" (char*) */
+GPtrArray            *ta_attack_data_get_problems    (TaAttackData  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TaAttackData, ta_attack_data_free)
 

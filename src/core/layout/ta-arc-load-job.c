@@ -79,6 +79,16 @@ load_attack_files (TaArcLoadJob  *self,
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
     }
+  if (ta_attack_data_get_malformed (self->data) > 0)
+    {
+      GPtrArray *problems = ta_attack_data_get_problems (self->data);
+      g_autofree char *text = g_strdup_printf (_("%llu malformed rows skipped; the first:"),
+                                               (unsigned long long) ta_attack_data_get_malformed (self->data));
+
+      warn (self, text);
+      for (guint i = 0; i < problems->len; i++)
+        warn (self, problems->pdata[i]);
+    }
   if (!ta_attack_data_has_groups (self->data))
     {
       /* group mode needs groups: learn code → group from the grouped file
