@@ -92,6 +92,27 @@ test_open_demo (void)
   g_assert_cmpint (before.st_mtime, ==, after.st_mtime);
   g_assert_cmpint (before.st_ino, ==, after.st_ino);
 
+  /* a mapping chosen for one file set does not stick to the next: an
+   * explicit (empty) IP map, then the demo's attack file opened again,
+   * decodes with the map beside it */
+  {
+    g_autofree char *empty_map = g_build_filename (data_home, "empty_map.json", NULL);
+    g_autofree char *attacks = g_build_filename (dir, TA_DEMO_ATTACK_FILE, NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (attacks);
+    gboolean named = FALSE;
+
+    g_assert_true (g_file_set_contents (empty_map, "{}", -1, NULL));
+    model = ta_timearcs_view_get_model (ta_window_get_view (window));
+    ta_window_set_ip_map_path (window, empty_map);
+    model = wait_for_model (window, model);
+    g_assert_true (g_str_has_prefix (ta_arc_model_get_row (model, 0)->name, "#"));
+    g_assert_true (ta_window_open_attack_files (window, &file, 1, NULL));
+    model = wait_for_model (window, model);
+    for (guint i = 0; i < ta_arc_model_get_n_rows (model); i++)
+      named |= strcmp (ta_arc_model_get_row (model, i)->name, "10.20.0.10") == 0;
+    g_assert_true (named);
+  }
+
   gtk_window_destroy (GTK_WINDOW (window));
   while (g_main_context_iteration (NULL, FALSE))
     ;

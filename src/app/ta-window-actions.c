@@ -268,13 +268,10 @@ open_result_cb (TaImportDialog *dialog,
   g_autoptr(GFile) file = g_file_new_for_path (grouped != NULL ? grouped : attacks);
   GFile *files[] = { file };
 
-  /* group mapping: found next to the file (attack_group_mapping_PREFIX.json) */
-  ta_window_set_ip_map_path (self, ip_map);
-  ta_window_set_mapping_path (self, event_mapping);
-  if (ground_truth != NULL)
-    ta_window_set_ground_truth_path (self, ground_truth);
-  /* errors are shown in the window */
-  ta_window_open_attack_files (self, files, 1, NULL);
+  /* the import's own files, for this result only; the group mapping is
+   * found next to it (attack_group_mapping_PREFIX.json); errors are shown
+   * in the window */
+  ta_window_open_attack_files_with (self, files, 1, ip_map, event_mapping, ground_truth, NULL);
 }
 
 TaImportDialog *

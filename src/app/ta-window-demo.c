@@ -34,10 +34,8 @@ open_demo (TaWindow   *self,
       g_strv_builder_add (builder, old[i]);
   paths = g_strv_builder_end (builder);
   ta_selection_sidebar_set_data_paths (self->selection_sidebar, (const char * const *) paths);
-  /* its own mappings, IP map and ground truth, not earlier explicit ones */
-  g_clear_pointer (&self->ip_map_path, g_free);
-  g_clear_pointer (&self->mapping_path, g_free);
-  g_clear_pointer (&self->gt_path, g_free);
+  /* with its own mappings, IP map and ground truth (earlier explicit
+   * choices belonged to earlier files) */
   ta_window_open_attack_files (self, &file, 1, NULL);
 }
 

@@ -248,6 +248,21 @@ ta_window_open_attack_files (TaWindow  *self,
                              guint      n_files,
                              GError   **error)
 {
+  return ta_window_open_attack_files_with (self, files, n_files, NULL, NULL, NULL, error);
+}
+
+/* Companion files chosen explicitly belong to the files they were chosen
+ * for: a new set of files starts with none but those given here, and
+ * picks up the rest next to its first file */
+gboolean
+ta_window_open_attack_files_with (TaWindow    *self,
+                                  GFile      **files,
+                                  guint        n_files,
+                                  const char  *ip_map,
+                                  const char  *mapping,
+                                  const char  *ground_truth,
+                                  GError     **error)
+{
   g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   GPtrArray *recent;
 
@@ -267,6 +282,12 @@ ta_window_open_attack_files (TaWindow  *self,
       g_ptr_array_add (paths, path);
     }
 
+  g_free (self->ip_map_path);
+  self->ip_map_path = g_strdup (ip_map);
+  g_free (self->mapping_path);
+  self->mapping_path = g_strdup (mapping);
+  g_free (self->gt_path);
+  self->gt_path = g_strdup (ground_truth);
   recent = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < n_files; i++)
     g_ptr_array_add (recent, g_object_ref (files[i]));

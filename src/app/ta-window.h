@@ -46,6 +46,15 @@ gboolean         ta_window_open_attack_files  (TaWindow       *self,
                                                GFile         **files,
                                                guint           n_files,
                                                GError        **error);
+/* The same with explicit companions (NULL: found next to the first file),
+ * e.g. those Import Packets… wrote; they apply to these files only */
+gboolean         ta_window_open_attack_files_with (TaWindow    *self,
+                                                   GFile      **files,
+                                                   guint        n_files,
+                                                   const char  *ip_map,
+                                                   const char  *mapping,
+                                                   const char  *ground_truth,
+                                                   GError     **error);
 void             ta_window_open_folder        (TaWindow       *self,
                                                GFile          *folder);
 void             ta_window_show_flows_page    (TaWindow       *self);
