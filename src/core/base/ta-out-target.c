@@ -4,6 +4,10 @@
  */
 #include "config.h"
 
+#include <stdio.h>
+
+#include <ftw.h>
+
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
@@ -169,5 +173,61 @@ ta_out_target_check_file (const char          *path,
                    path, input);
   if (!force)
     return refuse (error, _("%s already exists (use --force to replace it)"), path);
+  return TRUE;
+}
+
+static int
+rm_cb (const char        *path,
+       const struct stat *sb,
+       int                flag,
+       struct FTW        *ftw)
+{
+  remove (path);
+  return 0;
+}
+
+void
+ta_out_remove_tree (const char *path)
+{
+  nftw (path, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+gboolean
+ta_out_move_folder_into_place (const char  *tmp_dir,
+                               const char  *target,
+                               GError     **error)
+{
+  g_autofree char *old = NULL;
+  struct stat st;
+
+  if (g_lstat (target, &st) == 0)
+    {
+      g_autofree char *parent = g_path_get_dirname (target);
+      g_autofree char *base = g_path_get_basename (target);
+      g_autofree char *tmpl = g_strdup_printf (".%s.old-XXXXXX", base);
+
+      old = g_build_filename (parent, tmpl, NULL);
+      /* a unique name (mkdtemp) that the old folder or file moves to */
+      if (g_mkdtemp (old) == NULL || g_rmdir (old) != 0 || g_rename (target, old) != 0)
+        {
+          int saved = errno;
+
+          g_set_error (error, TA_ERROR, TA_ERROR_IO, _("Cannot replace “%s”: %s"),
+                       target, g_strerror (saved));
+          return FALSE;
+        }
+    }
+  if (g_rename (tmp_dir, target) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, TA_ERROR, TA_ERROR_IO, _("Cannot rename “%s” to “%s”: %s"),
+                   tmp_dir, target, g_strerror (saved));
+      if (old)
+        g_rename (old, target);
+      return FALSE;
+    }
+  if (old)
+    ta_out_remove_tree (old);
   return TRUE;
 }

@@ -39,4 +39,13 @@ gboolean ta_out_target_is_demo_folder    (const char     *path);
 /* Whether @path is a folder whose manifest.json is a v2.0 subset folder's */
 gboolean ta_out_target_is_subset_folder (const char      *path);
 
+/* Removes a folder and everything in it (links are removed, not followed) */
+void     ta_out_remove_tree              (const char     *path);
+/* Gives @tmp_dir the name @target: what is at @target moves aside to a
+ * unique hidden sibling first, comes back if the rename fails, and is
+ * removed after it succeeded. @error names the paths. */
+gboolean ta_out_move_folder_into_place   (const char     *tmp_dir,
+                                          const char     *target,
+                                          GError        **error);
+
 G_END_DECLS

@@ -6,7 +6,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <ftw.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
@@ -38,19 +37,6 @@ char *
 ta_demo_default_dir (void)
 {
   return g_build_filename (g_get_user_data_dir (), "timearcs", "demo", NULL);
-}
-
-static int
-rm_cb (const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-  remove (path);
-  return 0;
-}
-
-static void
-remove_tree (const char *path)
-{
-  nftw (path, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static TaDemoConfig
@@ -417,44 +403,6 @@ write_marker (TaDemoJob  *self,
 }
 
 static gboolean
-move_into_place (const char *tmp,
-                 const char *dir,
-                 GError    **error)
-{
-  g_autofree char *old = NULL;
-  GStatBuf st;
-
-  if (g_lstat (dir, &st) == 0)
-    {
-      g_autofree char *parent = g_path_get_dirname (dir);
-      g_autofree char *base = g_path_get_basename (dir);
-      g_autofree char *tmpl = g_strdup_printf (".%s.old-XXXXXX", base);
-
-      old = g_build_filename (parent, tmpl, NULL);
-      if (g_mkdtemp (old) == NULL || g_rmdir (old) != 0 || g_rename (dir, old) != 0)
-        {
-          int saved = errno;
-
-          g_set_error (error, TA_ERROR, TA_ERROR_IO, _("Cannot replace “%s”: %s"), dir, g_strerror (saved));
-          return FALSE;
-        }
-    }
-  if (g_rename (tmp, dir) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, TA_ERROR, TA_ERROR_IO, _("Cannot rename “%s” to “%s”: %s"), tmp, dir,
-                   g_strerror (saved));
-      if (old != NULL)
-        g_rename (old, dir);
-      return FALSE;
-    }
-  if (old != NULL)
-    remove_tree (old);
-  return TRUE;
-}
-
-static gboolean
 ta_demo_job_run (TaJob         *job,
                  GCancellable  *cancellable,
                  GError       **error)
@@ -486,10 +434,10 @@ ta_demo_job_run (TaJob         *job,
     }
   ok = ok && write_marker (self, tmp, error) &&
        ta_out_target_check_demo_folder (dir, self->options.force, error) &&
-       move_into_place (tmp, dir, error);
+       ta_out_move_folder_into_place (tmp, dir, error);
   if (!ok)
     {
-      remove_tree (tmp);
+      ta_out_remove_tree (tmp);
       return FALSE;
     }
   self->result.dir = g_strdup (dir);

@@ -15,7 +15,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -118,22 +117,6 @@ addr_seen (TaFolderWriter *self,
 }
 
 /* ------------------------------------------------------------ folders */
-
-static int
-rm_cb (const char        *path,
-       const struct stat *sb,
-       int                flag,
-       struct FTW        *ftw)
-{
-  remove (path);
-  return 0;
-}
-
-static void
-remove_tree (const char *path)
-{
-  nftw (path, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 TaFolderWriter *
 ta_folder_writer_new (const char                  *output_dir,
@@ -351,42 +334,11 @@ static gboolean
 move_into_place (TaFolderWriter  *self,
                  GError         **error)
 {
-  g_autofree char *old = NULL;
-  GStatBuf st;
-
   /* again: the target may have changed while the run read its inputs */
   if (!ta_out_target_check_folder (self->output_dir, self->force,
                                    (const char * const *) self->inputs, error))
     return FALSE;
-  if (g_lstat (self->output_dir, &st) == 0)
-    {
-      g_autofree char *tmpl = g_strdup_printf (".%s.old-XXXXXX", self->base_name);
-
-      old = g_build_filename (self->parent_dir, tmpl, NULL);
-      /* a unique name (mkdtemp) that the old folder or file moves to */
-      if (g_mkdtemp (old) == NULL || g_rmdir (old) != 0
-          || g_rename (self->output_dir, old) != 0)
-        {
-          int saved = errno;
-
-          g_set_error (error, TA_ERROR, TA_ERROR_IO, _("Cannot replace “%s”: %s"),
-                       self->output_dir, g_strerror (saved));
-          return FALSE;
-        }
-    }
-  if (g_rename (self->tmp_dir, self->output_dir) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, TA_ERROR, TA_ERROR_IO, _("Cannot rename “%s” to “%s”: %s"),
-                   self->tmp_dir, self->output_dir, g_strerror (saved));
-      if (old)
-        g_rename (old, self->output_dir);
-      return FALSE;
-    }
-  if (old)
-    remove_tree (old);
-  return TRUE;
+  return ta_out_move_folder_into_place (self->tmp_dir, self->output_dir, error);
 }
 
 gboolean
@@ -457,7 +409,7 @@ ta_folder_writer_abort (TaFolderWriter *self)
   g_clear_pointer (&self->spill, ta_out_abandon);
   self->chunk_open = FALSE;
   if (self->tmp_dir && !self->finished)
-    remove_tree (self->tmp_dir);
+    ta_out_remove_tree (self->tmp_dir);
   g_clear_pointer (&self->tmp_dir, g_free);
 }
 
