@@ -15,6 +15,7 @@
 #include "ta-demo-job.h"
 #include "ta-demo-write.h"
 #include "ta-error.h"
+#include "ta-format.h"
 #include "ta-json.h"
 #include "ta-out-target.h"
 
@@ -175,14 +176,6 @@ write_text (const char *dir,
   return g_file_set_contents (path, text, -1, error);
 }
 
-static char *
-minute_text (gint64 minute)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (minute * 60);
-
-  return g_date_time_format (dt, "%Y-%m-%d %H:%M:%S");
-}
-
 /* The server port an attack's ground-truth rows name ("0": any) */
 static const char *
 gt_port (guint attack)
@@ -210,8 +203,8 @@ ground_truth_csv (TaDemoGen   *gen,
   for (guint i = 0; i < pairs->len; i++)
     {
       const TaDemoPair *p = pairs->pdata[i];
-      g_autofree char *start = minute_text (p->first_min);
-      g_autofree char *stop = minute_text (p->last_min);
+      g_autofree char *start = ta_format_minute_as (p->first_min, "%Y-%m-%d %H:%M:%S", "");
+      g_autofree char *stop = ta_format_minute_as (p->last_min, "%Y-%m-%d %H:%M:%S", "");
 
       g_string_append_printf (s, "%s,%u,%s,0,%s,%s,%s,%s\n", ta_demo_attack_label (p->attack), i + 1,
                               ta_demo_gen_get_host (gen, p->attacker)->addr,
