@@ -411,7 +411,12 @@ test_sll (void)
   g_assert_cmpuint (pkt_at (&r, 0)->proto, ==, 17);
   g_assert_cmpuint (pkt_at (&r, 0)->sport, ==, 53);
   g_assert_cmpuint (pkt_at (&r, 0)->dport, ==, 5353);
-  g_assert_false (pkt_at (&r, 0)->pflags & TA_PKT_HAS_PAYLOAD);
+  /* UDP: the payload is the IP payload less the 8-byte header */
+  g_assert_true (pkt_at (&r, 0)->pflags & TA_PKT_HAS_PAYLOAD);
+  g_assert_cmpuint (pkt_at (&r, 0)->payload, ==, 3);
+  g_assert_cmpuint (pkt_at (&r, 0)->ip_len, ==, 20 + 8 + 3);
+  g_assert_cmpuint (pkt_at (&r, 0)->frame, ==, 1);
+  g_assert_cmpuint (pkt_at (&r, 1)->frame, ==, 2);
   g_assert_cmpstr (name_of (&r, pkt_at (&r, 0)->dst), ==, "192.168.1.2");
   assert_v6_tcp (&r, 1);
   result_clear (&r);

@@ -20,15 +20,16 @@ G_BEGIN_DECLS
 
 /* TaPacket.pflags */
 #define TA_PKT_FLAGS_INVALID  0x01 /* the flags field was present but not a number */
-#define TA_PKT_HAS_PAYLOAD    0x02 /* payload holds the real TCP payload length (captures) */
+#define TA_PKT_HAS_PAYLOAD    0x02 /* payload holds the real TCP or UDP payload length (captures) */
 #define TA_PKT_HAS_PORTS      0x04 /* ports are known (TCP/UDP, first fragment) */
+#define TA_PKT_HAS_ICMP       0x08 /* icmp_type / icmp_code are known (ICMP, ICMPv6) */
 
 #define TA_LABEL_NONE (-2)   /* no attack column / empty */
 #define TA_LABEL_NORMAL (-1)
 
 /* One packet, as a CSV row or a capture record becomes it. Addresses are
  * indices into the job's TaAddrTable; the reader interns them. Kept small
- * (48 bytes) because open flows hold their packets. */
+ * (56 bytes) because open flows hold their packets. */
 typedef struct
 {
   gint64  ts;        /* µs since the epoch */
@@ -37,15 +38,24 @@ typedef struct
   guint32 seq;
   guint32 ack;
   guint32 length;    /* frame length in bytes (original length for snap-cut captures) */
-  guint32 payload;   /* TCP payload bytes when TA_PKT_HAS_PAYLOAD */
+  guint32 payload;   /* TCP or UDP payload bytes when TA_PKT_HAS_PAYLOAD */
+  guint32 ip_len;    /* IP bytes (header and payload): the IP total length in
+                      * captures; frame length − 14 (Ethernet II) for CSV rows */
+  guint32 frame;     /* where it came from: the record number in a capture
+                      * (1-based, Wireshark's frame.number), the line in a CSV */
   gint32  label;     /* attack label: TA_LABEL_NONE, or a code (TA_LABEL_NORMAL = normal) */
   guint16 sport;
   guint16 dport;
+  guint16 file;      /* the input's index in its job (TaReaderConfig.file_index) */
   guint8  proto;     /* IP protocol number; 0 when unknown */
   guint8  flags;     /* TCP flags byte */
   guint8  pflags;    /* TA_PKT_* */
+  guint8  icmp_type; /* when TA_PKT_HAS_ICMP */
+  guint8  icmp_code;
   guint8  reserved;
 } TaPacket;
+
+G_STATIC_ASSERT (sizeof (TaPacket) == 56);
 
 const char *ta_flag_type_name (guint flags,
                                gboolean invalid);

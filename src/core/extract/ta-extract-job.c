@@ -280,6 +280,7 @@ reader_thread (gpointer data)
       guint64 size = g_array_index (pp->sizes, guint64, pp->file);
       TaPacketReader *reader;
 
+      pp->config.file_index = pp->file;
       reader = ta_packet_reader_open (path, &pp->config, &error);
       if (reader == NULL)
         {

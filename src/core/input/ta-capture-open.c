@@ -401,6 +401,7 @@ ta_capture_reader_new (TaInput              *input,
   self->input = input;
   self->addrs = config->addrs;
   self->stats = config->stats;
+  self->file_index = (guint16) MIN (config->file_index, G_MAXUINT16);
   self->path = ta_input_get_path (input);
   self->ifaces = g_array_new (FALSE, FALSE, sizeof (Iface));
   for (guint i = 0; i < G_N_ELEMENTS (self->v4cache); i++)

@@ -72,6 +72,7 @@ struct _TaCaptureReader
   TaAddrTable *addrs;
   TaReadStats *stats;
   const char  *path;
+  guint16      file_index;    /* TaReaderConfig.file_index, for TaPacket.file */
   TaInputKind  kind;
   gboolean     truncated;     /* a truncation was counted for this file */
   gboolean     gzip_cut_reported;

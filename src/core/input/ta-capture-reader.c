@@ -127,6 +127,25 @@ decode_transport (guint8        proto,
           pkt->dport = be16 (t + 2);
           pkt->pflags |= TA_PKT_HAS_PORTS;
         }
+      if (len >= 8)
+        {
+          pkt->payload = (guint32) (len - 8);
+          pkt->pflags |= TA_PKT_HAS_PAYLOAD;
+        }
+    }
+  else if (proto == 1 || proto == 58)
+    {
+      if (cap >= 2)
+        {
+          pkt->icmp_type = t[0];
+          pkt->icmp_code = t[1];
+          pkt->pflags |= TA_PKT_HAS_ICMP;
+        }
+      if (len >= 8)
+        {
+          pkt->payload = (guint32) (len - 8);
+          pkt->pflags |= TA_PKT_HAS_PAYLOAD;
+        }
     }
 }
 
@@ -155,6 +174,7 @@ decode_ipv4 (TaCaptureReader *self,
   pkt->src = intern_ipv4 (self, be32 (p + 12));
   pkt->dst = intern_ipv4 (self, be32 (p + 16));
   pkt->proto = p[9];
+  pkt->ip_len = (guint32) total;
 
   frag = be16 (p + 6);
   if ((frag & 0x1fff) != 0)
@@ -184,6 +204,7 @@ decode_ipv6 (TaCaptureReader *self,
   if (plen == 0)
     plen = wire > 40 ? wire - 40 : 0;     /* jumbogram or offload */
   nh = p[6];
+  pkt->ip_len = (guint32) MIN (plen + 40, G_MAXUINT32);
   pkt->src = ta_addr_table_intern_ipv6 (self->addrs, p + 8);
   pkt->dst = ta_addr_table_intern_ipv6 (self->addrs, p + 24);
 
@@ -423,6 +444,8 @@ deliver (TaCaptureReader *self,
   memset (pkt, 0, sizeof *pkt);
   pkt->ts = ts;
   pkt->length = frame;
+  pkt->frame = (guint32) MIN (self->records, G_MAXUINT32);
+  pkt->file = self->file_index;
   pkt->label = TA_LABEL_NONE;
 
   r = decode_frame (self, lt, data, caplen, frame, pkt);

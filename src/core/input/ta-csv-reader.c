@@ -613,12 +613,18 @@ parse_values (TaCsvReader *self,
 
   pkt->pflags = 0;
   pkt->payload = 0;
+  pkt->icmp_type = 0;
+  pkt->icmp_code = 0;
   pkt->reserved = 0;
+  pkt->frame = (guint32) MIN (self->line, G_MAXUINT32);
+  pkt->file = (guint16) MIN (self->config.file_index, G_MAXUINT16);
 
   r = parse_uint (field (self, COL_LENGTH)->p, field (self, COL_LENGTH)->len, G_MAXUINT32, &v);
   if (r == NUM_BAD)
     MALFORMED (_("%s:%llu: length is not a number"), self->path, (unsigned long long) self->line);
   pkt->length = r == NUM_OK ? v : 0;
+  /* a CSV row has only the frame length: Ethernet II is assumed */
+  pkt->ip_len = pkt->length > 14 ? pkt->length - 14 : pkt->length;
 
   r = parse_uint (field (self, COL_PROTOCOL)->p, field (self, COL_PROTOCOL)->len, 255, &v);
   if (r == NUM_BAD)

@@ -35,6 +35,7 @@ typedef struct
   TaReadStats *stats;       /* required: counters shared by all files of a job */
   TaLabelFunc  label_func;  /* optional */
   gpointer     label_data;
+  guint        file_index;  /* copied into every TaPacket.file (clamped to 65535) */
 } TaReaderConfig;
 
 typedef struct _TaPacketReader TaPacketReader;
