@@ -450,7 +450,9 @@ static gboolean
 unanswered (const TaConn *c)
 {
   if (c->proto == 6)
-    return c->orig_bytes == 0 && c->resp_bytes == 0;
+    return (c->orig_bytes == 0 && c->resp_bytes == 0) || c->state == TA_CONN_S0 ||
+           c->state == TA_CONN_REJ || c->state == TA_CONN_RSTOS0 || c->state == TA_CONN_RSTRH ||
+           c->state == TA_CONN_SH || c->state == TA_CONN_SHR;
   return c->resp_pkts == 0;
 }
 
