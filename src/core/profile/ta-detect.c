@@ -27,6 +27,7 @@ typedef struct
   guint64     hit_pkts;       /* … their packets (both ways) */
   guint64     hit_orig_pkts;
   guint64     hit_bytes;
+  guint64     hit_orig_payload;
   gint64      hit_dur_us;
   GHashTable *peers;          /* the other side of the hits */
   GHashTable *ports;
@@ -212,6 +213,7 @@ resolve_options (TaDetectOptions *o)
   DEF (window_us, G_GINT64_CONSTANT (300) * G_USEC_PER_SEC);
   DEF (scan_min_dsts, 50);
   DEF (scan_min_unanswered, 0.8);
+  DEF (scan_max_probe_bytes, 100);
   DEF (portscan_min_ports, 50);
   DEF (portscan_min_unanswered, 0.5);
   DEF (ddos_min_sources, 5);
@@ -357,12 +359,13 @@ judge (TaDetector *self,
   double hit_frac = g->conns > 0 ? (double) g->hits / (double) g->conns : 0;
   guint peers = g_hash_table_size (g->peers), ports = g_hash_table_size (g->ports);
   guint win_s = (guint) (o->window_us / G_USEC_PER_SEC);
+  double probe = (double) g->hit_orig_payload / (double) MAX (g->hits, 1);
   g_autofree char *name = NULL;
 
   switch (g->key.kind)
     {
     case KIND_SRC:
-      if (peers >= o->scan_min_dsts && unans >= o->scan_min_unanswered)
+      if (peers >= o->scan_min_dsts && unans >= o->scan_min_unanswered && probe <= o->scan_max_probe_bytes)
         {
           name = g_strdup_printf ("network_scan_%s", g->key.proto == 6 ? "SYN"
                                   : g->key.proto == 1 || g->key.proto == 58 ? "ICMP_ecrq" : proto_suffix (g->key.proto));
@@ -377,7 +380,8 @@ judge (TaDetector *self,
                                            g->hits, peers, win_s));
       break;
     case KIND_PAIR:
-      if (ports >= o->portscan_min_ports && unans >= o->portscan_min_unanswered)
+      if (ports >= o->portscan_min_ports && unans >= o->portscan_min_unanswered &&
+          probe <= o->scan_max_probe_bytes)
         {
           name = g_strdup_printf ("point_to_point_port_scan_%s", proto_suffix (g->key.proto));
           finding_from_agg (self, g, TA_FINDING_PORT_SCAN, name, FALSE,
@@ -490,6 +494,7 @@ count (TaDetector   *self,
   g->hit_pkts += c->orig_pkts + c->resp_pkts;
   g->hit_orig_pkts += c->orig_pkts;
   g->hit_bytes += c->orig_ip_bytes + c->resp_ip_bytes;
+  g->hit_orig_payload += c->orig_bytes;
   g->hit_dur_us += MAX (c->ts_last - c->ts_first, 0);
   g->first_us = MIN (g->first_us, c->ts_first);
   g->last_us = MAX (g->last_us, c->ts_last);

@@ -33,9 +33,11 @@
  *    (S0, REJ, half-open SYN/SYN-ACK, RST probes) or UDP/ICMP/other got no
  *    packet back
  *  - network scan: one source, ≥ 50 distinct destinations of unanswered
- *    connections in a window, ≥ 80 % of its connections unanswered
- *  - port scan: one pair, ≥ 50 distinct destination ports in a window,
- *    ≥ 50 % unanswered
+ *    connections in a window, ≥ 80 % of its connections unanswered, the
+ *    probes carrying ≤ 100 payload bytes on average (a flood to random
+ *    ports is no scan)
+ *  - port scan: one pair, ≥ 50 distinct destination ports of unanswered
+ *    connections in a window, ≥ 50 % unanswered, probes as above
  *  - DDoS: one destination and protocol, ≥ 5 distinct sources of unanswered
  *    connections, those making ≥ 80 % of its connections in the window, and
  *    ≥ 500 of them (TCP) or ≥ 5,000 of their packets (UDP, other)
@@ -82,6 +84,7 @@ typedef struct
   gint64  window_us;              /* 300 s */
   guint   scan_min_dsts;          /* 50 */
   double  scan_min_unanswered;    /* 0.8 */
+  guint   scan_max_probe_bytes;   /* 100: mean originator payload of a probe */
   guint   portscan_min_ports;     /* 50 */
   double  portscan_min_unanswered;/* 0.5 */
   guint   ddos_min_sources;       /* 5 */
