@@ -475,6 +475,27 @@ test_files (void)
   ta_test_rm_rf (tmp);
 }
 
+/* No finding: the files are written all the same (headers only) */
+static void
+test_files_empty (void)
+{
+  g_autofree char *tmp = ta_test_make_tmp_dir ("ta-detect-XXXXXX");
+  g_autofree char *csv = g_build_filename (tmp, "detected_attacks.csv", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  Fixture fx;
+
+  fixture_init (&fx, NULL);
+  add (&fx, conn (&fx, T0, addr (&fx, 1, 1), addr (&fx, 2, 2), 6, 40000, 443, TRUE));
+  g_assert_true (ta_detector_finish (fx.det, fx.addrs, tmp, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ta_detector_get_findings (fx.det)->len, ==, 0);
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "timestamp,length,src_ip,dst_ip,protocol,attack,count\n");
+  fixture_clear (&fx);
+  ta_test_rm_rf (tmp);
+}
+
 static void
 test_type_labels (void)
 {
@@ -755,6 +776,7 @@ main (int   argc,
   g_test_add_func ("/core/detect/alpha-flow", test_alpha_flow);
   g_test_add_func ("/core/detect/windows", test_windows);
   g_test_add_func ("/core/detect/files", test_files);
+  g_test_add_func ("/core/detect/files-empty", test_files_empty);
   g_test_add_func ("/core/detect/type-labels", test_type_labels);
   g_test_add_func ("/core/detect/mawilab-good", test_mawilab_good);
   g_test_add_func ("/core/detect/mawilab-bad", test_mawilab_bad);

@@ -284,8 +284,8 @@ det_detector_emit (TaDetector *self,
 
 DetFinding *
 det_finding_new (TaFindingType type,
-             const DetKey *key,
-             gint64        win)
+                 const DetKey *key,
+                 gint64        win)
 {
   DetFinding *f = g_new0 (DetFinding, 1);
 
