@@ -362,6 +362,8 @@ ta_mawilab_new_from_data (const char *data,
           continue;
         }
       n = split_line (lines[i], fields);
+      if (n == n_cols + 1 && *fields[n_cols] == 0)
+        n--;   /* a trailing comma */
       if (n != n_cols)
         {
           bad_row (self, i + 1, _("wrong number of fields"));

@@ -5,7 +5,9 @@
  * with four labels (anomalous, suspicious, notice, benign); its CSV files
  * have one row per anomaly slice with the columns
  *   anomalyID,srcIP,srcPort,dstIP,dstPort,taxonomy,heuristic,distance,nbDetectors,label
- * found here by name in any order. An empty address or port means any (an
+ * found here by name in any order (the published header has a space after
+ * each comma; names are trimmed, a row may end in one extra empty field, a
+ * trailing comma). An empty address or port means any (an
  * anomaly is often described by a destination alone); taxonomy is the
  * label of Mazel et al.'s taxonomy (network_scan_SYN, alpha_flow, …);
  * heuristic MAWILab's simple heuristic code; distance the distance to the
