@@ -160,11 +160,30 @@ run_network_scan (guint n_dsts)
   return n;
 }
 
+static guint
+run_icmp_sweep (guint16 icmp_type)
+{
+  Fixture fx;
+  guint n;
+
+  fixture_init (&fx, NULL);
+  for (guint i = 0; i < 60; i++)
+    add (&fx, conn (&fx, T0 + i * SEC, addr (&fx, 9, 0), addr (&fx, 1, i), 1, icmp_type, 0, FALSE));
+  n = finish_count (&fx, TA_FINDING_NETWORK_SCAN);
+  if (n == 1)
+    g_assert_cmpstr (first_finding (&fx)->mawilab, ==, "network_scan_ICMP_ecrq");
+  fixture_clear (&fx);
+  return n;
+}
+
 static void
 test_network_scan (void)
 {
   g_assert_cmpuint (run_network_scan (50), ==, 1);
   g_assert_cmpuint (run_network_scan (49), ==, 0);
+  /* a ping sweep is one; a router's unreachables to many hosts are not */
+  g_assert_cmpuint (run_icmp_sweep (8), ==, 1);
+  g_assert_cmpuint (run_icmp_sweep (3), ==, 0);
 }
 
 static guint

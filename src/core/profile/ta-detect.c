@@ -460,6 +460,13 @@ unanswered (const TaConn *c)
   return c->resp_pkts == 0;
 }
 
+static gboolean
+icmp_request (guint16 type)
+{
+  /* echo, timestamp, information, address mask; ICMPv6 echo */
+  return type == 8 || type == 13 || type == 15 || type == 17 || type == 128;
+}
+
 static void
 count (TaDetector   *self,
        DetKind       kind,
@@ -535,7 +542,8 @@ ta_detector_add_conn (TaDetector   *self,
   g_return_if_fail (!self->finished);
   self->n_conns++;
   self->max_ts = MAX (self->max_ts, c->ts_last);
-  count (self, KIND_SRC, c->orig, 0, c->proto, 0, c, unans, c->resp);
+  /* ICMP errors and replies sent to many hosts are no scan: requests only */
+  count (self, KIND_SRC, c->orig, 0, c->proto, 0, c, unans && (!icmp || icmp_request (c->orig_p)), c->resp);
   count (self, KIND_PAIR, c->orig, c->resp, c->proto, 0, c, unans, c->resp);
   if (c->proto == 6 && (c->resp_p == 25 || c->resp_p == 465 || c->resp_p == 587))
     count (self, KIND_SRC_SMTP, c->orig, 0, 6, 0, c, TRUE, c->resp);
