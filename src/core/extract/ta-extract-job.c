@@ -20,6 +20,7 @@
 #include "ta-error.h"
 #include "ta-format.h"
 #include "ta-extract-job.h"
+#include "ta-extract-profile.h"
 #include "ta-flow-tracker.h"
 #include "ta-ip-map.h"
 #include "ta-packet-filter.h"
@@ -37,7 +38,8 @@ struct _TaExtractJob
   TaIpMap               *ip_map;
   TaReadStats            stats;
   TaExtractCounts        counts;
-  TaFolderWriter        *writer;
+  TaFolderWriter        *writer;      /* NULL for a profile-only run */
+  TaExtractProfile       profile;
   gboolean               succeeded;
   double                 wall_time;
 };
@@ -67,6 +69,7 @@ ta_extract_options_copy (const TaExtractOptions *options)
   o->output_dir = g_strdup (options->output_dir);
   o->filter_ips = g_strdupv (options->filter_ips);
   o->attack_context = g_strdup (options->attack_context);
+  o->profile.local_nets = g_strdup (options->profile.local_nets);
   return o;
 }
 
@@ -80,6 +83,7 @@ ta_extract_options_free (TaExtractOptions *options)
   g_free (options->output_dir);
   g_strfreev (options->filter_ips);
   g_free (options->attack_context);
+  g_free ((char *) options->profile.local_nets);
   g_free (options);
 }
 
@@ -90,6 +94,7 @@ ta_extract_job_finalize (GObject *object)
 {
   TaExtractJob *self = (TaExtractJob *) object;
 
+  ta_extract_profile_clear (&self->profile);
   g_clear_pointer (&self->writer, ta_folder_writer_free);
   g_clear_pointer (&self->ip_map, ta_ip_map_free);
   g_clear_pointer (&self->addrs, ta_addr_table_free);
@@ -587,8 +592,10 @@ pump (TaExtractJob   *self,
     {
       for (guint k = 0; k < b->n; k++)
         {
-          if (!ta_folder_writer_add (self->writer, &b->pkts[k], &local_error))
+          if (self->writer != NULL && !ta_folder_writer_add (self->writer, &b->pkts[k], &local_error))
             break;
+          if (self->profile.profile != NULL)
+            ta_profile_add (self->profile.profile, &b->pkts[k]);
           kept++;
           if (o->max_records > 0 && kept >= o->max_records)
             {
@@ -687,10 +694,16 @@ run_job (TaExtractJob  *self,
     g_ptr_array_add (ins, NULL);
     wopts.inputs = (const char * const *) ins->pdata;
     /* never replaced, nor a folder holding them (ta-out-target.h) */
-    self->writer = ta_folder_writer_new (o->output_dir, &wopts, self->addrs, error);
+    if (!o->profile_only)
+      {
+        self->writer = ta_folder_writer_new (o->output_dir, &wopts, self->addrs, error);
+        if (self->writer == NULL)
+          return FALSE;
+      }
+    if (!ta_extract_profile_begin (&self->profile, o, self->writer, wopts.inputs,
+                                   self->addrs, error))
+      goto fail;
   }
-  if (self->writer == NULL)
-    return FALSE;
 
   config.addrs = self->addrs;
   config.ip_map = self->ip_map;
@@ -734,7 +747,9 @@ run_job (TaExtractJob  *self,
   info.time_start_us = o->time_start_us;
   info.has_time_end = o->has_time_end;
   info.time_end_us = o->time_end_us;
-  if (!ta_folder_writer_finish (self->writer, &info, error))
+  if (!ta_extract_profile_finish (&self->profile, o, &info, files, &self->stats, error))
+    goto fail;
+  if (self->writer != NULL && !ta_folder_writer_finish (self->writer, &info, error))
     goto fail;
 
   self->succeeded = TRUE;
@@ -743,7 +758,9 @@ run_job (TaExtractJob  *self,
 fail:
   self->counts.rejected_time = filter.rejected_time;
   self->counts.rejected_ip = filter.rejected_addr;
-  ta_folder_writer_abort (self->writer);
+  if (self->writer != NULL)
+    ta_folder_writer_abort (self->writer);
+  ta_extract_profile_clear (&self->profile);
   return FALSE;
 }
 
@@ -779,7 +796,14 @@ const TaFolderSummary *
 ta_extract_job_get_summary (TaExtractJob *self)
 {
   g_return_val_if_fail (TA_IS_EXTRACT_JOB (self), NULL);
-  return self->succeeded ? ta_folder_writer_get_summary (self->writer) : NULL;
+  return self->succeeded && self->writer ? ta_folder_writer_get_summary (self->writer) : NULL;
+}
+
+const TaProfileSummary *
+ta_extract_job_get_profile_summary (TaExtractJob *self)
+{
+  g_return_val_if_fail (TA_IS_EXTRACT_JOB (self), NULL);
+  return self->succeeded ? self->profile.summary : NULL;
 }
 
 double
