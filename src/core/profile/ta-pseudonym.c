@@ -87,7 +87,7 @@ ta_pseudonym_new_from_key_file (const char  *path,
     {
       g_set_error (error, TA_ERROR, TA_ERROR_FORMAT,
                    _("%s: a pseudonymisation key is 32 raw bytes or 64 hexadecimal characters; "
-                     "this file has %" G_GSIZE_FORMAT " bytes that are neither"), path, len);
+                     "this file has %zu bytes that are neither"), path, len);
       return NULL;
     }
   self = ta_pseudonym_new (key);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -138,7 +139,7 @@ get_bandwidth (JsonObject *obj,
       gint64 v = json_node_get_int (node);
 
       if (v < 0 || (guint64) v > TA_RELAY_BANDWIDTH_MAX)
-        return bad (ctx, name, _("is out of range (%" G_GINT64_FORMAT ")"), v);
+        return bad (ctx, name, _("is out of range (%" PRId64 ")"), v);
       *out = (guint64) v;
     }
   else if (type == G_TYPE_DOUBLE)
@@ -721,8 +722,8 @@ ta_relay_tagger_write (TaRelayTagger *self,
       ta_validate_put_csv_field (out, r->address);
       ta_out_printf (out, ",%s,", ta_relay_role_name (r->role));
       ta_validate_put_csv_field (out, r->nickname);
-      ta_out_printf (out, ",%s,%" G_GUINT64_FORMAT ",%s,%" G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT
-                     ",%" G_GUINT64_FORMAT "\n", r->fingerprint, r->bandwidth, r->country,
+      ta_out_printf (out, ",%s,%" PRIu64 ",%s,%" PRIu64 ",%" PRIu64
+                     ",%" PRIu64 "\n", r->fingerprint, r->bandwidth, r->country,
                      c->connections, c->packets, c->bytes);
     }
 }

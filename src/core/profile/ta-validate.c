@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -253,10 +254,10 @@ check_schema (const TaConn *c,
   guint64 slack = c->proto == PROTO_TCP ? c->missed_bytes : 0;
 
   if (c->ts_first <= 0 || c->ts_first >= TA_VALIDATE_TS_MAX_US)
-    fail (v, TA_CHECK_TS, TRUE, _("first packet time %" G_GINT64_FORMAT " µs is not a plausible time"),
+    fail (v, TA_CHECK_TS, TRUE, _("first packet time %" PRId64 " µs is not a plausible time"),
           c->ts_first);
   if (c->ts_last <= 0 || c->ts_last >= TA_VALIDATE_TS_MAX_US)
-    fail (v, TA_CHECK_TS, TRUE, _("last packet time %" G_GINT64_FORMAT " µs is not a plausible time"),
+    fail (v, TA_CHECK_TS, TRUE, _("last packet time %" PRId64 " µs is not a plausible time"),
           c->ts_last);
 
   if (c->orig_pkts == 0 && c->resp_pkts == 0)
@@ -268,17 +269,17 @@ check_schema (const TaConn *c,
 
   for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
     if (counts[i].value >= TA_VALIDATE_BYTES_MAX)
-      fail (v, TA_CHECK_BYTES_ABSURD, TRUE, _("%s is absurdly large (%" G_GUINT64_FORMAT ")"),
+      fail (v, TA_CHECK_BYTES_ABSURD, TRUE, _("%s is absurdly large (%" PRIu64 ")"),
             counts[i].name, counts[i].value);
   if (v->failed & TA_CHECK_BIT (TA_CHECK_BYTES_ABSURD))
     return;
   if (c->orig_bytes > c->orig_ip_bytes + slack)
     fail (v, TA_CHECK_BYTES_ABSURD, TRUE,
-          _("originator payload %" G_GUINT64_FORMAT " B exceeds its IP bytes %" G_GUINT64_FORMAT " B"),
+          _("originator payload %" PRIu64 " B exceeds its IP bytes %" PRIu64 " B"),
           c->orig_bytes, c->orig_ip_bytes + slack);
   if (c->resp_bytes > c->resp_ip_bytes + slack)
     fail (v, TA_CHECK_BYTES_ABSURD, TRUE,
-          _("responder payload %" G_GUINT64_FORMAT " B exceeds its IP bytes %" G_GUINT64_FORMAT " B"),
+          _("responder payload %" PRIu64 " B exceeds its IP bytes %" PRIu64 " B"),
           c->resp_bytes, c->resp_ip_bytes + slack);
 }
 
@@ -471,7 +472,7 @@ check_sizes_one (guint64       pkts,
   if (ip_bytes < pkts)
     {
       fail (v, TA_CHECK_BYTES_LT_PKTS, TRUE,
-            _("%s: %" G_GUINT64_FORMAT " IP bytes in %" G_GUINT64_FORMAT " packets"),
+            _("%s: %" PRIu64 " IP bytes in %" PRIu64 " packets"),
             side, ip_bytes, pkts);
       return;
     }
@@ -509,7 +510,7 @@ check_duration (const TaConn *c,
     fail (v, TA_CHECK_DURATION_SINGLE, TRUE, _("a single packet lasts %.6f s"),
           (double) d / G_USEC_PER_SEC);
   if (n_pkts > 1 && d == 0)
-    fail (v, TA_CHECK_DURATION_ZERO, FALSE, _("%" G_GUINT64_FORMAT " packets in 0 s"), n_pkts);
+    fail (v, TA_CHECK_DURATION_ZERO, FALSE, _("%" PRIu64 " packets in 0 s"), n_pkts);
   if (d > (guint64) TA_VALIDATE_LONG_US)
     fail (v, TA_CHECK_DURATION_LONG, FALSE, _("lasts %.1f h"), (double) d / TA_VALIDATE_LONG_US);
 }
@@ -545,7 +546,7 @@ check_duplicate (TaValidator  *self,
   if (seen != NULL)
     {
       fail (v, TA_CHECK_DUPLICATE, TRUE,
-            _("same 5-tuple and first packet (file %u, frame %u) as connection %" G_GUINT64_FORMAT),
+            _("same 5-tuple and first packet (file %u, frame %u) as connection %" PRIu64),
             c->first_file, c->first_frame, seen->id);
       return;
     }
@@ -682,7 +683,7 @@ ta_validated_write_row (TaOut              *out,
       g_string_append (reasons, v->reasons[i]);
     }
 
-  ta_out_printf (out, "%" G_GUINT64_FORMAT ",", conn->id);
+  ta_out_printf (out, "%" PRIu64 ",", conn->id);
   ta_validate_put_csv_field (out, uid ? uid : "");
   ta_out_printf (out, ",%u,", conn->proto);
   ta_validate_put_csv_field (out, addr_name (addrs, conn->orig));
@@ -699,9 +700,9 @@ ta_validator_write_summary (TaValidator *self,
 {
   ta_out_puts (out, "check,group,severity,connections\n");
   for (guint i = 0; i < TA_CHECK_N; i++)
-    ta_out_printf (out, "%s,%u,%s,%" G_GUINT64_FORMAT "\n", check_info[i].name, check_info[i].group,
+    ta_out_printf (out, "%s,%u,%s,%" PRIu64 "\n", check_info[i].name, check_info[i].group,
                    check_info[i].severity == TA_CHECK_ERROR ? "error" : "warning", self->counts[i]);
-  ta_out_printf (out, "all,0,,%" G_GUINT64_FORMAT "\n", self->n_conns);
-  ta_out_printf (out, "valid,0,,%" G_GUINT64_FORMAT "\n", self->n_valid);
-  ta_out_printf (out, "valid_with_warnings,0,,%" G_GUINT64_FORMAT "\n", self->n_warned);
+  ta_out_printf (out, "all,0,,%" PRIu64 "\n", self->n_conns);
+  ta_out_printf (out, "valid,0,,%" PRIu64 "\n", self->n_valid);
+  ta_out_printf (out, "valid_with_warnings,0,,%" PRIu64 "\n", self->n_warned);
 }

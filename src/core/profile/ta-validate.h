@@ -92,7 +92,7 @@ typedef struct
   const char     *name;         /* "ts", "addr_multicast", … */
   guint           group;        /* 1–8 */
   TaCheckSeverity severity;     /* the usual one (see above for the exceptions) */
-  const char     *description;  /* untranslated (N_); pass it through _() */
+  const char     *description;  /* untranslated: pass it to gettext */
 } TaCheckInfo;
 
 #define TA_VALIDATE_DUP_WINDOW       65536
