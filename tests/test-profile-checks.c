@@ -159,6 +159,20 @@ test_schema (void)
   expect_pass (&c, TA_CHECK_BYTES_ABSURD);
   c.proto = 17;                         /* UDP: no such excuse */
   expect_fail (&c, TA_CHECK_BYTES_ABSURD, FALSE);
+
+  /* extreme values: flagged, no overflow (the sanitizer build checks) */
+  c = good_conn ();
+  c.ts_first = G_MININT64;
+  c.ts_last = G_MAXINT64;
+  c.orig_pkts = c.resp_pkts = G_MAXUINT64;
+  c.orig_ip_bytes = c.resp_ip_bytes = c.orig_bytes = c.resp_bytes = G_MAXUINT64;
+  c.missed_bytes = G_MAXUINT64;
+  expect_fail (&c, TA_CHECK_TS, FALSE);
+  expect_fail (&c, TA_CHECK_BYTES_ABSURD, FALSE);
+  expect_fail (&c, TA_CHECK_DURATION_LONG, FALSE);
+  c.ts_first = G_MAXINT64;
+  c.ts_last = G_MININT64;
+  expect_fail (&c, TA_CHECK_DURATION_NEGATIVE, FALSE);
 }
 
 /* 2. addresses */

@@ -520,12 +520,12 @@ check_services (const TaConn *c,
                 guint64       n_pkts,
                 TaValidation *v)
 {
-  gint64 d = c->ts_last - c->ts_first;
+  /* unsigned: absurd times must not overflow (a negative duration is 0 here) */
+  guint64 d = c->ts_last >= c->ts_first ? (guint64) c->ts_last - (guint64) c->ts_first : 0;
 
   if (c->proto != PROTO_TCP && c->proto != PROTO_UDP)
     return;
-  if ((c->orig_p == 53 || c->resp_p == 53) && c->ts_last >= c->ts_first &&
-      d >= TA_VALIDATE_DNS_MAX_US)
+  if ((c->orig_p == 53 || c->resp_p == 53) && d >= (guint64) TA_VALIDATE_DNS_MAX_US)
     fail (v, TA_CHECK_DNS_LONG, FALSE, _("DNS connection lasts %.1f s"), (double) d / G_USEC_PER_SEC);
   if ((c->orig_p == 443 || c->resp_p == 443) && n_pkts < 2)
     fail (v, TA_CHECK_HTTPS_SHORT, FALSE, _("HTTPS connection of one packet"));
