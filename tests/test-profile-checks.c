@@ -200,6 +200,11 @@ test_addresses (void)
   expect_pass (&c, TA_CHECK_ADDR_INVALID);
   expect_fail (&c, TA_CHECK_ADDR_BROADCAST, TRUE);   /* only a warning as the responder */
   c = good_conn ();
+  c.resp = addr ("2001:db8::2");   /* IPv4 to IPv6 */
+  expect_fail (&c, TA_CHECK_ADDR_INVALID, FALSE);
+  c.orig = addr ("2001:db8::1");
+  expect_pass (&c, TA_CHECK_ADDR_INVALID);
+  c = good_conn ();
   expect_pass (&c, TA_CHECK_ADDR_INVALID);
 
   c.resp = c.orig;

@@ -422,6 +422,9 @@ check_addrs (TaValidator  *self,
     fail (v, TA_CHECK_ADDR_INVALID, TRUE, _("originator is the unspecified address %s"), on);
   if (ok_r && addr_is_unspecified (&r))
     fail (v, TA_CHECK_ADDR_INVALID, TRUE, _("responder is the unspecified address %s"), rn);
+  if (ok_o && ok_r && o.family != r.family)
+    fail (v, TA_CHECK_ADDR_INVALID, TRUE, _("originator %s and responder %s are of different IP versions"),
+          on, rn);
   check_addr_kinds (self, &o, &r, on, rn, v);   /* each side that parsed */
 }
 

@@ -6,8 +6,9 @@
  *     3000 (µs integers are always finite); at least one packet, and no
  *     bytes in a direction without packets; no byte count ≥ 2^48 and no
  *     payload larger than its IP bytes (TCP: plus the missed bytes)
- *  2. addresses: both are IPv4 or IPv6 (not an opaque name, not the
- *     unspecified address except as a DHCP client's source), src ≠ dst,
+ *  2. addresses: both are IPv4 or IPv6 of the same version (not an opaque
+ *     name, not the unspecified address except as a DHCP client's
+ *     source), src ≠ dst,
  *     multicast (224.0.0.0/4, ff00::/8), broadcast (255.255.255.255, and
  *     the directed broadcast of a subnet given by ta_validator_add_subnet()
  *     — x.y.z.255 alone is not flagged), loopback (127.0.0.0/8, ::1); the
