@@ -289,6 +289,49 @@ test_stats_table_reuse (void)
   g_assert_null (ta_flow_stats_lookup (t, 2));
 }
 
+/* Random opens, packets and releases against a model (packets per id) */
+static void
+test_stats_table_random (void)
+{
+  g_autoptr (TaFlowStatsTable) t = ta_flow_stats_table_new (NULL);
+  g_autoptr (GRand) rand = g_rand_new_with_seed (7);
+  g_autofree guint64 *counts = g_new0 (guint64, 4001);
+  guint peak = 0;
+
+  for (guint step = 0; step < 200000; step++)
+    {
+      guint64 id = g_rand_int_range (rand, 1, 4001);
+
+      if (g_rand_int_range (rand, 0, 4) == 0)
+        {
+          ta_flow_stats_release (t, id);
+          counts[id] = 0;
+        }
+      else
+        {
+          TaConn c = make_conn (id, 6, 0, 1, 1, 2);
+
+          add (t, &c, T0 + step, 100, 46, TA_TCP_ACK, TRUE);
+          counts[id]++;
+        }
+      if (step % 997 == 0)
+        for (guint64 k = 1; k <= 4000; k++)
+          {
+            const TaFlowStats *s = ta_flow_stats_lookup (t, k);
+
+            if (counts[k] == 0)
+              g_assert_null (s);
+            else
+              {
+                g_assert_nonnull (s);
+                g_assert_cmpuint (s->packets, ==, counts[k]);
+              }
+          }
+      peak = MAX (peak, ta_flow_stats_table_get_n_open (t));
+    }
+  g_assert_cmpuint (ta_flow_stats_table_get_n_records (t), <=, peak);
+}
+
 /* ACK removal and super-packet merging */
 static void
 test_seq_build (void)
@@ -879,6 +922,7 @@ main (int    argc,
   g_test_add_func ("/core/profile/flow-stats/payload-rules", test_stats_payload_rules);
   g_test_add_func ("/core/profile/flow-stats/caps", test_stats_caps);
   g_test_add_func ("/core/profile/flow-stats/table-reuse", test_stats_table_reuse);
+  g_test_add_func ("/core/profile/flow-stats/table-random", test_stats_table_random);
   g_test_add_func ("/core/profile/sequences/build", test_seq_build);
   g_test_add_func ("/core/profile/sequences/writer", test_seq_writer);
   g_test_add_func ("/core/profile/sequences/defaults", test_seq_defaults);

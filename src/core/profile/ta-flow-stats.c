@@ -356,7 +356,10 @@ ta_flow_stats_add (TaFlowStatsTable *self,
   ds = &rec->dir[d];
 
   if (rec->packets == 0)
-    rec->ts_first = pkt->ts;
+    {
+      rec->ts_first = pkt->ts;
+      rec->ts_last = pkt->ts;
+    }
   else
     {
       double iat = iat_seconds (pkt->ts, rec->ts_last);
@@ -367,7 +370,8 @@ ta_flow_stats_add (TaFlowStatsTable *self,
     }
   if (ds->packets > 0)
     ta_running_add (&ds->iat, iat_seconds (pkt->ts, ds->last_ts));
-  rec->ts_last = MAX (rec->ts_last, pkt->ts);
+  if (pkt->ts > rec->ts_last)
+    rec->ts_last = pkt->ts;
   ds->last_ts = pkt->ts;
   rec->packets++;
 
