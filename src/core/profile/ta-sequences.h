@@ -1,15 +1,20 @@
 /* ta-sequences.h — per-connection [iat, size] sequences in overlapping
- * windows, as the Tor flow-correlation tools (DeepCoFFEA, and RECTor,
- * which reads DeepCoFFEA's data layout) prepare them
+ * windows, as the Tor flow-correlation tools prepare them: DeepCoFFEA's
+ * preprocessing (new_dcf_parse.py, filter.py of traffic-analysis/deepcoffea),
+ * whose inflow/outflow folders and windows RECTor's tools take over. RECTor's
+ * own code was not at hand, so the rules and defaults below are
+ * DeepCoFFEA's, checked in its source.
  *
  * Directions: egress = originator → responder, ingress = responder →
  * originator. Times are seconds since the connection's first packet.
  *
- * For a connection of at least min_packets packets (of its capped packet
- * sequence, see ta-flow-stats.h), per direction:
+ * For a connection of at least min_packets packets (TaFlowStats.packets;
+ * only the first max_seq_packets are there, see ta-flow-stats.h), per
+ * direction:
  *  1. pure ACKs are removed: TCP packets without payload whose frame is at
  *     most ack_threshold bytes (DeepCoFFEA's parser drops packets of
- *     |size| <= 66 on the exit side);
+ *     |size| <= 66 on the exit side, <= 512 on the Tor side, whatever
+ *     their payload; one threshold serves both directions here);
  *  2. super packets are merged: a packet with the same timestamp as the
  *     previous kept packet of its direction (zero delay) adds its size to
  *     that one (DeepCoFFEA's parser does the same, though it sums the
@@ -19,9 +24,11 @@
  *     connection's start, as DeepCoFFEA's parser starts from 0);
  *  4. windows: window w (0 ≤ w < n_windows) holds the packets with
  *     w·step_s ≤ time ≤ w·step_s + window_s (both ends included, as
- *     DeepCoFFEA's parse_csv does). The defaults are DeepCoFFEA's and
- *     RECTor's: 11 windows of 5 s every 2 s
- *     (create_overlap_window_csv(…, 5, 11, 2)).
+ *     DeepCoFFEA's parse_csv does). The defaults are DeepCoFFEA's: 11
+ *     windows of 5 s every 2 s, 0–5 s … 20–25 s
+ *     (create_overlap_window_csv(…, 5, 11, 2); filter.py uses the same;
+ *     a step of 1 s appears only as a commented-out alternative).
+ *     Every window is written, empty or not.
  *
  * Files written in the folder given to ta_sequences_writer_new():
  *  - sequences.jsonl: one line per connection, e.g.
@@ -30,11 +37,13 @@
  *       "packets":12,"truncated":false,"windows":[{"start":0,
  *       "ingress":[[0.2,1500],…],"egress":[[0,120],…]},…]}
  *  - inflow/NAME and outflow/NAME: the raw capped packets (no ACK removal,
- *    no merging: DeepCoFFEA's and RECTor's parsers do that themselves) of
- *    the ingress and the egress direction, one "time<TAB>size" line each
- *    (time in seconds with six decimals, size in frame bytes), the layout
- *    of DeepCoFFEA's CrawlE_Proc folders. NAME is
- *    "ID_PROTO_ORIG_ORIGPORT_RESP_RESPPORT" with every character other than
+ *    no merging: DeepCoFFEA's parser does that itself) of the ingress and
+ *    the egress direction, one "time<TAB>size" line each (time in seconds
+ *    since the connection's first packet, six decimals; size in frame
+ *    bytes, always positive: one direction per file), the layout of
+ *    DeepCoFFEA's CrawlE_Proc folders. NAME is
+ *    "ID_PROTO_ORIG_ORIGPORT_RESP_RESPPORT" (PROTO tcp, udp, icmp or
+ *    other; ICMP's ports are its type and code) with every character other than
  *    letters, digits, '.' and '-' of the addresses turned into '-'. At most
  *    max_flow_files connections get files; the others are counted.
  *
