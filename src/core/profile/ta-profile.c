@@ -42,24 +42,11 @@ ta_profile_slot_name (guint slot)
   return slot < G_N_ELEMENTS (names) ? names[slot] : "other";
 }
 
-/* ---- local networks, by address index ---------------------------------- */
-
-/* 0: not looked up yet, 1: local, 2: not local */
 static gboolean
 is_local (TaProfile *self,
           guint32    addr)
 {
-  if (addr >= self->local_cache->len)
-    {
-      guint old = self->local_cache->len;
-
-      g_byte_array_set_size (self->local_cache, MAX (addr + 1, old * 2));
-      memset (self->local_cache->data + old, 0, self->local_cache->len - old);
-    }
-  if (self->local_cache->data[addr] == 0)
-    self->local_cache->data[addr] =
-      ta_net_list_contains (self->nets, ta_addr_table_get_name (self->addrs, addr)) ? 1 : 2;
-  return self->local_cache->data[addr] == 1;
+  return ta_net_list_contains_index (self->nets, self->addrs, self->local_cache, addr);
 }
 
 /* ---- conn.log / conn.csv rows ------------------------------------------ */
