@@ -29,8 +29,9 @@
  *
  * Differences from Zeek, on purpose or for lack of data:
  *  - Flipping: Zeek flips by likely_server_ports; here a TCP connection
- *    whose first packet is a SYN+ACK is flipped (the header's contract),
- *    UDP never.
+ *    whose first packet is a SYN+ACK is flipped (the header's contract);
+ *    UDP from a port of the service table below to one not in it, as
+ *    Zeek's UDPAnalyzer::WantConnection does with likely_server_ports.
  *  - No checksums or TCP windows in TaPacket: c and w never appear.
  *  - g (content gap) and missed_bytes come from sequence holes seen in
  *    arrival order (a data segment starting past the highest sequence),

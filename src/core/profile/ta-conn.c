@@ -347,8 +347,13 @@ conn_new (TaConnTracker  *self,
 {
   guint32 idx;
   Conn *c;
+  /* TCP: first seen with a SYN+ACK; UDP: Zeek's UDPAnalyzer::WantConnection
+   * rule, from a likely server port (here: a port of the service table) to
+   * one that is not */
   gboolean flip = pkt->proto == 6
-    && (pkt->flags & (TA_TCP_SYN | TA_TCP_ACK | TA_TCP_RST)) == (TA_TCP_SYN | TA_TCP_ACK);
+    ? (pkt->flags & (TA_TCP_SYN | TA_TCP_ACK | TA_TCP_RST)) == (TA_TCP_SYN | TA_TCP_ACK)
+    : pkt->proto == 17 && ta_conn_service_guess (17, 0, pkt->sport) != NULL
+      && ta_conn_service_guess (17, 0, pkt->dport) == NULL;
 
   if (self->free_head == NIL)
     {
