@@ -53,7 +53,11 @@ rewrite_args (char **argv)
       else if (strcmp (a, "--") == 0)
         rest = TRUE;
       else if (strcmp (a, "--out") == 0)
-        g_ptr_array_add (out, g_strdup ("--output-dir"));
+        {
+          g_ptr_array_add (out, g_strdup ("--output-dir"));
+          if (argv[i + 1] != NULL)
+            g_ptr_array_add (out, g_strdup (argv[++i]));
+        }
       else if (g_str_has_prefix (a, "--out="))
         g_ptr_array_add (out, g_strconcat ("--output-dir=", a + strlen ("--out="), NULL));
       else
