@@ -21,8 +21,7 @@ takes_value (const char *arg)
 {
   static const char * const with_value[] = {
     "--data", "-d", "--ip-map", "--output-dir", "-o", "--out", "--filter-ips",
-    "--filter-time-start", "--filter-time-end", "--attack-context", "--max-records",
-    "--flow-timeout", "--chunk-size", "--interval", "--local-nets", "--rank",
+    "--filter-time-start", "--filter-time-end", "--max-records", "--interval", "--local-nets", "--rank",
     "--tcp-timeout", "--udp-timeout", "--icmp-timeout",
   };
 
@@ -92,11 +91,11 @@ ta_cli_profile_main (int    argc,
         "“extract” and writes a profile folder: conn.log (Zeek's TSV, for zeek-cut), conn.csv,\n"
         "conversations.csv, endpoints.csv, intervals.csv and profile.json. Connections follow\n"
         "Zeek's conn.log (conn_state, history, timeouts); conversations and endpoints count as\n"
-        "Wireshark's Statistics do. Use --out (or --output-dir) for the folder; --flow-timeout\n"
-        "and --chunk-size concern subset folders only. The folder is written beside the target\n"
-        "and renamed into place only on success."),
+        "Wireshark's Statistics do. Use --out (or --output-dir) for the folder. The folder is\n"
+        "written beside the target and renamed into place only on success."),
     .description = ta_cli_exit_help (),
     .locale_encoded = TRUE,
+    .profile_only = TRUE,
   };
 
   opts = ta_extract_options_parse_argv ((const char * const *) args, &setup, &error);
@@ -107,11 +106,6 @@ ta_cli_profile_main (int    argc,
         g_printerr ("timearcs-cli profile: %s\n", _("--out is required"));
       else
         g_printerr ("timearcs-cli profile: %s\n", error->message);
-      return TA_EXIT_USAGE;
-    }
-  if (opts->no_profile)
-    {
-      g_printerr ("timearcs-cli profile: %s\n", _("--no-profile makes no sense here"));
       return TA_EXIT_USAGE;
     }
   opts->profile_only = TRUE;

@@ -425,7 +425,23 @@ arg_group_new (ArgState                 *st,
   GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, st, NULL);
 
   g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
-  g_option_group_add_entries (group, entries);
+  if (setup->profile_only)
+    {
+      static const char * const folder_only[] = { "no-profile", "flow-timeout", "chunk-size",
+                                                  "attack-context" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (entries) - 1; i++)
+        {
+          gboolean skip = FALSE;
+
+          for (guint j = 0; j < G_N_ELEMENTS (folder_only); j++)
+            skip = skip || strcmp (entries[i].long_name, folder_only[j]) == 0;
+          if (!skip)
+            g_option_group_add_entries (group, (GOptionEntry[]) { entries[i], { NULL } });
+        }
+    }
+  else
+    g_option_group_add_entries (group, entries);
   if (setup->extra_entries != NULL)
     g_option_group_add_entries (group, setup->extra_entries);
   return group;

@@ -638,6 +638,35 @@ pump (TaExtractJob   *self,
   return TRUE;
 }
 
+/* The subset folder's writer (unless profile-only) and the profile */
+static gboolean
+open_outputs (TaExtractJob  *self,
+              GError       **error)
+{
+  TaExtractOptions *o = self->options;
+  TaFolderWriterOptions wopts = { 0 };
+  g_autoptr(GPtrArray) ins = g_ptr_array_new ();
+
+  wopts.chunk_size = o->chunk_size;
+  wopts.flow_timeout_us = (gint64) o->flow_timeout_s * G_USEC_PER_SEC;
+  wopts.force = o->force;
+  for (guint i = 0; o->data_files && o->data_files[i]; i++)
+    g_ptr_array_add (ins, o->data_files[i]);
+  if (o->ip_map_path != NULL)
+    g_ptr_array_add (ins, o->ip_map_path);
+  g_ptr_array_add (ins, NULL);
+  wopts.inputs = (const char * const *) ins->pdata;
+  /* never replaced, nor a folder holding them (ta-out-target.h) */
+  if (!o->profile_only)
+    {
+      self->writer = ta_folder_writer_new (o->output_dir, &wopts, self->addrs, error);
+      if (self->writer == NULL)
+        return FALSE;
+    }
+  return ta_extract_profile_begin (&self->profile, o, self->writer, wopts.inputs,
+                                   self->addrs, error);
+}
+
 static gboolean
 run_job (TaExtractJob  *self,
          GCancellable  *cancellable,
@@ -650,7 +679,6 @@ run_job (TaExtractJob  *self,
   g_autoptr(GPtrArray) filter_names = NULL;
   g_autoptr(GByteArray) addr_bits = NULL;
   TaPacketFilter filter = { 0 };
-  TaFolderWriterOptions wopts = { 0 };
   TaManifestInfo info = { 0 };
   TaReaderConfig config = { 0 };
   ProgressState ps = { 0 };
@@ -681,29 +709,8 @@ run_job (TaExtractJob  *self,
       cancelled (cancellable, error))
     return FALSE;
 
-  wopts.chunk_size = o->chunk_size;
-  wopts.flow_timeout_us = (gint64) o->flow_timeout_s * G_USEC_PER_SEC;
-  wopts.force = o->force;
-  {
-    g_autoptr(GPtrArray) ins = g_ptr_array_new ();
-
-    for (guint i = 0; o->data_files && o->data_files[i]; i++)
-      g_ptr_array_add (ins, o->data_files[i]);
-    if (o->ip_map_path != NULL)
-      g_ptr_array_add (ins, o->ip_map_path);
-    g_ptr_array_add (ins, NULL);
-    wopts.inputs = (const char * const *) ins->pdata;
-    /* never replaced, nor a folder holding them (ta-out-target.h) */
-    if (!o->profile_only)
-      {
-        self->writer = ta_folder_writer_new (o->output_dir, &wopts, self->addrs, error);
-        if (self->writer == NULL)
-          return FALSE;
-      }
-    if (!ta_extract_profile_begin (&self->profile, o, self->writer, wopts.inputs,
-                                   self->addrs, error))
-      goto fail;
-  }
+  if (!open_outputs (self, error))
+    goto fail;
 
   config.addrs = self->addrs;
   config.ip_map = self->ip_map;
