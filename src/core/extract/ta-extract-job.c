@@ -179,7 +179,7 @@ maybe_report (TaExtractJob  *self,
  * entries of packets it was handed (TaAddrTable entries never move). */
 
 #define BATCH_SIZE 4096
-#define N_BATCHES  4
+#define N_BATCHES  8
 
 typedef struct
 {
@@ -188,6 +188,7 @@ typedef struct
   guint     file;          /* index into files */
   guint64   rows_read;     /* rows read when the batch was sent */
   guint64   bytes_done;
+  guint     n_profile;     /* packets the profile thread takes from it */
 } Batch;
 
 typedef struct
@@ -211,6 +212,11 @@ typedef struct
   guint64          snap_rows;
   guint64          snap_bytes;
   guint            snap_file;
+  /* with a subset folder and a profile, the profile runs on a thread of
+   * its own: the writer hands it each batch it has written */
+  GThread         *profile_thread;
+  GQueue           profile_full;
+  gboolean         profile_stop;
 
   /* reader thread only */
   TaPacketReader  *reader;
@@ -408,6 +414,61 @@ give_back (Pipe  *pp,
   g_mutex_unlock (&pp->mutex);
 }
 
+static gpointer
+profile_thread (gpointer data)
+{
+  Pipe *pp = data;
+  TaProfile *profile = pp->job->profile.profile;
+
+  for (;;)
+    {
+      Batch *b;
+
+      g_mutex_lock (&pp->mutex);
+      while (g_queue_is_empty (&pp->profile_full) && !pp->profile_stop)
+        g_cond_wait (&pp->cond, &pp->mutex);
+      b = g_queue_pop_head (&pp->profile_full);
+      g_mutex_unlock (&pp->mutex);
+      if (b == NULL)
+        break;
+      for (guint k = 0; k < b->n_profile; k++)
+        ta_profile_add (profile, &b->pkts[k]);
+      give_back (pp, b);
+    }
+  return NULL;
+}
+
+/* A batch the writer is done with: to the profile thread, or back to the
+ * reader */
+static void
+written (Pipe  *pp,
+         Batch *b,
+         guint  n)
+{
+  if (pp->profile_thread == NULL)
+    {
+      give_back (pp, b);
+      return;
+    }
+  b->n_profile = n;
+  g_mutex_lock (&pp->mutex);
+  g_queue_push_tail (&pp->profile_full, b);
+  g_cond_broadcast (&pp->cond);
+  g_mutex_unlock (&pp->mutex);
+}
+
+static void
+stop_profile_thread (Pipe *pp)
+{
+  if (pp->profile_thread == NULL)
+    return;
+  g_mutex_lock (&pp->mutex);
+  pp->profile_stop = TRUE;
+  g_cond_broadcast (&pp->cond);
+  g_mutex_unlock (&pp->mutex);
+  g_thread_join (g_steal_pointer (&pp->profile_thread));
+}
+
 /* ---- the run ---------------------------------------------------------- */
 
 /* An IP filter entry: id ("12"), dotted IPv4 or IPv6 -> TaAddrTable index */
@@ -587,14 +648,18 @@ pump (TaExtractJob   *self,
 
   maybe_report (self, ps, 0, 0, g_ptr_array_index (files, 0), TRUE);
   thread = g_thread_new ("ta-extract-read", reader_thread, pp);
+  if (self->writer != NULL && self->profile.profile != NULL)
+    pp->profile_thread = g_thread_new ("ta-extract-profile", profile_thread, pp);
 
   while ((b = take_full (self, pp, ps, &local_error)) != NULL)
     {
-      for (guint k = 0; k < b->n; k++)
+      guint k;
+
+      for (k = 0; k < b->n; k++)
         {
           if (self->writer != NULL && !ta_folder_writer_add (self->writer, &b->pkts[k], &local_error))
             break;
-          if (self->profile.profile != NULL)
+          if (self->profile.profile != NULL && pp->profile_thread == NULL)
             ta_profile_add (self->profile.profile, &b->pkts[k]);
           kept++;
           if (o->max_records > 0 && kept >= o->max_records)
@@ -607,13 +672,16 @@ pump (TaExtractJob   *self,
       maybe_report (self, ps, b->rows_read, b->bytes_done,
                     g_ptr_array_index (files, b->file), b->file != last_file);
       last_file = b->file;
-      give_back (pp, b);
+      /* the packet that reached --max-records counts; a failed one not */
+      written (pp, b, local_error != NULL ? k : MIN (k + 1, b->n));
       if (local_error != NULL || self->counts.max_reached ||
           g_cancellable_set_error_if_cancelled (cancellable, &local_error))
         break;
     }
 
-  /* stop the reader (if it is still going) and wait for it */
+  /* the profile has every written packet; stop the reader (if it is
+   * still going) and wait for it */
+  stop_profile_thread (pp);
   g_mutex_lock (&pp->mutex);
   pp->stop = TRUE;
   g_cond_broadcast (&pp->cond);
@@ -623,6 +691,7 @@ pump (TaExtractJob   *self,
   g_cond_clear (&pp->cond);
   g_queue_clear (&pp->full);
   g_queue_clear (&pp->empty);
+  g_queue_clear (&pp->profile_full);
   g_free (batches);
 
   if (local_error == NULL && pp->error != NULL)
