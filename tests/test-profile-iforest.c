@@ -628,13 +628,13 @@ test_sklearn (void)
     other = ta_iforest_fit_rows (x, n, SK_FEATURES, &o1);
     for (gsize i = 0; i < n; i++)
       again[i] = ta_iforest_score (other, x + i * SK_FEATURES);
-    g_test_message ("Spearman ρ (ours seed 0, ours seed 1) = %.4f", spearman (ours, again, n));
+    g_test_message ("Spearman rho (ours seed 0, ours seed 1) = %.4f", spearman (ours, again, n));
   }
 
   rho = spearman (ours, theirs, n);
   our_worst = worst_outlier_rank (ours, n);
   their_worst = worst_outlier_rank (theirs, n);
-  g_test_message ("Spearman ρ (ours, scikit-learn) = %.4f over %zu rows", rho, n);
+  g_test_message ("Spearman rho (ours, scikit-learn) = %.4f over %zu rows", rho, n);
   g_test_message ("lowest-ranked planted outlier: ours #%u, scikit-learn #%u (0-based; %u planted)",
                   our_worst, their_worst, SK_OUTLIERS);
   g_test_message ("outliers in the top 1 %% (%u rows): ours %u, scikit-learn %u",
