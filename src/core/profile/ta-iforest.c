@@ -218,13 +218,21 @@ ta_iforest_trainer_free (TaIforestTrainer *self)
 
 /* -- the forest --
  *
- * Tree t is a complete binary tree of `depth` levels of inner nodes:
+ * A tree is a complete binary tree of `depth` levels of inner nodes:
  * inner node i (0 = root) has children 2i+1 and 2i+2, nodes n_inner …
- * 2·n_inner are the leaves. split[t·n_inner + i], feature[…] the inner
- * nodes; leaf[t·n_leaves + (i − n_inner)] the path length of a leaf.
- * A leaf above the last level is padded: the inner nodes under it have
- * split +inf (nothing is greater: everything goes left) and all leaves
- * under it hold its path length. */
+ * 2·n_inner are the leaves. A leaf above the last level is padded: the
+ * inner nodes under it have split +inf (nothing is greater: everything
+ * goes left) and all leaves under it hold its path length.
+ *
+ * The trees are stored in groups of GROUP, interleaved: node i of tree k
+ * of group g is split[g·GROUP·n_inner + GROUP·i + k] (feature[] alike),
+ * leaf j is leaf[g·GROUP·n_leaves + GROUP·j + k]. In a group, the
+ * position p = GROUP·i + k of a node has its children at 2p + GROUP − k
+ * and 2p + 2·GROUP − k: one base pointer for the group's GROUP walks,
+ * which then fit in registers. The last group is padded with trees that
+ * are all pass-through, never counted. */
+
+#define GROUP 8
 
 struct _TaIforest
 {
@@ -234,6 +242,7 @@ struct _TaIforest
   guint    depth;
   gsize    n_inner;     /* 2^depth − 1 */
   gsize    n_leaves;    /* 2^depth */
+  guint    n_groups;
   double   c_psi;
   double  *split;
   guint16 *feature;
@@ -243,9 +252,10 @@ struct _TaIforest
 typedef struct
 {
   TaIforest     *forest;
-  double        *split;      /* this tree's */
+  double        *split;      /* this tree's group's */
   guint16       *feature;
   double        *leaf;
+  guint          k;          /* the tree in its group */
   Rng           *rng;
   guint16       *features;   /* a permutation of the features, drawn from */
 } Builder;
@@ -261,7 +271,7 @@ builder_leaf (Builder *b,
   gsize count = (gsize) 1 << below;
 
   for (gsize j = 0; j < count; j++)
-    b->leaf[first + j] = value;
+    b->leaf[GROUP * (first + j) + b->k] = value;
 }
 
 /* Draws features without replacement until one is not constant on the
@@ -338,8 +348,8 @@ builder_node (Builder       *b,
       else
         lo++;
     }
-  b->split[node] = split;
-  b->feature[node] = f;
+  b->split[GROUP * node + b->k] = split;
+  b->feature[GROUP * node + b->k] = f;
   builder_node (b, 2 * node + 1, depth + 1, rows, lo);
   builder_node (b, 2 * node + 2, depth + 1, rows + lo, n - lo);
 }
@@ -363,10 +373,11 @@ forest_new (gsize                   n_rows,
   self->n_inner = self->n_leaves - 1;
   self->c_psi = ta_iforest_c (self->psi);
 
-  n_nodes = self->n_inner * self->n_trees;
+  self->n_groups = (self->n_trees + GROUP - 1) / GROUP;
+  n_nodes = self->n_inner * self->n_groups * GROUP;
   self->split = g_new (double, n_nodes);
   self->feature = g_new0 (guint16, n_nodes);
-  self->leaf = g_new0 (double, self->n_leaves * self->n_trees);
+  self->leaf = g_new0 (double, self->n_leaves * self->n_groups * GROUP);
   for (gsize i = 0; i < n_nodes; i++)
     self->split[i] = INFINITY;
   return self;
@@ -414,9 +425,10 @@ forest_fit (const double           *rows,
           order[k] = tmp;
           sample[k] = rows + (gsize) tmp * n_features;
         }
-      b.split = self->split + (gsize) t * self->n_inner;
-      b.feature = self->feature + (gsize) t * self->n_inner;
-      b.leaf = self->leaf + (gsize) t * self->n_leaves;
+      b.split = self->split + (gsize) (t / GROUP) * GROUP * self->n_inner;
+      b.feature = self->feature + (gsize) (t / GROUP) * GROUP * self->n_inner;
+      b.leaf = self->leaf + (gsize) (t / GROUP) * GROUP * self->n_leaves;
+      b.k = t % GROUP;
       builder_node (&b, 0, 0, sample, self->psi);
     }
   return self;
@@ -442,9 +454,10 @@ ta_iforest_fit_rows (const double           *rows,
   return forest_fit (rows, n_rows, n_features, &o);
 }
 
-/* One level down: right when x > split; NaN and pass-through nodes
- * (split +inf) go left */
-#define STEP(i, f, s) ((i) = 2 * (i) + 1 + (row[(f)[(i)]] > (s)[(i)]))
+/* One level down from position p of tree k in a group: right when
+ * x > split; NaN and pass-through nodes (split +inf) go left */
+#define STEP(p, k) \
+  ((p) = 2 * (p) + (GROUP - (k)) + GROUP * (gsize) (row[f[(p)]] > s[(p)]))
 
 double
 ta_iforest_tree_path_length (const TaIforest *self,
@@ -453,66 +466,58 @@ ta_iforest_tree_path_length (const TaIforest *self,
 {
   const guint16 *f;
   const double *s;
-  gsize i = 0;
+  guint k;
+  gsize p;
 
   g_return_val_if_fail (self != NULL && row != NULL && tree < self->n_trees, NAN);
 
-  f = self->feature + (gsize) tree * self->n_inner;
-  s = self->split + (gsize) tree * self->n_inner;
+  f = self->feature + (gsize) (tree / GROUP) * GROUP * self->n_inner;
+  s = self->split + (gsize) (tree / GROUP) * GROUP * self->n_inner;
+  k = p = tree % GROUP;
   for (guint d = 0; d < self->depth; d++)
-    STEP (i, f, s);
-  return self->leaf[(gsize) tree * self->n_leaves + (i - self->n_inner)];
+    STEP (p, k);
+  return self->leaf[(gsize) (tree / GROUP) * GROUP * self->n_leaves + p - GROUP * self->n_inner];
 }
 
-/* Eight trees walked side by side, each in a register: their steps do
- * not depend on each other, so the processor overlaps their loads. The
- * sum is taken in tree order, as ta_iforest_tree_path_length() one by one
- * would give it. */
+/* The GROUP trees of a group walked side by side, each in a register:
+ * their steps do not depend on each other, so the processor overlaps
+ * their loads. The sum is taken in tree order, as
+ * ta_iforest_tree_path_length() one by one would give it. */
 double
 ta_iforest_path_length (const TaIforest *self,
                         const double    *row)
 {
-  gsize ni, nl;
-  guint t = 0;
   double sum = 0.0;
 
   g_return_val_if_fail (self != NULL && row != NULL, NAN);
 
-  ni = self->n_inner;
-  nl = self->n_leaves;
-  for (; t + 8 <= self->n_trees; t += 8)
+  G_STATIC_ASSERT (GROUP == 8);
+  for (guint g = 0; g < self->n_groups; g++)
     {
-      const guint16 *f0 = self->feature + (gsize) t * ni;
-      const guint16 *f1 = f0 + ni, *f2 = f1 + ni, *f3 = f2 + ni;
-      const guint16 *f4 = f3 + ni, *f5 = f4 + ni, *f6 = f5 + ni, *f7 = f6 + ni;
-      const double *s0 = self->split + (gsize) t * ni;
-      const double *s1 = s0 + ni, *s2 = s1 + ni, *s3 = s2 + ni;
-      const double *s4 = s3 + ni, *s5 = s4 + ni, *s6 = s5 + ni, *s7 = s6 + ni;
-      const double *l = self->leaf + (gsize) t * nl;
-      gsize i0 = 0, i1 = 0, i2 = 0, i3 = 0, i4 = 0, i5 = 0, i6 = 0, i7 = 0;
+      const guint16 *f = self->feature + (gsize) g * GROUP * self->n_inner;
+      const double *s = self->split + (gsize) g * GROUP * self->n_inner;
+      const double *l = self->leaf + (gsize) g * GROUP * self->n_leaves;
+      gsize p[GROUP] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+      gsize p0 = 0, p1 = 1, p2 = 2, p3 = 3, p4 = 4, p5 = 5, p6 = 6, p7 = 7;
+      guint m = MIN (GROUP, self->n_trees - g * GROUP);
 
       for (guint d = 0; d < self->depth; d++)
         {
-          STEP (i0, f0, s0);
-          STEP (i1, f1, s1);
-          STEP (i2, f2, s2);
-          STEP (i3, f3, s3);
-          STEP (i4, f4, s4);
-          STEP (i5, f5, s5);
-          STEP (i6, f6, s6);
-          STEP (i7, f7, s7);
+          STEP (p0, 0);
+          STEP (p1, 1);
+          STEP (p2, 2);
+          STEP (p3, 3);
+          STEP (p4, 4);
+          STEP (p5, 5);
+          STEP (p6, 6);
+          STEP (p7, 7);
         }
-      sum += l[i0 - ni];
-      sum += l[nl + i1 - ni];
-      sum += l[2 * nl + i2 - ni];
-      sum += l[3 * nl + i3 - ni];
-      sum += l[4 * nl + i4 - ni];
-      sum += l[5 * nl + i5 - ni];
-      sum += l[6 * nl + i6 - ni];
-      sum += l[7 * nl + i7 - ni];
+      p[0] = p0, p[1] = p1, p[2] = p2, p[3] = p3;
+      p[4] = p4, p[5] = p5, p[6] = p6, p[7] = p7;
+      /* p ≥ GROUP·n_inner now: a leaf */
+      for (guint k = 0; k < m; k++)
+        sum += l[p[k] - GROUP * self->n_inner];
     }
-  for (; t < self->n_trees; t++)
-    sum += ta_iforest_tree_path_length (self, t, row);
   return sum / self->n_trees;
 }
 
