@@ -232,7 +232,7 @@ ta_iforest_trainer_free (TaIforestTrainer *self)
  * which then fit in registers. The last group is padded with trees that
  * are all pass-through, never counted. */
 
-#define GROUP 8
+#define GROUP 8   /* ta_iforest_path_length() walks eight trees at a time */
 
 struct _TaIforest
 {
@@ -491,7 +491,6 @@ ta_iforest_path_length (const TaIforest *self,
 
   g_return_val_if_fail (self != NULL && row != NULL, NAN);
 
-  G_STATIC_ASSERT (GROUP == 8);
   for (guint g = 0; g < self->n_groups; g++)
     {
       const guint16 *f = self->feature + (gsize) g * GROUP * self->n_inner;
