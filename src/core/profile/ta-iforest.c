@@ -224,13 +224,13 @@ ta_iforest_trainer_free (TaIforestTrainer *self)
  * inner nodes under it have split +inf (nothing is greater: everything
  * goes left) and all leaves under it hold its path length.
  *
- * The trees are stored in groups of GROUP, interleaved: node i of tree k
- * of group g is split[g·GROUP·n_inner + GROUP·i + k] (feature[] alike),
- * leaf j is leaf[g·GROUP·n_leaves + GROUP·j + k]. In a group, the
- * position p = GROUP·i + k of a node has its children at 2p + GROUP − k
- * and 2p + 2·GROUP − k: one base pointer for the group's GROUP walks,
- * which then fit in registers. The last group is padded with trees that
- * are all pass-through, never counted. */
+ * Node i of tree t is split[t·n_leaves + i] (feature[] alike; slot
+ * n_leaves − 1 of each tree is unused), leaf j is leaf[t·n_leaves + j].
+ * Trees are walked in groups of GROUP from one base pointer: in a group,
+ * the position p = k·n_leaves + i of node i of tree k has its children at
+ * 2p + 1 − k·n_leaves (+1), so the group's walks fit in registers. The
+ * last group is padded with trees that are all pass-through, never
+ * counted. */
 
 #define GROUP 8   /* ta_iforest_path_length() walks eight trees at a time */
 
@@ -252,10 +252,9 @@ struct _TaIforest
 typedef struct
 {
   TaIforest     *forest;
-  double        *split;      /* this tree's group's */
+  double        *split;      /* this tree's */
   guint16       *feature;
   double        *leaf;
-  guint          k;          /* the tree in its group */
   Rng           *rng;
   guint16       *features;   /* a permutation of the features, drawn from */
 } Builder;
@@ -271,7 +270,7 @@ builder_leaf (Builder *b,
   gsize count = (gsize) 1 << below;
 
   for (gsize j = 0; j < count; j++)
-    b->leaf[GROUP * (first + j) + b->k] = value;
+    b->leaf[first + j] = value;
 }
 
 /* Draws features without replacement until one is not constant on the
@@ -348,8 +347,8 @@ builder_node (Builder       *b,
       else
         lo++;
     }
-  b->split[GROUP * node + b->k] = split;
-  b->feature[GROUP * node + b->k] = f;
+  b->split[node] = split;
+  b->feature[node] = f;
   builder_node (b, 2 * node + 1, depth + 1, rows, lo);
   builder_node (b, 2 * node + 2, depth + 1, rows + lo, n - lo);
 }
@@ -374,7 +373,7 @@ forest_new (gsize                   n_rows,
   self->c_psi = ta_iforest_c (self->psi);
 
   self->n_groups = (self->n_trees + GROUP - 1) / GROUP;
-  n_nodes = self->n_inner * self->n_groups * GROUP;
+  n_nodes = self->n_leaves * self->n_groups * GROUP;
   self->split = g_new (double, n_nodes);
   self->feature = g_new0 (guint16, n_nodes);
   self->leaf = g_new0 (double, self->n_leaves * self->n_groups * GROUP);
@@ -425,10 +424,9 @@ forest_fit (const double           *rows,
           order[k] = tmp;
           sample[k] = rows + (gsize) tmp * n_features;
         }
-      b.split = self->split + (gsize) (t / GROUP) * GROUP * self->n_inner;
-      b.feature = self->feature + (gsize) (t / GROUP) * GROUP * self->n_inner;
-      b.leaf = self->leaf + (gsize) (t / GROUP) * GROUP * self->n_leaves;
-      b.k = t % GROUP;
+      b.split = self->split + (gsize) t * self->n_leaves;
+      b.feature = self->feature + (gsize) t * self->n_leaves;
+      b.leaf = self->leaf + (gsize) t * self->n_leaves;
       builder_node (&b, 0, 0, sample, self->psi);
     }
   return self;
@@ -454,10 +452,11 @@ ta_iforest_fit_rows (const double           *rows,
   return forest_fit (rows, n_rows, n_features, &o);
 }
 
-/* One level down from position p of tree k in a group: right when
- * x > split; NaN and pass-through nodes (split +inf) go left */
+/* One level down from position p of tree k in a group (stride: the
+ * trees' n_leaves): right when x > split; NaN and pass-through nodes
+ * (split +inf) go left */
 #define STEP(p, k) \
-  ((p) = 2 * (p) + (GROUP - (k)) + GROUP * (gsize) (row[f[(p)]] > s[(p)]))
+  ((p) = 2 * (p) + 1 - (k) * stride + (gsize) (row[f[(p)]] > s[(p)]))
 
 double
 ta_iforest_tree_path_length (const TaIforest *self,
@@ -466,17 +465,15 @@ ta_iforest_tree_path_length (const TaIforest *self,
 {
   const guint16 *f;
   const double *s;
-  guint k;
-  gsize p;
+  gsize stride = 0, p = 0;
 
   g_return_val_if_fail (self != NULL && row != NULL && tree < self->n_trees, NAN);
 
-  f = self->feature + (gsize) (tree / GROUP) * GROUP * self->n_inner;
-  s = self->split + (gsize) (tree / GROUP) * GROUP * self->n_inner;
-  k = p = tree % GROUP;
+  f = self->feature + (gsize) tree * self->n_leaves;
+  s = self->split + (gsize) tree * self->n_leaves;
   for (guint d = 0; d < self->depth; d++)
-    STEP (p, k);
-  return self->leaf[(gsize) (tree / GROUP) * GROUP * self->n_leaves + p - GROUP * self->n_inner];
+    STEP (p, 0);
+  return self->leaf[(gsize) tree * self->n_leaves + p - self->n_inner];
 }
 
 /* The GROUP trees of a group walked side by side, each in a register:
@@ -487,17 +484,20 @@ double
 ta_iforest_path_length (const TaIforest *self,
                         const double    *row)
 {
+  gsize stride;
   double sum = 0.0;
 
   g_return_val_if_fail (self != NULL && row != NULL, NAN);
 
+  stride = self->n_leaves;
   for (guint g = 0; g < self->n_groups; g++)
     {
-      const guint16 *f = self->feature + (gsize) g * GROUP * self->n_inner;
-      const double *s = self->split + (gsize) g * GROUP * self->n_inner;
-      const double *l = self->leaf + (gsize) g * GROUP * self->n_leaves;
-      gsize p[GROUP] = { 0, 1, 2, 3, 4, 5, 6, 7 };
-      gsize p0 = 0, p1 = 1, p2 = 2, p3 = 3, p4 = 4, p5 = 5, p6 = 6, p7 = 7;
+      const guint16 *f = self->feature + (gsize) g * GROUP * stride;
+      const double *s = self->split + (gsize) g * GROUP * stride;
+      const double *l = self->leaf + (gsize) g * GROUP * stride;
+      gsize p[GROUP];
+      gsize p0 = 0, p1 = stride, p2 = 2 * stride, p3 = 3 * stride;
+      gsize p4 = 4 * stride, p5 = 5 * stride, p6 = 6 * stride, p7 = 7 * stride;
       guint m = MIN (GROUP, self->n_trees - g * GROUP);
 
       for (guint d = 0; d < self->depth; d++)
@@ -513,9 +513,9 @@ ta_iforest_path_length (const TaIforest *self,
         }
       p[0] = p0, p[1] = p1, p[2] = p2, p[3] = p3;
       p[4] = p4, p[5] = p5, p[6] = p6, p[7] = p7;
-      /* p ≥ GROUP·n_inner now: a leaf */
+      /* p = k·n_leaves + i, i ≥ n_inner now: a leaf */
       for (guint k = 0; k < m; k++)
-        sum += l[p[k] - GROUP * self->n_inner];
+        sum += l[p[k] - self->n_inner];
     }
   return sum / self->n_trees;
 }
