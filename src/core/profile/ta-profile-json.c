@@ -208,8 +208,14 @@ ta_profile_write_json (TaProfile           *self,
   append_totals (self, s);
   append_top_ports (self, s);
   append_top_tables (self, s);
+  ta_profile_analysis_append_json (self, s);
   g_string_append (s, "  \"files\": [\"conn.log\", \"conn.csv\", \"conversations.csv\", "
-                      "\"endpoints.csv\", \"intervals.csv\"]\n}\n");
+                      "\"endpoints.csv\", \"intervals.csv\"");
+  if (self->analysis.stats != NULL)
+    g_string_append (s, ", \"validated.csv\", \"validation_summary.csv\", \"sequences.jsonl\", "
+                        "\"inflow/\", \"outflow/\", \"features.csv\", \"features_scaler.json\", "
+                        "\"anomaly.csv\"");
+  g_string_append (s, "]\n}\n");
 
   out = ta_out_open (path, TA_OUT_IN_PLACE, s->len + 16, error);
   if (out == NULL)

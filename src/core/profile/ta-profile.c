@@ -200,6 +200,7 @@ conn_done (const TaConn *c,
     ta_profile_count_port (self, c->proto, c->resp_p);
   ta_traffic_add_conn (self->traffic, c);
   ta_intervals_add_conn (self->intervals, c);
+  ta_profile_analysis_conn_done (self, c);
 }
 
 /* ---- the packets -------------------------------------------------------- */
@@ -211,6 +212,7 @@ ta_profile_add (TaProfile      *self,
   TaProfileSummary *s = &self->summary;
   guint slot = ta_profile_proto_slot (pkt->proto);
   gboolean is_new, from_orig;
+  const TaConn *conn;
 
   if (G_UNLIKELY (s->packets == 0))
     s->first_ts = s->last_ts = pkt->ts;
@@ -221,7 +223,9 @@ ta_profile_add (TaProfile      *self,
   s->first_ts = MIN (s->first_ts, pkt->ts);
   s->last_ts = MAX (s->last_ts, pkt->ts);
 
-  ta_conn_tracker_add (self->conns, pkt, &is_new, &from_orig);
+  conn = ta_conn_tracker_add (self->conns, pkt, &is_new, &from_orig);
+  if (conn != NULL)
+    ta_profile_analysis_add_packet (self, conn, pkt, from_orig);
   ta_traffic_add_packet (self->traffic, pkt);
   ta_intervals_add_packet (self->intervals, pkt);
 }
@@ -276,6 +280,8 @@ ta_profile_new (const char             *dir,
   if (self->conn_csv == NULL)
     return NULL;
   ta_out_puts (self->conn_csv, conn_csv_header);
+  if (!ta_profile_analysis_init (self, error))
+    return NULL;
   return g_steal_pointer (&self);
 }
 
@@ -333,6 +339,9 @@ ta_profile_finish (TaProfile           *self,
       !write_table (self, "intervals.csv", 2, error))
     return FALSE;
   self->summary.intervals = ta_intervals_get_count (self->intervals);
+  if (!ta_profile_analysis_finish (self, error))
+    return FALSE;
+  self->summary.anomalous = ta_profile_analysis_n_above (self);
   if (!ta_profile_write_json (self, info, error))
     return FALSE;
   self->finished = TRUE;
@@ -366,6 +375,7 @@ ta_profile_free (TaProfile *self)
           g_remove (path);
         }
     }
+  ta_profile_analysis_clear (self);
   g_clear_pointer (&self->conns, ta_conn_tracker_free);
   g_clear_pointer (&self->traffic, ta_traffic_free);
   g_clear_pointer (&self->intervals, ta_intervals_free);

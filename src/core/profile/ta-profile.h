@@ -6,6 +6,11 @@
  *                      connection's first and last packet are in the inputs
  *   conversations.csv  endpoints.csv  intervals.csv
  *   profile.json       the summary (format "timearcs-profile")
+ * and, unless no_analysis (ta-profile-analysis.c):
+ *   validated.csv, validation_summary.csv   the checklist of every connection
+ *   sequences.jsonl, inflow/, outflow/      IAT/size sequences (RECTor's input)
+ *   features.csv, features_scaler.json      ML-ready features, scaled
+ *   anomaly.csv                             isolation-forest scores
  * into a folder that exists (TA_OUT_IN_PLACE: the caller moves the folder
  * into place as a whole). conn.log and conn.csv are written while packets
  * come in; memory grows only with open connections, hosts and host pairs.
@@ -36,6 +41,9 @@ typedef struct
   gint64         interval_us;   /* 0 = TA_INTERVAL_DEFAULT_US */
   const char    *local_nets;    /* CIDR list, NULL or "" = none */
   TaTrafficRank  rank;          /* order of conversations.csv / endpoints.csv */
+  gboolean       no_analysis;   /* no checks, sequences, features, scores */
+  guint          min_packets;   /* sequences: 0 = TA_SEQUENCES_MIN_PACKETS_DEFAULT */
+  double         anomaly_threshold; /* 0 = TA_IFOREST_DEFAULT_THRESHOLD */
 } TaProfileOptions;
 
 /* What profile.json records about the run */
@@ -66,6 +74,7 @@ typedef struct
   guint   conversations;
   guint   endpoints;
   guint64 intervals;
+  guint64 anomalous;          /* connections scored at or above the threshold */
 } TaProfileSummary;
 
 typedef struct _TaProfile TaProfile;
