@@ -217,6 +217,12 @@ ta_put_us_as_s (char   *p,
   return p + 6;
 }
 
+/* @v rounded to six decimals, trailing zeros dropped ("-1.25", "3",
+ * "0.000001"); outside ±1e9, or not finite, through g_ascii_formatd
+ * "%.10g" ("1e+15", "nan"). At most 32 bytes. */
+char       *ta_put_double6         (char        *p,
+                                    double       v);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TaOut, ta_out_abandon)
 
 G_END_DECLS

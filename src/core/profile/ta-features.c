@@ -228,14 +228,48 @@ ta_features_add (TaFeatures        *self,
   return ta_features_add_row (self, conn->id, self->raw);
 }
 
-static int
-cmp_double (const void *a,
-            const void *b)
+/* The k-th smallest of @v (0-based), by quickselect (Hoare's partition,
+ * middle pivot): afterwards v[0..k) ≤ v[k] ≤ v(k..n) */
+static double
+select_kth (double *v,
+            guint   n,
+            guint   k)
 {
-  double x = *(const double *) a, y = *(const double *) b;
+  guint lo = 0, hi = n - 1;
 
-  return (x > y) - (x < y);
+  while (lo < hi)
+    {
+      double pivot = v[lo + (hi - lo) / 2];
+      guint i = lo, j = hi;
+
+      while (i <= j)
+        {
+          while (v[i] < pivot)
+            i++;
+          while (v[j] > pivot)
+            j--;
+          if (i <= j)
+            {
+              double t = v[i];
+
+              v[i] = v[j];
+              v[j] = t;
+              i++;
+              if (j == 0)
+                break;
+              j--;
+            }
+        }
+      if (k <= j)
+        hi = j;
+      else if (k >= i)
+        lo = i;
+      else
+        break;
+    }
+  return v[k];
 }
+
 
 /* The median of column @c's present values in the sample (pandas': the
  * mean of the two middle values for an even count); the column's mean
@@ -256,8 +290,20 @@ sample_median (TaFeatures *self,
     }
   if (n == 0)
     return ta_running_mean (&self->cols[c].present);
-  qsort (buf, n, sizeof (double), cmp_double);
-  return n % 2 ? buf[n / 2] : (buf[n / 2 - 1] + buf[n / 2]) / 2;
+  {
+    double hi = select_kth (buf, n, n / 2);
+
+    if (n % 2)
+      return hi;
+    /* the lower middle: the largest of what select_kth left below it */
+    {
+      double lo = buf[0];
+
+      for (guint i = 1; i < n / 2; i++)
+        lo = MAX (lo, buf[i]);
+      return (lo + hi) / 2;
+    }
+  }
 }
 
 /* Mean and population std of the column once its n_missing values are
@@ -388,7 +434,6 @@ spill_pass (TaFeatures       *self,
             TaOut            *out,
             GError          **error)
 {
-  char num[G_ASCII_DTOSTR_BUF_SIZE];
 
   fflush (self->spill);
   if (fseek (self->spill, 0, SEEK_SET) != 0)
@@ -413,13 +458,18 @@ spill_pass (TaFeatures       *self,
         func (id, self->scaled, self->n_kept, user_data);
       if (out == NULL)
         continue;
-      ta_out_printf (out, "%" G_GUINT64_FORMAT, id);
-      for (guint i = 0; i < self->n_kept; i++)
-        {
-          ta_out_write (out, ",", 1);
-          ta_out_puts (out, g_ascii_formatd (num, sizeof num, "%.10g", self->scaled[i]));
-        }
-      ta_out_write (out, "\n", 1);
+      {
+        char *p = ta_out_reserve (out, 24 + (gsize) self->n_kept * 33);
+
+        p = ta_put_u64 (p, id);
+        for (guint i = 0; i < self->n_kept; i++)
+          {
+            *p++ = ',';
+            p = ta_put_double6 (p, self->scaled[i]);
+          }
+        *p++ = '\n';
+        ta_out_commit (out, p);
+      }
     }
   fseek (self->spill, 0, SEEK_END);
   return TRUE;

@@ -33,7 +33,7 @@
  *
  * Files (in the folder given to ta_features_new):
  *  - features.csv: "conn_id" and the kept columns; one line per row, in
- *    input order, scaled values (%.10g);
+ *    input order, scaled values rounded to six decimals (ta_put_double6);
  *  - features_scaler.json: {"rows", "median": {"method": "exact" or
  *    "reservoir", "sample_rows", "seed"}, "scaling": "standard",
  *    "columns": [{"name", "mean", "std", "median", "missing"}, …] (kept,
@@ -56,7 +56,7 @@
 
 G_BEGIN_DECLS
 
-#define TA_FEATURES_RESERVOIR_DEFAULT 65536
+#define TA_FEATURES_RESERVOIR_DEFAULT 16384
 #define TA_FEATURES_SEED_DEFAULT      20261102
 
 guint        ta_features_get_n_columns     (void);

@@ -41,6 +41,9 @@ ta_profile_analysis_init (TaProfile  *self,
     return FALSE;
   ta_validated_write_header (a->validated);
   sopts.min_packets = self->options.min_packets;
+  /* RECTor's per-flow files: the first thousand connections (thousands of
+   * small files in every subset folder would cost more than they give) */
+  sopts.max_flow_files = 1000;
   a->sequences = ta_sequences_writer_new (self->dir, &sopts, error);
   if (a->sequences == NULL)
     return FALSE;
