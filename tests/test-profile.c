@@ -188,6 +188,40 @@ check_profile_folder (const char *dir,
   g_assert_cmpuint (csv_sum (&ints, "bytes"), ==, bytes);
   g_assert_cmpuint (csv_sum (&ints, "new_conns"), ==, conns);
 
+  /* the analysis has one row per connection in each of its tables */
+  {
+    g_autofree char *validated = g_build_filename (dir, "validated.csv", NULL);
+
+    if (g_file_test (validated, G_FILE_TEST_EXISTS))
+      {
+        Csv v = { 0 }, a = { 0 };
+        g_autofree char *seq = read_text (dir, "sequences.jsonl");
+
+        csv_load (&v, dir, "validated.csv");
+        g_assert_cmpuint (v.rows->len, ==, conns);
+        csv_load (&a, dir, "anomaly.csv");
+        g_assert_cmpuint (a.rows->len, ==, conns);
+        for (guint i = 0; i < a.rows->len; i++)
+          {
+            double score = g_ascii_strtod (((char **) g_ptr_array_index (a.rows, i))[2], NULL);
+
+            g_assert_cmpfloat (score, >, 0);
+            g_assert_cmpfloat (score, <=, 1);
+          }
+        g_assert_true (json_object_has_member (sum, "anomaly"));
+        {
+          guint lines = 0;
+
+          for (const char *q = seq; *q; q++)
+            lines += *q == '\n';
+          g_assert_cmpuint (lines, ==, json_object_get_int_member (json_object_get_object_member (sum, "sequences"),
+                                                                   "connections"));
+        }
+        g_assert_true (json_object_has_member (sum, "validation"));
+        csv_clear (&v);
+        csv_clear (&a);
+      }
+  }
   csv_clear (&conn);
   csv_clear (&convs);
   csv_clear (&ends);
@@ -251,6 +285,17 @@ test_csv (void)
   ta_test_generate (csv, map, 20000, 7, NULL, 2000, 0);
   g_assert_cmpint (ta_test_run_cli (args, NULL, NULL), ==, 0);
   check_profile_folder (out, 20000);
+  {
+    g_autofree char *validated = g_build_filename (out, "validated.csv", NULL);
+    g_autofree char *bare = g_build_filename (tmp, "bare", NULL);
+    g_autofree char *bare_validated = g_build_filename (bare, "validated.csv", NULL);
+    const char *plain[] = { "profile", csv, "--ip-map", map, "--out", bare, "--no-analysis", NULL };
+
+    g_assert_true (g_file_test (validated, G_FILE_TEST_EXISTS));
+    g_assert_cmpint (ta_test_run_cli (plain, NULL, NULL), ==, 0);
+    check_profile_folder (bare, 20000);
+    g_assert_false (g_file_test (bare_validated, G_FILE_TEST_EXISTS));
+  }
   g_assert_cmpint (json_object_get_int_member (read_summary (out, &parser), "interval_us"), ==, 250000);
   ta_test_rm_rf (tmp);
 }

@@ -135,6 +135,8 @@ add_profile_settings (GPtrArray               *argv,
 
   if (o->no_profile)
     g_ptr_array_add (argv, g_strdup ("--no-profile"));
+  if (p->no_analysis)
+    g_ptr_array_add (argv, g_strdup ("--no-analysis"));
   if (p->interval_us != 0 && p->interval_us != TA_INTERVAL_DEFAULT_US)
     {
       char buf[32];
@@ -274,6 +276,7 @@ typedef struct
   gboolean   force;
   /* the traffic profile */
   gboolean   no_profile;
+  gboolean   no_analysis;
   char      *interval;
   char      *local_nets;
   char      *rank;
@@ -408,6 +411,8 @@ arg_group_new (ArgState                 *st,
       N_("Replace an existing non-empty output folder"), NULL },
     { "no-profile", 0, 0, G_OPTION_ARG_NONE, &st->no_profile,
       N_("Do not write the traffic profile (profile/ in the folder)"), NULL },
+    { "no-analysis", 0, 0, G_OPTION_ARG_NONE, &st->no_analysis,
+      N_("Profile without the per-connection checks, sequences, features and anomaly scores"), NULL },
     { "interval", 0, 0, G_OPTION_ARG_STRING, &st->interval,
       N_("Interval of the interval statistics: 1ms to 1d, e.g. 250ms, 1s, 5m (default 1s)"), N_("TIME") },
     { "local-nets", 0, 0, G_OPTION_ARG_STRING, &st->local_nets,
@@ -513,6 +518,7 @@ arg_state_to_options (ArgState         *st,
   o->chunk_size = (guint) st->chunk_size;
   o->force = st->force;
   o->no_profile = st->no_profile;
+  o->profile.no_analysis = st->no_analysis;
   o->profile.local_nets = g_steal_pointer (&st->local_nets);
   o->profile.conn.tcp_timeout_us = (gint64) st->tcp_timeout * G_USEC_PER_SEC;
   o->profile.conn.udp_timeout_us = (gint64) st->udp_timeout * G_USEC_PER_SEC;
@@ -614,6 +620,7 @@ profile_equal (const TaProfileOptions *a,
          g_strcmp0 (a->local_nets && *a->local_nets ? a->local_nets : NULL,
                     b->local_nets && *b->local_nets ? b->local_nets : NULL) == 0 &&
          a->rank == b->rank &&
+         a->no_analysis == b->no_analysis &&
          or_default (a->conn.tcp_timeout_us, TA_CONN_TCP_TIMEOUT_DEFAULT_US) ==
          or_default (b->conn.tcp_timeout_us, TA_CONN_TCP_TIMEOUT_DEFAULT_US) &&
          or_default (a->conn.udp_timeout_us, TA_CONN_UDP_TIMEOUT_DEFAULT_US) ==
