@@ -387,6 +387,67 @@ test_truncated_capture (void)
   ta_test_rm_rf (tmp);
 }
 
+/* The same generated packets as CSV rows and as a capture: the CSV has no
+ * payload lengths and no ICMP type, so its TCP and UDP connections must be
+ * the same (states and packet counts), history and bytes aside */
+static GHashTable *
+conn_keys (const char *dir)
+{
+  GHashTable *keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  Csv c = { 0 };
+  const char *cols[] = { "ts", "orig_h", "orig_p", "resp_h", "resp_p", "proto", "conn_state",
+                         "orig_pkts", "resp_pkts" };
+
+  csv_load (&c, dir, "conn.csv");
+  for (guint i = 0; i < c.rows->len; i++)
+    {
+      char **row = g_ptr_array_index (c.rows, i);
+      GString *key = g_string_new (NULL);
+
+      if (strcmp (row[csv_col (&c, "proto")], "icmp") == 0)
+        {
+          g_string_free (key, TRUE);
+          continue;
+        }
+      for (guint k = 0; k < G_N_ELEMENTS (cols); k++)
+        g_string_append_printf (key, "%s|", row[csv_col (&c, cols[k])]);
+      g_hash_table_add (keys, g_string_free (key, FALSE));
+    }
+  csv_clear (&c);
+  return keys;
+}
+
+static void
+test_csv_equals_capture (void)
+{
+  g_autofree char *tmp = ta_test_make_tmp_dir (NULL);
+  g_autofree char *csv = g_build_filename (tmp, "p.csv", NULL);
+  g_autofree char *pcap = g_build_filename (tmp, "p.pcap", NULL);
+  g_autofree char *map = g_build_filename (tmp, "m.json", NULL);
+  g_autofree char *a = g_build_filename (tmp, "a", NULL);
+  g_autofree char *b = g_build_filename (tmp, "b", NULL);
+  const char *pa[] = { "profile", csv, "--ip-map", map, "--out", a, "--no-analysis", NULL };
+  const char *pb[] = { "profile", pcap, "--out", b, "--no-analysis", NULL };
+  g_autoptr(GHashTable) ka = NULL;
+  g_autoptr(GHashTable) kb = NULL;
+  GHashTableIter it;
+  gpointer key;
+
+  ta_test_generate (csv, map, 30000, 11, NULL, 0, 0);
+  ta_test_generate (pcap, NULL, 30000, 11, NULL, 0, 0);
+  g_assert_cmpint (ta_test_run_cli (pa, NULL, NULL), ==, 0);
+  g_assert_cmpint (ta_test_run_cli (pb, NULL, NULL), ==, 0);
+  ka = conn_keys (a);
+  kb = conn_keys (b);
+  g_assert_cmpuint (g_hash_table_size (ka), >, 1000);
+  g_hash_table_iter_init (&it, ka);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    if (!g_hash_table_contains (kb, key))
+      g_error ("only from the CSV: %s", (char *) key);
+  g_assert_cmpuint (g_hash_table_size (ka), ==, g_hash_table_size (kb));
+  ta_test_rm_rf (tmp);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -396,6 +457,7 @@ main (int    argc,
   g_test_add_func ("/cli/profile/capture", test_capture);
   g_test_add_func ("/cli/profile/refuses-other-folder", test_refuses_other_folder);
   g_test_add_func ("/cli/profile/csv", test_csv);
+  g_test_add_func ("/cli/profile/csv-equals-capture", test_csv_equals_capture);
   g_test_add_func ("/cli/profile/extract-writes-profile", test_extract_writes_profile);
   g_test_add_func ("/cli/profile/bad-input", test_bad_input);
   g_test_add_func ("/cli/profile/truncated-capture", test_truncated_capture);

@@ -51,6 +51,8 @@ typedef struct
   gint64   last_syn, last_fin, last_rst;
   guint32  rxmit_cnt, rxmit_thresh;
   guint32  gap_cnt, gap_thresh;
+  gint64   max_data_rel; /* rows without a payload length: the highest data segment start */
+  gboolean seen_data;
   guint64  udp_bytes;   /* UDP / ICMP payload */
 } Endpoint;
 

@@ -41,7 +41,11 @@
  *    and attempt timers are not modelled.
  *  - Payload of TCP rows without TA_PKT_HAS_PAYLOAD (CSV): ip_len − 20 −
  *    32 (IPv4 header, TCP header with the timestamp option), 0 if negative
- *    or for SYN/RST packets; IPv6 rows over-count by 20.
+ *    or for SYN/RST packets; IPv6 rows over-count by 20. That estimate is
+ *    good enough for 'd' and for a size, not for sequence arithmetic: for
+ *    such rows no gap is inferred (no g, missed_bytes 0) and a data segment
+ *    is a retransmission ('t') when it starts at or below the start of an
+ *    earlier one of its side.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -450,12 +454,30 @@ tcp_sequence (Conn           *c,
   gint64 end = rel + len + !!(fl & TA_TCP_SYN) + !!(fl & TA_TCP_FIN);
   gint64 delta = end - ep->last_rel;
 
-  if (len > 0 && rel > ep->last_rel && !(fl & (TA_TCP_SYN | TA_TCP_RST)))
+  if (!(pkt->pflags & TA_PKT_HAS_PAYLOAD))
+    {
+      /* a CSV row: the length is an estimate (see above) */
+      if (len > 0 && !(fl & (TA_TCP_SYN | TA_TCP_RST)))
+        {
+          if (ep->seen_data && rel <= ep->max_data_rel)
+            scaled_history (c, is_orig, &ep->rxmit_cnt, &ep->rxmit_thresh, 't');
+          else
+            {
+              ep->max_data_rel = rel;
+              ep->seen_data = TRUE;
+            }
+        }
+      if (end > ep->last_rel || ((fl & (TA_TCP_SYN | TA_TCP_RST)) && (delta > 16384 || delta < -16384)))
+        ep->last_rel = end;
+    }
+  else if (len > 0 && rel > ep->last_rel && !(fl & (TA_TCP_SYN | TA_TCP_RST)))
     {
       c->pub.missed_bytes += rel - ep->last_rel;
       scaled_history (c, is_orig, &ep->gap_cnt, &ep->gap_thresh, 'g');
     }
-  if ((fl & (TA_TCP_SYN | TA_TCP_RST)) && (delta > 16384 || delta < -16384))
+  if (!(pkt->pflags & TA_PKT_HAS_PAYLOAD))
+    ;
+  else if ((fl & (TA_TCP_SYN | TA_TCP_RST)) && (delta > 16384 || delta < -16384))
     ep->last_rel = end;
   else if (delta > 0)
     ep->last_rel = end;
