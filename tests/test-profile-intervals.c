@@ -85,7 +85,7 @@ write_and_read (TaIntervals *iv,
   g_assert_no_error (error);
   g_assert_true (ta_out_commit_file (out, &error));
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  lines = g_strsplit (text, "\n", -1);
+  lines = g_strsplit_set (text, "\n", -1);  /* not g_strsplit: under ASan its strstr is quadratic */
   t->header = g_strsplit (lines[0], ",", -1);
   t->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   for (guint i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
@@ -363,7 +363,8 @@ test_parsers (void)
   }
 }
 
-/* 200 000 intervals of 1 ms, one packet each: the open ones stay few */
+/* 30 000 intervals of 1 ms (three times the lag), one packet each: the
+ * open ones stay few */
 static void
 test_memory_bounded (void)
 {
@@ -373,7 +374,7 @@ test_memory_bounded (void)
   guint max_open = 0;
   Table t = { 0 };
 
-  for (guint i = 0; i < 200000; i++)
+  for (guint i = 0; i < 30000; i++)
     {
       TaPacket p = pkt (SEC + (gint64) i * 1000, a, a, 6, 80, 0, 60);
 
@@ -383,8 +384,8 @@ test_memory_bounded (void)
   /* the lag: 10 s = 10 000 intervals of 1 ms, plus the current one */
   g_assert_cmpuint (max_open, <=, 10001);
   write_and_read (iv, &t);
-  g_assert_cmpuint (t.rows->len, ==, 200000);
-  g_assert_cmpuint (sum (&t, "packets"), ==, 200000);
+  g_assert_cmpuint (t.rows->len, ==, 30000);
+  g_assert_cmpuint (sum (&t, "packets"), ==, 30000);
   table_clear (&t);
 }
 
