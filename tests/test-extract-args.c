@@ -97,6 +97,8 @@ hostile_options (const char *v,
   o->profile.local_nets = variant % 2 ? g_strdup ("10.0.0.0/8,fd00::/8") : NULL;
   o->profile.rank = variant % 3;
   o->profile.no_analysis = variant % 2;
+  o->preset = variant % 2 ? g_strdup ("web") : NULL;
+  o->profile.relays = variant % 3 == 1 ? g_strdup (v) : NULL;
   o->profile.conn.tcp_timeout_us = (gint64) (variant + 1) * 7 * G_USEC_PER_SEC;
   o->profile.conn.udp_timeout_us = variant % 2 ? 0 : 3 * G_USEC_PER_SEC;
   o->profile.conn.icmp_timeout_us = variant % 2 ? G_USEC_PER_SEC : 0;

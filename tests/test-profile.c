@@ -356,6 +356,28 @@ test_bad_input (void)
   check_profile_folder (out, 3);
   g_assert_cmpint (json_object_get_int_member (read_summary (out, &parser), "malformed_rows"), ==, 1);
 
+  /* a relay snapshot tags 10.0.0.2 (an exit); the web preset keeps port 80 only */
+  {
+    g_autofree char *snap = g_build_filename (tmp, "details.json", NULL);
+    g_autofree char *tagged = g_build_filename (tmp, "tagged", NULL);
+    g_autofree char *relays = NULL;
+    const char *with_relays[] = { "profile", csv, "--out", tagged, "--relays", snap, "--preset", "web", NULL };
+    const char *bad_preset[] = { "profile", csv, "--out", none, "--preset", "ftp", NULL };
+    g_autoptr(JsonParser) p2 = NULL;
+
+    ta_test_write_file (snap,
+                        "{\"relays_published\": \"2026-11-02 08:00:00\", \"relays\": [{\"nickname\": \"x\", "
+                        "\"fingerprint\": \"0123456789ABCDEF0123456789ABCDEF01234567\", "
+                        "\"or_addresses\": [\"10.0.0.2:443\"], \"flags\": [\"Exit\", \"Running\"], "
+                        "\"advertised_bandwidth\": 5000, \"country\": \"nl\"}]}", -1);
+    g_assert_cmpint (ta_test_run_cli (with_relays, NULL, NULL), ==, 0);
+    relays = read_text (tagged, "relays.csv");
+    g_assert_nonnull (strstr (relays, "\n10.0.0.2,exit,x,0123456789ABCDEF0123456789ABCDEF01234567,5000,nl,1,2,"));
+    /* the UDP packet to port 53 is not web traffic */
+    g_assert_cmpint (json_object_get_int_member (read_summary (tagged, &p2), "packets"), ==, 2);
+    g_assert_cmpint (ta_test_run_cli (bad_preset, NULL, NULL), ==, 2);
+  }
+
   g_assert_cmpint (ta_test_run_cli (nomatch, NULL, &err2), ==, 6);
   g_assert_false (g_file_test (none, G_FILE_TEST_EXISTS));
   g_assert_cmpint (ta_test_run_cli (badopt, NULL, NULL), ==, 2);

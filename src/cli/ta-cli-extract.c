@@ -94,6 +94,8 @@ print_summary (TaExtractJob *job,
                 c->files_stopped_early ? _(" (reading stopped early past the end)") : "");
   if (o->filter_ips != NULL)
     g_printerr (_("Rejected by the IP filter: %llu\n"), (unsigned long long) c->rejected_ip);
+  if (o->preset != NULL)
+    g_printerr (_("Rejected by the preset %s: %llu\n"), o->preset, (unsigned long long) c->rejected_preset);
   g_printerr (_("Rows kept: %llu%s\n"), (unsigned long long) c->rows_kept,
               c->max_reached ? _(" (stopped at --max-records)") : "");
   if (ok && ta_extract_job_get_profile_summary (job) != NULL)

@@ -12,6 +12,7 @@
 #include "ta-extract-args.h"
 #include "ta-flow-tracker.h"
 #include "ta-intervals.h"
+#include "ta-presets.h"
 
 /* ---------------------------------------------------------------------- */
 /* options → argv                                                          */
@@ -137,6 +138,10 @@ add_profile_settings (GPtrArray               *argv,
     g_ptr_array_add (argv, g_strdup ("--no-profile"));
   if (p->no_analysis)
     g_ptr_array_add (argv, g_strdup ("--no-analysis"));
+  if (o->preset != NULL)
+    add_option (argv, "--preset", o->preset);
+  if (p->relays != NULL)
+    add_option (argv, "--relays", p->relays);
   if (p->interval_us != 0 && p->interval_us != TA_INTERVAL_DEFAULT_US)
     {
       char buf[32];
@@ -277,6 +282,8 @@ typedef struct
   /* the traffic profile */
   gboolean   no_profile;
   gboolean   no_analysis;
+  char      *preset;
+  char      *relays;
   char      *interval;
   char      *local_nets;
   char      *rank;
@@ -299,6 +306,8 @@ arg_state_clear (ArgState *st)
   g_free (st->time_end);
   g_free (st->attack_context);
   g_free (st->interval);
+  g_free (st->preset);
+  g_free (st->relays);
   g_free (st->local_nets);
   g_free (st->rank);
   g_free (st->flow_timeout_help);
@@ -413,6 +422,10 @@ arg_group_new (ArgState                 *st,
       N_("Do not write the traffic profile (profile/ in the folder)"), NULL },
     { "no-analysis", 0, 0, G_OPTION_ARG_NONE, &st->no_analysis,
       N_("Profile without the per-connection checks, sequences, features and anomaly scores"), NULL },
+    { "preset", 0, 0, G_OPTION_ARG_STRING, &st->preset,
+      N_("Keep only TCP/UDP packets of a service: mail, proxy, web or dns"), N_("NAME") },
+    { "relays", 0, 0, G_OPTION_ARG_FILENAME, &st->relays,
+      N_("Tor relay snapshot (Onionoo details JSON): tag the relays among the addresses (relays.csv)"), N_("FILE") },
     { "interval", 0, 0, G_OPTION_ARG_STRING, &st->interval,
       N_("Interval of the interval statistics: 1ms to 1d, e.g. 250ms, 1s, 5m (default 1s)"), N_("TIME") },
     { "local-nets", 0, 0, G_OPTION_ARG_STRING, &st->local_nets,
@@ -480,6 +493,13 @@ arg_state_check (ArgState          *st,
   if (st->interval != NULL && !ta_interval_parse (st->interval, &o->profile.interval_us))
     FAIL (_("--interval: “%s” is not a time from 1ms to 1d in whole milliseconds (e.g. 250ms, 1s, 5m)"),
           st->interval);
+  if (st->preset != NULL)
+    {
+      TaPreset preset;
+
+      if (!ta_preset_parse (st->preset, &preset, error))
+        return FALSE;
+    }
   if (st->rank != NULL && !ta_traffic_rank_parse (st->rank, &o->profile.rank))
     FAIL (_("--rank: “%s” is not bytes, packets or connections"), st->rank);
   if (st->local_nets != NULL)
@@ -519,6 +539,8 @@ arg_state_to_options (ArgState         *st,
   o->force = st->force;
   o->no_profile = st->no_profile;
   o->profile.no_analysis = st->no_analysis;
+  o->preset = g_steal_pointer (&st->preset);
+  o->profile.relays = g_steal_pointer (&st->relays);
   o->profile.local_nets = g_steal_pointer (&st->local_nets);
   o->profile.conn.tcp_timeout_us = (gint64) st->tcp_timeout * G_USEC_PER_SEC;
   o->profile.conn.udp_timeout_us = (gint64) st->udp_timeout * G_USEC_PER_SEC;
@@ -621,6 +643,7 @@ profile_equal (const TaProfileOptions *a,
                     b->local_nets && *b->local_nets ? b->local_nets : NULL) == 0 &&
          a->rank == b->rank &&
          a->no_analysis == b->no_analysis &&
+         g_strcmp0 (a->relays, b->relays) == 0 &&
          or_default (a->conn.tcp_timeout_us, TA_CONN_TCP_TIMEOUT_DEFAULT_US) ==
          or_default (b->conn.tcp_timeout_us, TA_CONN_TCP_TIMEOUT_DEFAULT_US) &&
          or_default (a->conn.udp_timeout_us, TA_CONN_UDP_TIMEOUT_DEFAULT_US) ==
@@ -650,6 +673,7 @@ ta_extract_options_equal (const TaExtractOptions *a,
          a->chunk_size == b->chunk_size &&
          a->force == b->force &&
          a->no_profile == b->no_profile &&
+         g_strcmp0 (a->preset, b->preset) == 0 &&
          a->profile_only == b->profile_only &&
          profile_equal (&a->profile, &b->profile);
 }

@@ -25,6 +25,7 @@
 #include "ta-ip-map.h"
 #include "ta-packet-filter.h"
 #include "ta-packet-reader.h"
+#include "ta-presets.h"
 
 
 struct _TaExtractJob
@@ -40,6 +41,8 @@ struct _TaExtractJob
   TaExtractCounts        counts;
   TaFolderWriter        *writer;      /* NULL for a profile-only run */
   TaExtractProfile       profile;
+  gboolean               has_preset;
+  TaPreset               preset;
   gboolean               succeeded;
   double                 wall_time;
 };
@@ -70,6 +73,8 @@ ta_extract_options_copy (const TaExtractOptions *options)
   o->filter_ips = g_strdupv (options->filter_ips);
   o->attack_context = g_strdup (options->attack_context);
   o->profile.local_nets = g_strdup (options->profile.local_nets);
+  o->profile.relays = g_strdup (options->profile.relays);
+  o->preset = g_strdup (options->preset);
   return o;
 }
 
@@ -84,6 +89,8 @@ ta_extract_options_free (TaExtractOptions *options)
   g_strfreev (options->filter_ips);
   g_free (options->attack_context);
   g_free ((char *) options->profile.local_nets);
+  g_free ((char *) options->profile.relays);
+  g_free (options->preset);
   g_free (options);
 }
 
@@ -655,6 +662,16 @@ pump (TaExtractJob   *self,
     {
       guint k;
 
+      if (self->has_preset)
+        {
+          guint w = 0;
+
+          for (guint r = 0; r < b->n; r++)
+            if (ta_preset_match_packet (self->preset, &b->pkts[r]))
+              b->pkts[w++] = b->pkts[r];
+          self->counts.rejected_preset += b->n - w;
+          b->n = w;
+        }
       for (k = 0; k < b->n; k++)
         {
           if (self->writer != NULL && !ta_folder_writer_add (self->writer, &b->pkts[k], &local_error))
@@ -765,6 +782,8 @@ run_job (TaExtractJob  *self,
       return FALSE;
     }
   if (!check_inputs (self, files, sizes, &ps.bytes_total, error))
+    return FALSE;
+  if (o->preset != NULL && !(self->has_preset = ta_preset_parse (o->preset, &self->preset, error)))
     return FALSE;
 
   self->addrs = ta_addr_table_new ();

@@ -42,7 +42,10 @@ typedef struct
    * profile folder and no subset folder is written */
   gboolean   no_profile;
   gboolean   profile_only;
-  TaProfileOptions profile;    /* its local_nets is owned by the options */
+  /* a service preset (ta-presets.h: "mail", "proxy", "web", "dns"): keep
+   * only TCP/UDP packets with a port of its set; NULL = none */
+  char      *preset;
+  TaProfileOptions profile;    /* its local_nets and relays are owned by the options */
 } TaExtractOptions;
 
 TaExtractOptions *ta_extract_options_new  (void);
@@ -59,6 +62,7 @@ typedef struct
   guint    files_stopped_early;/* past the time end in a time-ordered file */
   guint64  rejected_time;
   guint64  rejected_ip;
+  guint64  rejected_preset;    /* not a port of the preset */
   guint64  rows_kept;
   gboolean max_reached;        /* reading stopped at --max-records */
 } TaExtractCounts;

@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 #include <math.h>
 
+#include "ta-json.h"
 #include "ta-profile-private.h"
 
 static TaOut *
@@ -32,6 +33,13 @@ ta_profile_analysis_init (TaProfile  *self,
   TaProfileAnalysis *a = &self->analysis;
   TaSequencesOptions sopts = { 0 };
 
+  if (self->options.relays != NULL && *self->options.relays != '\0')
+    {
+      a->relays = ta_relay_set_load (self->options.relays, error);
+      if (a->relays == NULL)
+        return FALSE;
+      a->tagger = ta_relay_tagger_new (a->relays, self->addrs);
+    }
   if (self->options.no_analysis)
     return TRUE;
   a->stats = ta_flow_stats_table_new (NULL);
@@ -70,6 +78,8 @@ ta_profile_analysis_conn_done (TaProfile    *self,
   TaValidation v;
   char uid[20];
 
+  if (a->tagger != NULL)
+    ta_relay_tagger_add_conn (a->tagger, c);
   if (a->stats == NULL)
     return;
   stats = ta_flow_stats_lookup (a->stats, c->id);
@@ -140,6 +150,16 @@ ta_profile_analysis_finish (TaProfile  *self,
   TaProfileAnalysis *a = &self->analysis;
   TaOut *summary;
 
+  if (a->tagger != NULL)
+    {
+      TaOut *out = open_in (self->dir, "relays.csv", error);
+
+      if (out == NULL)
+        return FALSE;
+      ta_relay_tagger_write (a->tagger, out);
+      if (!ta_out_commit_file (out, error))
+        return FALSE;
+    }
   if (a->stats == NULL)
     return TRUE;
   if (!ta_out_commit_file (g_steal_pointer (&a->validated), error))
@@ -164,6 +184,26 @@ ta_profile_analysis_append_json (TaProfile *self,
   const guint64 *hist;
   guint n_bins = 0, n_top = 0;
 
+  if (a->tagger != NULL)
+    {
+      TaRelaySummary rs;
+
+      ta_relay_tagger_get_summary (a->tagger, &rs);
+      g_string_append (s, "  \"relays\": {\"snapshot_published\": ");
+      if (ta_relay_set_get_published (a->relays) != NULL)
+        ta_json_append_string (s, ta_relay_set_get_published (a->relays));
+      else
+        g_string_append (s, "null");
+      g_string_append_printf (s, ", \"relays_in_snapshot\": %u, \"relays_seen\": %u, \"connections\": %"
+                              G_GUINT64_FORMAT ", \"bytes\": %" G_GUINT64_FORMAT ", \"roles\": {",
+                              ta_relay_set_get_n_relays (a->relays), rs.relays, rs.connections, rs.bytes);
+      for (guint i = 0; i < TA_RELAY_N_ROLES; i++)
+        g_string_append_printf (s, "%s\"%s\": {\"addresses\": %u, \"connections\": %" G_GUINT64_FORMAT
+                                ", \"bytes\": %" G_GUINT64_FORMAT ", \"bandwidth\": %" G_GUINT64_FORMAT "}",
+                                i ? ", " : "", ta_relay_role_name (i), rs.roles[i].addresses,
+                                rs.roles[i].connections, rs.roles[i].bytes, rs.roles[i].bandwidth);
+      g_string_append (s, "}},\n");
+    }
   if (a->stats == NULL || a->scores == NULL)
     return;
   g_string_append_printf (s, "  \"validation\": {\"connections\": %" G_GUINT64_FORMAT
@@ -229,4 +269,6 @@ ta_profile_analysis_clear (TaProfile *self)
   g_clear_pointer (&a->features, ta_features_free);
   g_clear_pointer (&a->forest, ta_iforest_free);
   g_clear_pointer (&a->scores, ta_iforest_summary_free);
+  g_clear_pointer (&a->tagger, ta_relay_tagger_free);
+  g_clear_pointer (&a->relays, ta_relay_set_free);
 }

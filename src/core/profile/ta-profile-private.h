@@ -9,6 +9,7 @@
 #include "ta-iforest.h"
 #include "ta-out.h"
 #include "ta-profile.h"
+#include "ta-relays.h"
 #include "ta-sequences.h"
 #include "ta-validate.h"
 
@@ -25,6 +26,8 @@ typedef struct
   TaFeatures        *features;
   TaIforest         *forest;
   TaIforestSummary  *scores;
+  TaRelaySet        *relays;      /* NULL: no snapshot given */
+  TaRelayTagger     *tagger;
 } TaProfileAnalysis;
 
 struct _TaProfile

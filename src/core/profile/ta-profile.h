@@ -11,6 +11,8 @@
  *   sequences.jsonl, inflow/, outflow/      IAT/size sequences (RECTor's input)
  *   features.csv, features_scaler.json      ML-ready features, scaled
  *   anomaly.csv                             isolation-forest scores
+ * and with a relay snapshot (options->relays): relays.csv, the Tor relays
+ * among the connections' addresses, by role
  * into a folder that exists (TA_OUT_IN_PLACE: the caller moves the folder
  * into place as a whole). conn.log and conn.csv are written while packets
  * come in; memory grows only with open connections, hosts and host pairs.
@@ -44,6 +46,7 @@ typedef struct
   gboolean       no_analysis;   /* no checks, sequences, features, scores */
   guint          min_packets;   /* sequences: 0 = TA_SEQUENCES_MIN_PACKETS_DEFAULT */
   double         anomaly_threshold; /* 0 = TA_IFOREST_DEFAULT_THRESHOLD */
+  const char    *relays;        /* an Onionoo details document: relays.csv; NULL = none */
 } TaProfileOptions;
 
 /* What profile.json records about the run */
