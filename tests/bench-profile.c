@@ -1,10 +1,14 @@
 /* bench-profile.c — speed and memory of the traffic profile
  *
- *   profile_1m_rows_per_s        `timearcs-cli profile` of 1 M CSV rows, all files written
- *   profile_extract_overhead     extract with the profile / extract --no-profile (same run,
- *                                best of three each, interleaved)
- *   profile_1m/10m_peak_rss_mib  peak RSS of the profile at 1 M and 10 M rows
- *   profile_pcap_gz_mib_per_s    input MiB/s of a gzip pcapng capture
+ *   profile_1m_rows_per_s        `timearcs-cli profile --no-analysis` of 1 M CSV rows:
+ *                                conn.log, conn.csv, conversations, endpoints, intervals
+ *   analysis_1m_rows_per_s       the same with every analysis file (checks, sequences,
+ *                                features, anomaly scores)
+ *   profile_extract_overhead     extract with the profile (--no-analysis) / extract
+ *                                --no-profile (same run, best of three each, interleaved);
+ *                                profile_extract_full_overhead with the analysis too
+ *   profile/analysis_1m/10m_peak_rss_mib  peak RSS at 1 M and 10 M rows
+ *   profile_pcap_gz_mib_per_s    input MiB/s of a gzip pcapng capture (--no-analysis)
  *
  * Inputs come from `timearcs-cli generate` (cached under the temporary
  * folder, shared with bench-extract). `--quick` uses 2 M rows instead of
@@ -72,7 +76,8 @@ main (int    argc,
   gboolean quick = argc > 1 && strcmp (argv[1], "--quick") == 0;
   guint64 big = quick ? 2000000 : 10000000;
   const char *no_profile[] = { "--no-profile", NULL };
-  double with = G_MAXDOUBLE, without = G_MAXDOUBLE;
+  const char *no_analysis[] = { "--no-analysis", NULL };
+  double with = G_MAXDOUBLE, without = G_MAXDOUBLE, full = G_MAXDOUBLE;
   TaBenchRun r;
   GStatBuf st;
 
@@ -86,32 +91,40 @@ main (int    argc,
   p1 = ta_bench_generated (cache_dir, 1000000, ".csv", &m1);
   pcap = ta_bench_generated (cache_dir, 1000000, ".pcapng.gz", &mcap);
 
-  r = run ("profile-1m", "profile", p1, m1, NULL);
+  r = run ("profile-1m", "profile", p1, m1, no_analysis);
   printf ("BENCH profile_1m_rows_per_s %.0f rows/s\n", 1e6 / r.wall_s);
   printf ("BENCH profile_1m_cpu_rows_per_s %.0f rows/s\n", 1e6 / r.cpu_s);
   printf ("BENCH profile_1m_peak_rss_mib %.1f MiB\n", r.peak_rss_mib);
+  r = run ("analysis-1m", "profile", p1, m1, NULL);
+  printf ("BENCH analysis_1m_rows_per_s %.0f rows/s\n", 1e6 / r.wall_s);
+  printf ("BENCH analysis_1m_peak_rss_mib %.1f MiB\n", r.peak_rss_mib);
   fflush (stdout);
 
   for (guint i = 0; i < 3; i++)
     {
-      with = MIN (with, run ("extract-with-profile", "extract", p1, m1, NULL).wall_s);
+      with = MIN (with, run ("extract-with-profile", "extract", p1, m1, no_analysis).wall_s);
       without = MIN (without, run ("extract-no-profile", "extract", p1, m1, no_profile).wall_s);
+      full = MIN (full, run ("extract-with-analysis", "extract", p1, m1, NULL).wall_s);
     }
   printf ("BENCH profile_extract_with_s %.3f s\n", with);
   printf ("BENCH profile_extract_without_s %.3f s\n", without);
   printf ("BENCH profile_extract_overhead %.3f ratio\n", with / without);
+  printf ("BENCH profile_extract_full_overhead %.3f ratio\n", full / without);
   fflush (stdout);
 
   g_assert_cmpint (g_stat (pcap, &st), ==, 0);
-  r = run ("profile-pcapng-gz", "profile", pcap, NULL, NULL);
+  r = run ("profile-pcapng-gz", "profile", pcap, NULL, no_analysis);
   printf ("BENCH profile_pcap_gz_mib_per_s %.1f MiB/s\n", st.st_size / 1048576.0 / r.wall_s);
   printf ("BENCH profile_pcap_gz_packets_per_s %.0f packets/s\n", 1e6 / r.wall_s);
   fflush (stdout);
 
   pbig = ta_bench_generated (cache_dir, big, ".csv", &mbig);
-  r = run ("profile-big", "profile", pbig, mbig, NULL);
+  r = run ("profile-big", "profile", pbig, mbig, no_analysis);
   printf ("BENCH profile_%s_rows_per_s %.0f rows/s\n", quick ? "2m" : "10m", big / r.wall_s);
   printf ("BENCH profile_%s_peak_rss_mib %.1f MiB\n", quick ? "2m" : "10m", r.peak_rss_mib);
+  r = run ("analysis-big", "profile", pbig, mbig, NULL);
+  printf ("BENCH analysis_%s_rows_per_s %.0f rows/s\n", quick ? "2m" : "10m", big / r.wall_s);
+  printf ("BENCH analysis_%s_peak_rss_mib %.1f MiB\n", quick ? "2m" : "10m", r.peak_rss_mib);
 
   g_free (cache_dir);
   return 0;
