@@ -98,6 +98,7 @@ hostile_options (const char *v,
   o->profile.rank = variant % 3;
   o->profile.no_analysis = variant % 2;
   o->preset = variant % 2 ? g_strdup ("web") : NULL;
+  o->profile.flow_files = variant % 2 ? 0 : G_MAXUINT32;
   o->profile.relays = variant % 3 == 1 ? g_strdup (v) : NULL;
   o->profile.conn.tcp_timeout_us = (gint64) (variant + 1) * 7 * G_USEC_PER_SEC;
   o->profile.conn.udp_timeout_us = variant % 2 ? 0 : 3 * G_USEC_PER_SEC;

@@ -291,7 +291,23 @@ test_csv (void)
     g_autofree char *bare_validated = g_build_filename (bare, "validated.csv", NULL);
     const char *plain[] = { "profile", csv, "--ip-map", map, "--out", bare, "--no-analysis", NULL };
 
+    g_autofree char *flows = g_build_filename (tmp, "flows", NULL);
+    g_autofree char *inflow = g_build_filename (flows, "inflow", NULL);
+    g_autofree char *no_inflow = g_build_filename (out, "inflow", NULL);
+    const char *with_files[] = { "profile", csv, "--ip-map", map, "--out", flows, "--flow-files", "5", NULL };
+
     g_assert_true (g_file_test (validated, G_FILE_TEST_EXISTS));
+    g_assert_false (g_file_test (no_inflow, G_FILE_TEST_EXISTS));
+    g_assert_cmpint (ta_test_run_cli (with_files, NULL, NULL), ==, 0);
+    {
+      g_autoptr(GDir) d = g_dir_open (inflow, 0, NULL);
+      guint n = 0;
+
+      g_assert_nonnull (d);
+      while (g_dir_read_name (d) != NULL)
+        n++;
+      g_assert_cmpuint (n, ==, 5);
+    }
     g_assert_cmpint (ta_test_run_cli (plain, NULL, NULL), ==, 0);
     check_profile_folder (bare, 20000);
     g_assert_false (g_file_test (bare_validated, G_FILE_TEST_EXISTS));

@@ -140,6 +140,8 @@ add_profile_settings (GPtrArray               *argv,
     g_ptr_array_add (argv, g_strdup ("--no-analysis"));
   if (o->preset != NULL)
     add_option (argv, "--preset", o->preset);
+  if (p->flow_files > 0)
+    add_number (argv, "--flow-files", p->flow_files);
   if (p->relays != NULL)
     add_option (argv, "--relays", p->relays);
   if (p->interval_us != 0 && p->interval_us != TA_INTERVAL_DEFAULT_US)
@@ -284,6 +286,7 @@ typedef struct
   gboolean   no_analysis;
   char      *preset;
   char      *relays;
+  gint64     flow_files;
   char      *interval;
   char      *local_nets;
   char      *rank;
@@ -424,6 +427,8 @@ arg_group_new (ArgState                 *st,
       N_("Profile without the per-connection checks, sequences, features and anomaly scores"), NULL },
     { "preset", 0, 0, G_OPTION_ARG_STRING, &st->preset,
       N_("Keep only TCP/UDP packets of a service: mail, proxy, web or dns"), N_("NAME") },
+    { "flow-files", 0, 0, G_OPTION_ARG_INT64, &st->flow_files,
+      N_("Write RECTor's inflow/ and outflow/ files for the first N connections (default none)"), N_("N") },
     { "relays", 0, 0, G_OPTION_ARG_FILENAME, &st->relays,
       N_("Tor relay snapshot (Onionoo details JSON): tag the relays among the addresses (relays.csv)"), N_("FILE") },
     { "interval", 0, 0, G_OPTION_ARG_STRING, &st->interval,
@@ -493,6 +498,8 @@ arg_state_check (ArgState          *st,
   if (st->interval != NULL && !ta_interval_parse (st->interval, &o->profile.interval_us))
     FAIL (_("--interval: “%s” is not a time from 1ms to 1d in whole milliseconds (e.g. 250ms, 1s, 5m)"),
           st->interval);
+  if (st->flow_files < 0 || st->flow_files > G_MAXUINT32)
+    FAIL ("%s", _("--flow-files must be a number from 0 to 4294967295"));
   if (st->preset != NULL)
     {
       TaPreset preset;
@@ -541,6 +548,7 @@ arg_state_to_options (ArgState         *st,
   o->profile.no_analysis = st->no_analysis;
   o->preset = g_steal_pointer (&st->preset);
   o->profile.relays = g_steal_pointer (&st->relays);
+  o->profile.flow_files = (guint) st->flow_files;
   o->profile.local_nets = g_steal_pointer (&st->local_nets);
   o->profile.conn.tcp_timeout_us = (gint64) st->tcp_timeout * G_USEC_PER_SEC;
   o->profile.conn.udp_timeout_us = (gint64) st->udp_timeout * G_USEC_PER_SEC;
@@ -644,6 +652,7 @@ profile_equal (const TaProfileOptions *a,
          a->rank == b->rank &&
          a->no_analysis == b->no_analysis &&
          g_strcmp0 (a->relays, b->relays) == 0 &&
+         a->flow_files == b->flow_files &&
          or_default (a->conn.tcp_timeout_us, TA_CONN_TCP_TIMEOUT_DEFAULT_US) ==
          or_default (b->conn.tcp_timeout_us, TA_CONN_TCP_TIMEOUT_DEFAULT_US) &&
          or_default (a->conn.udp_timeout_us, TA_CONN_UDP_TIMEOUT_DEFAULT_US) ==

@@ -49,9 +49,11 @@ ta_profile_analysis_init (TaProfile  *self,
     return FALSE;
   ta_validated_write_header (a->validated);
   sopts.min_packets = self->options.min_packets;
-  /* RECTor's per-flow files: the first thousand connections (thousands of
-   * small files in every subset folder would cost more than they give) */
-  sopts.max_flow_files = 1000;
+  /* RECTor's per-flow files only when asked for: thousands of small files
+   * in every subset folder cost more than they give, and sequences.jsonl
+   * holds the same sequences */
+  sopts.no_flow_files = self->options.flow_files == 0;
+  sopts.max_flow_files = self->options.flow_files;
   a->sequences = ta_sequences_writer_new (self->dir, &sopts, error);
   if (a->sequences == NULL)
     return FALSE;

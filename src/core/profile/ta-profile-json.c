@@ -212,9 +212,11 @@ ta_profile_write_json (TaProfile           *self,
   g_string_append (s, "  \"files\": [\"conn.log\", \"conn.csv\", \"conversations.csv\", "
                       "\"endpoints.csv\", \"intervals.csv\"");
   if (self->analysis.stats != NULL)
-    g_string_append (s, ", \"validated.csv\", \"validation_summary.csv\", \"sequences.jsonl\", "
-                        "\"inflow/\", \"outflow/\", \"features.csv\", \"features_scaler.json\", "
-                        "\"anomaly.csv\"");
+    g_string_append_printf (s, ", \"validated.csv\", \"validation_summary.csv\", \"sequences.jsonl\"%s"
+                            ", \"features.csv\", \"features_scaler.json\", \"anomaly.csv\"",
+                            self->options.flow_files > 0 ? ", \"inflow/\", \"outflow/\"" : "");
+  if (self->analysis.tagger != NULL)
+    g_string_append (s, ", \"relays.csv\"");
   g_string_append (s, "]\n}\n");
 
   out = ta_out_open (path, TA_OUT_IN_PLACE, s->len + 16, error);

@@ -8,7 +8,7 @@
  *   profile.json       the summary (format "timearcs-profile")
  * and, unless no_analysis (ta-profile-analysis.c):
  *   validated.csv, validation_summary.csv   the checklist of every connection
- *   sequences.jsonl, inflow/, outflow/      IAT/size sequences (RECTor's input)
+ *   sequences.jsonl (inflow/, outflow/)     IAT/size sequences (RECTor's input)
  *   features.csv, features_scaler.json      ML-ready features, scaled
  *   anomaly.csv                             isolation-forest scores
  * and with a relay snapshot (options->relays): relays.csv, the Tor relays
@@ -47,6 +47,8 @@ typedef struct
   guint          min_packets;   /* sequences: 0 = TA_SEQUENCES_MIN_PACKETS_DEFAULT */
   double         anomaly_threshold; /* 0 = TA_IFOREST_DEFAULT_THRESHOLD */
   const char    *relays;        /* an Onionoo details document: relays.csv; NULL = none */
+  guint          flow_files;    /* RECTor's inflow/ and outflow/ files for the first this
+                                 * many connections; 0 = none (sequences.jsonl has it all) */
 } TaProfileOptions;
 
 /* What profile.json records about the run */
