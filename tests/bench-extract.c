@@ -19,105 +19,22 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern char **environ;
+#include "ta-bench-util.h"
 
-typedef struct
-{
-  double  wall_s;
-  double  cpu_s;
-  double  peak_rss_mib;
-  int     status;
-} RunResult;
+typedef TaBenchRun RunResult;
 
 static char *cache_dir;
 
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_remove (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_dir_close (dir);
-  g_rmdir (path);
-}
-
-static RunResult
-run_child (const char * const *argv)
-{
-  RunResult r = { 0 };
-  struct rusage ru;
-  gint64 t0;
-  pid_t pid;
-  int status;
-  int rc;
-
-  t0 = g_get_monotonic_time ();
-  rc = posix_spawn (&pid, argv[0], NULL, NULL, (char * const *) argv, environ);
-  if (rc != 0)
-    g_error ("cannot run %s: %s", argv[0], g_strerror (rc));
-  while (wait4 (pid, &status, 0, &ru) < 0)
-    if (errno != EINTR)
-      g_error ("wait4: %s", g_strerror (errno));
-  r.wall_s = (g_get_monotonic_time () - t0) / 1e6;
-  r.cpu_s = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-            ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-  r.peak_rss_mib = ru.ru_maxrss / 1024.0;
-  r.status = WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
-  return r;
-}
-
-/* The generated CSV for @packets rows (gzip when @gz), cached */
 static char *
 generated (guint64   packets,
            gboolean  gz,
            char    **ip_map)
 {
-  const char *cli = g_getenv ("TA_CLI");
-  g_autofree char *base = g_strdup_printf ("demo-gen-%" G_GUINT64_FORMAT "-s1", packets);
-  g_autofree char *name = g_strconcat (base, gz ? ".csv.gz" : ".csv", NULL);
-  g_autofree char *partial = g_strconcat (base, ".partial", gz ? ".csv.gz" : ".csv", NULL);
-  g_autofree char *map_name = g_strconcat (base, ".json", NULL);
-  g_autofree char *partial_path = g_build_filename (cache_dir, partial, NULL);
-  char *path = g_build_filename (cache_dir, name, NULL);
-  g_autofree char *n = g_strdup_printf ("%" G_GUINT64_FORMAT, packets);
-  RunResult r;
-
-  *ip_map = g_build_filename (cache_dir, map_name, NULL);
-  if (g_file_test (path, G_FILE_TEST_EXISTS) && g_file_test (*ip_map, G_FILE_TEST_EXISTS))
-    return path;
-
-  {
-    const char *argv[] = { cli, "generate", "--force", "--packets", n, "--seed", "1",
-                           "--start-us", "1257254400000000",
-                           "--out", partial_path, "--ip-map", *ip_map, NULL };
-
-    g_assert_nonnull (cli);
-    r = run_child (argv);
-  }
-  if (r.status != 0)
-    g_error ("generator failed (%d)", r.status);
-  if (g_rename (partial_path, path) != 0)
-    g_error ("rename: %s", g_strerror (errno));
-  printf ("# generated %s (%" G_GUINT64_FORMAT " rows) in %.1f s\n", path, packets, r.wall_s);
-  printf ("BENCH generate_%s%s_seconds %.1f s\n", packets >= 10000000 ? "10m" : "1m",
-          gz ? "_gz" : "", r.wall_s);
-  fflush (stdout);
-  return path;
+  return ta_bench_generated (cache_dir, packets, gz ? ".csv.gz" : ".csv", ip_map);
 }
+
+#define run_child ta_bench_run_child
+#define remove_tree ta_bench_remove_tree
 
 /* First and last timestamps of a plain CSV (the generator writes in order) */
 static void

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -528,6 +529,36 @@ test_out_errors (void)
   g_rmdir (dir);
 }
 
+/* the number formatters of conn.log, features.csv and the others */
+static void
+test_out_numbers (void)
+{
+  static const struct { double v; const char *text; } d6[] = {
+    { 0, "0" }, { -0.0, "0" }, { 1.25, "1.25" }, { -1.25, "-1.25" }, { 3, "3" },
+    { 0.000001, "0.000001" }, { 0.0000004, "0" }, { -0.0000004, "0" }, { 0.0000005, "0.000001" },
+    { 123456.7890126, "123456.789013" }, { 999999999.0, "999999999" }, { 5e9, "5000000000" },
+    { 1e15, "1e+15" }, { -2.5e13, "-2.5e+13" },
+  };
+  static const struct { gint64 us; const char *text; } s6[] = {
+    { 0, "0.000000" }, { 1793610000000250, "1793610000.000250" }, { -500000, "-0.500000" },
+    { 1, "0.000001" }, { G_MAXINT64, "9223372036854.775807" },
+  };
+  char buf[64];
+
+  for (guint i = 0; i < G_N_ELEMENTS (d6); i++)
+    {
+      *ta_put_double6 (buf, d6[i].v) = '\0';
+      g_assert_cmpstr (buf, ==, d6[i].text);
+    }
+  *ta_put_double6 (buf, NAN) = '\0';
+  g_assert_cmpstr (buf, ==, "nan");
+  for (guint i = 0; i < G_N_ELEMENTS (s6); i++)
+    {
+      *ta_put_us_as_s (buf, s6[i].us) = '\0';
+      g_assert_cmpstr (buf, ==, s6[i].text);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -547,5 +578,6 @@ main (int    argc,
   g_test_add_func ("/core/out/gzip", test_out_gzip);
   g_test_add_func ("/core/out/abandon", test_out_abandon);
   g_test_add_func ("/core/out/errors", test_out_errors);
+  g_test_add_func ("/core/out/numbers", test_out_numbers);
   return g_test_run ();
 }

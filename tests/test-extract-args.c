@@ -91,6 +91,18 @@ hostile_options (const char *v,
   o->flow_timeout_s = variant % 2 ? G_MAXINT : 1;
   o->chunk_size = variant % 2 ? 1 : G_MAXINT;
   o->force = variant % 2;
+  /* the profile's settings, every one away from its default in some variant */
+  o->no_profile = variant % 3 == 0;
+  o->profile.interval_us = variant % 2 ? 250000 : (gint64) 86400 * G_USEC_PER_SEC;
+  o->profile.local_nets = variant % 2 ? g_strdup ("10.0.0.0/8,fd00::/8") : NULL;
+  o->profile.rank = variant % 3;
+  o->profile.no_analysis = variant % 2;
+  o->preset = variant % 2 ? g_strdup ("web") : NULL;
+  o->profile.flow_files = variant % 2 ? 0 : G_MAXUINT32;
+  o->profile.relays = variant % 3 == 1 ? g_strdup (v) : NULL;
+  o->profile.conn.tcp_timeout_us = (gint64) (variant + 1) * 7 * G_USEC_PER_SEC;
+  o->profile.conn.udp_timeout_us = variant % 2 ? 0 : 3 * G_USEC_PER_SEC;
+  o->profile.conn.icmp_timeout_us = variant % 2 ? G_USEC_PER_SEC : 0;
   return o;
 }
 

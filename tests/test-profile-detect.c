@@ -665,7 +665,6 @@ test_score_mawilab (void)
 
 /* ---- the demo investigation ------------------------------------------------ */
 
-#ifdef TA_HAVE_CONN_TRACKER   /* until ta-conn.c is merged */
 
 static void
 conn_done (const TaConn *c,
@@ -778,7 +777,6 @@ test_demo (void)
   g_assert_cmpuint (ta_attack_data_get_total_packets (data), >, 0);
   ta_test_rm_rf (tmp);
 }
-#endif
 
 int
 main (int   argc,
@@ -800,8 +798,6 @@ main (int   argc,
   g_test_add_func ("/core/detect/mawilab-good", test_mawilab_good);
   g_test_add_func ("/core/detect/mawilab-bad", test_mawilab_bad);
   g_test_add_func ("/core/detect/score-mawilab", test_score_mawilab);
-#ifdef TA_HAVE_CONN_TRACKER
   g_test_add_func ("/cli/detect/demo", test_demo);
-#endif
   return g_test_run ();
 }

@@ -44,6 +44,29 @@ compare_strings (gconstpointer a,
   return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
 }
 
+void
+ta_cli_print_profile_summary (const TaProfileSummary *ps,
+                              const char             *where)
+{
+  g_autofree char *conns = ta_format_count (ps->connections);
+  g_autofree char *convs = ta_format_count (ps->conversations);
+  g_autofree char *ends = ta_format_count (ps->endpoints);
+  g_autofree char *ints = ta_format_count (ps->intervals);
+  GString *states = g_string_new (NULL);
+
+  for (guint i = 0; i < TA_CONN_N_STATES; i++)
+    if (ps->conns_by_state[i] > 0)
+      {
+        g_autofree char *n = ta_format_count (ps->conns_by_state[i]);
+
+        g_string_append_printf (states, "%s%s %s", states->len ? ", " : "",
+                                ta_conn_state_name (i), n);
+      }
+  g_printerr (_("Profile (%s): %s connections (%s), %s conversations, %s endpoints, %s intervals\n"),
+              where, conns, states->str, convs, ends, ints);
+  g_string_free (states, TRUE);
+}
+
 static void
 print_summary (TaExtractJob *job,
                gboolean      ok)
@@ -71,8 +94,13 @@ print_summary (TaExtractJob *job,
                 c->files_stopped_early ? _(" (reading stopped early past the end)") : "");
   if (o->filter_ips != NULL)
     g_printerr (_("Rejected by the IP filter: %llu\n"), (unsigned long long) c->rejected_ip);
+  if (o->preset != NULL)
+    g_printerr (_("Rejected by the preset %s: %llu\n"), o->preset, (unsigned long long) c->rejected_preset);
   g_printerr (_("Rows kept: %llu%s\n"), (unsigned long long) c->rows_kept,
               c->max_reached ? _(" (stopped at --max-records)") : "");
+  if (ok && ta_extract_job_get_profile_summary (job) != NULL)
+    ta_cli_print_profile_summary (ta_extract_job_get_profile_summary (job),
+                                  o->profile_only ? o->output_dir : "profile/");
   if (ok && sum != NULL)
     {
       g_autoptr(GPtrArray) keys = g_ptr_array_new ();
@@ -135,16 +163,26 @@ int
 ta_cli_extract_main (int    argc,
                      char **argv)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(TaExtractOptions) opts = NULL;
-  g_autoptr(TaExtractJob) job = NULL;
   gboolean quiet = FALSE;
-  CliState st = { 0 };
-  gboolean ok;
 
   opts = parse_args (argv, &quiet);
   if (opts == NULL)
     return TA_EXIT_USAGE;
+  return ta_cli_extract_run (opts, quiet, "extract");
+}
+
+int
+ta_cli_extract_run (const TaExtractOptions *opts,
+                    gboolean                quiet,
+                    const char             *command)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TaExtractJob) job = NULL;
+  g_autofree char *interrupted = g_strdup_printf (_("timearcs-cli %s: interrupted; no output written\n"),
+                                                  command);
+  CliState st = { 0 };
+  gboolean ok;
 
   ta_cli_progress_init (&st.progress, quiet);
 
@@ -164,8 +202,8 @@ ta_cli_extract_main (int    argc,
         g_printerr (_("warning: %s\n"), (const char *) g_ptr_array_index (stats->warnings, i));
     }
   if (ok)
-    return ta_cli_job_done ("extract", ta_extract_job_get_counts (job)->files_skipped,
+    return ta_cli_job_done (command, ta_extract_job_get_counts (job)->files_skipped,
                             ta_extract_job_get_read_stats (job)->truncated);
 
-  return ta_cli_job_failed ("extract", error, _("timearcs-cli extract: interrupted; no output written\n"));
+  return ta_cli_job_failed (command, error, interrupted);
 }

@@ -7,6 +7,8 @@
 
 #include <glib.h>
 
+#include "ta-extract-job.h"
+
 #include "ta-job.h"
 
 G_BEGIN_DECLS
@@ -60,5 +62,13 @@ gboolean ta_cli_run_job               (TaJob         *job,
 int      ta_cli_job_failed            (const char    *command,
                                        const GError  *error,
                                        const char    *interrupted);
+
+/* ta-cli-extract.c: runs an extraction (or, with options->profile_only, a
+ * profile) with progress and summary; the exit status */
+int      ta_cli_extract_run           (const TaExtractOptions *options,
+                                       gboolean       quiet,
+                                       const char    *command);
+void     ta_cli_print_profile_summary (const TaProfileSummary *summary,
+                                       const char    *where);
 
 G_END_DECLS

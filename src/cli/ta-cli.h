@@ -37,5 +37,6 @@ int ta_cli_attacks_main (int argc, char **argv);
 int ta_cli_check_main   (int argc, char **argv);
 int ta_cli_demo_main    (int argc, char **argv);
 int ta_cli_generate_main (int argc, char **argv);
+int ta_cli_profile_main (int argc, char **argv);
 
 G_END_DECLS

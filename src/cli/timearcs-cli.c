@@ -20,6 +20,7 @@ static const struct
   { "extract", ta_cli_extract_main, N_("Extract a subset folder (v2.0) from packet CSVs or captures") },
   { "import",  ta_cli_import_main,  N_("Convert captures (pcap, pcapng, gzip) into a packet CSV and IP map") },
   { "attacks", ta_cli_attacks_main, N_("Label packets and aggregate them into attack CSVs for the TimeArcs view") },
+  { "profile", ta_cli_profile_main, N_("Profile traffic: Zeek conn.log connections, conversations, endpoints, intervals") },
   { "check",   ta_cli_check_main,   N_("Check that subset folders load as the original viewer loads them") },
   { "demo",    ta_cli_demo_main,    N_("Write a synthetic investigation: captures, packets, ground truth, attack CSVs") },
   { "generate", ta_cli_generate_main, N_("Write synthetic packets (CSV, pcap, pcapng) of any size") },

@@ -90,13 +90,19 @@ refuse (GError    **error,
   return FALSE;
 }
 
-/* The checks every folder output shares; @demo: the writer makes demo
- * investigations, not subset folders */
+typedef enum
+{
+  KIND_SUBSET,
+  KIND_DEMO,
+  KIND_PROFILE,
+} FolderKind;
+
+/* The checks every folder output shares; @kind: what the writer makes */
 static gboolean
 check_folder (const char          *path,
               gboolean             force,
               const char * const  *inputs,
-              gboolean             demo,
+              FolderKind           kind,
               GError             **error)
 {
   struct stat st;
@@ -116,10 +122,13 @@ check_folder (const char          *path,
   if (!force)
     return refuse (error, _("Output folder “%s” already exists and is not empty (use --force to replace it)"),
                    path);
-  if (demo && !ta_out_target_is_demo_folder (path))
+  if (kind == KIND_DEMO && !ta_out_target_is_demo_folder (path))
     return refuse (error, _("“%s” is not a TimeArcs demo investigation (it has no %s); "
                             "refusing to replace it, even with --force"), path, TA_DEMO_MARKER);
-  if (!demo && !ta_out_target_is_subset_folder (path))
+  if (kind == KIND_PROFILE && !ta_out_target_is_profile_folder (path))
+    return refuse (error, _("“%s” is not a TimeArcs traffic profile (it has no %s of one); "
+                            "refusing to replace it, even with --force"), path, TA_PROFILE_MARKER);
+  if (kind == KIND_SUBSET && !ta_out_target_is_subset_folder (path))
     return refuse (error, _("“%s” is not a TimeArcs subset folder (it has no v2.0 manifest.json); "
                             "refusing to replace it, even with --force"), path);
   return TRUE;
@@ -131,7 +140,7 @@ ta_out_target_check_folder (const char          *path,
                             const char * const  *inputs,
                             GError             **error)
 {
-  return check_folder (path, force, inputs, FALSE, error);
+  return check_folder (path, force, inputs, KIND_SUBSET, error);
 }
 
 gboolean
@@ -139,7 +148,60 @@ ta_out_target_check_demo_folder (const char          *path,
                                  gboolean             force,
                                  GError             **error)
 {
-  return check_folder (path, force, NULL, TRUE, error);
+  return check_folder (path, force, NULL, KIND_DEMO, error);
+}
+
+gboolean
+ta_out_target_check_profile_folder (const char          *path,
+                                    gboolean             force,
+                                    const char * const  *inputs,
+                                    GError             **error)
+{
+  return check_folder (path, force, inputs, KIND_PROFILE, error);
+}
+
+gboolean
+ta_out_target_is_profile_folder (const char *path)
+{
+  g_autofree char *marker = g_build_filename (path, TA_PROFILE_MARKER, NULL);
+  g_autofree char *text = NULL;
+  struct stat st;
+  gsize len;
+
+  if (g_lstat (marker, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size > 1024 * 1024)
+    return FALSE;
+  if (!g_file_get_contents (marker, &text, &len, NULL))
+    return FALSE;
+  return g_strstr_len (text, MIN (len, 256), "\"format\": \"timearcs-profile\"") != NULL;
+}
+
+char *
+ta_out_make_partial_dir (const char  *target,
+                         GError     **error)
+{
+  g_autofree char *parent = g_path_get_dirname (target);
+  g_autofree char *base = g_path_get_basename (target);
+  g_autofree char *tmpl = g_strdup_printf (".%s.partial-XXXXXX", base);
+  g_autofree char *path = g_build_filename (parent, tmpl, NULL);
+
+  if (g_mkdir_with_parents (parent, 0777) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, TA_ERROR, TA_ERROR_IO, _("Cannot create folder “%s”: %s"),
+                   parent, g_strerror (saved));
+      return NULL;
+    }
+  /* 0777 under the umask, as any folder the user makes (g_mkdtemp is 0700) */
+  if (g_mkdtemp_full (path, 0777) == NULL)
+    {
+      int saved = errno;
+
+      g_set_error (error, TA_ERROR, TA_ERROR_IO, _("Cannot write in folder “%s”: %s"),
+                   parent, g_strerror (saved));
+      return NULL;
+    }
+  return g_steal_pointer (&path);
 }
 
 gboolean

@@ -36,6 +36,20 @@ gboolean ta_out_target_check_demo_folder (const char     *path,
                                           GError        **error);
 gboolean ta_out_target_is_demo_folder    (const char     *path);
 
+/* A traffic profile folder (timearcs-cli profile) is replaced, with
+ * @force, only when it is one: its profile.json says format
+ * "timearcs-profile" */
+#define TA_PROFILE_MARKER "profile.json"
+gboolean ta_out_target_check_profile_folder (const char         *path,
+                                             gboolean            force,
+                                             const char * const *inputs,
+                                             GError            **error);
+gboolean ta_out_target_is_profile_folder    (const char         *path);
+/* Makes the hidden sibling a folder output is written into before
+ * ta_out_move_folder_into_place(): ".NAME.partial-XXXXXX" next to
+ * @target (its parent folders are made first). NULL with TA_ERROR_IO. */
+char    *ta_out_make_partial_dir        (const char      *target,
+                                         GError         **error);
 /* Whether @path is a folder whose manifest.json is a v2.0 subset folder's */
 gboolean ta_out_target_is_subset_folder (const char      *path);
 

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -348,4 +349,40 @@ ta_out_write_file (const char  *path,
     return FALSE;
   ta_out_write (out, data, len);
   return ta_out_commit_file (out, error);
+}
+
+char *
+ta_put_double6 (char   *p,
+                double  v)
+{
+  guint64 scaled, whole;
+  guint32 frac;
+  int digits = 6;
+
+  if (!isfinite (v) || fabs (v) >= 1e9)   /* v·1e6 stays below 2^53 */
+    {
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+      return ta_put_str (p, g_ascii_formatd (buf, sizeof buf, "%.10g", v));
+    }
+  scaled = (guint64) llround (fabs (v) * 1e6);
+  if (v < 0 && scaled != 0)
+    *p++ = '-';
+  whole = scaled / 1000000;
+  frac = (guint32) (scaled % 1000000);
+  p = ta_put_u64 (p, whole);
+  if (frac == 0)
+    return p;
+  while (frac % 10 == 0)
+    {
+      frac /= 10;
+      digits--;
+    }
+  *p++ = '.';
+  for (int k = digits - 1; k >= 0; k--)
+    {
+      p[k] = (char) ('0' + frac % 10);
+      frac /= 10;
+    }
+  return p + digits;
 }

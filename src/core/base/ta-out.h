@@ -194,6 +194,35 @@ ta_put_str (char       *p,
   return ta_put_mem (p, s, strlen (s));
 }
 
+/* µs as seconds with six decimals ("1793610000.000250", "-0.500000") */
+static inline char *
+ta_put_us_as_s (char   *p,
+                gint64  us)
+{
+  guint64 a = us < 0 ? (guint64) 0 - (guint64) us : (guint64) us;
+  guint32 f = (guint32) (a % 1000000);
+
+  if (us < 0)
+    *p++ = '-';
+  p = ta_put_u64 (p, a / 1000000);
+  *p++ = '.';
+  for (int k = 4; k >= 0; k -= 2)
+    {
+      guint i = (f % 100) * 2;
+
+      f /= 100;
+      p[k] = ta_out_digit_pairs[i];
+      p[k + 1] = ta_out_digit_pairs[i + 1];
+    }
+  return p + 6;
+}
+
+/* @v rounded to six decimals, trailing zeros dropped ("-1.25", "3",
+ * "0.000001"); outside ±1e9, or not finite, through g_ascii_formatd
+ * "%.10g" ("1e+15", "nan"). At most 32 bytes. */
+char       *ta_put_double6         (char        *p,
+                                    double       v);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TaOut, ta_out_abandon)
 
 G_END_DECLS

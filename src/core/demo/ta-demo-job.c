@@ -402,22 +402,13 @@ ta_demo_job_run (TaJob         *job,
 {
   TaDemoJob *self = TA_DEMO_JOB (job);
   const char *dir = self->options.dir;
-  g_autofree char *parent = g_path_get_dirname (dir);
-  g_autofree char *base = g_path_get_basename (dir);
-  g_autofree char *tmpl = g_strdup_printf (".%s.partial-XXXXXX", base);
-  g_autofree char *tmp = g_build_filename (parent, tmpl, NULL);
+  g_autofree char *tmp = NULL;
   gboolean ok;
 
   if (!ta_out_target_check_demo_folder (dir, self->options.force, error))
     return FALSE;
-  if (g_mkdir_with_parents (parent, 0777) != 0 || g_mkdtemp_full (tmp, 0777) == NULL)
-    {
-      int saved = errno;
-
-      g_set_error (error, TA_ERROR, TA_ERROR_IO, _("Cannot create a folder in “%s”: %s"), parent,
-                   g_strerror (saved));
-      return FALSE;
-    }
+  if ((tmp = ta_out_make_partial_dir (dir, error)) == NULL)
+    return FALSE;
   ta_job_report (job, 0, self->options.packets, 0, _("Generating packets"));
   ok = generate (self, tmp, cancellable, error);
   if (ok)

@@ -11,6 +11,8 @@
 #include "ta-error.h"
 #include "ta-extract-args.h"
 #include "ta-flow-tracker.h"
+#include "ta-intervals.h"
+#include "ta-presets.h"
 
 /* ---------------------------------------------------------------------- */
 /* options → argv                                                          */
@@ -105,6 +107,65 @@ add_positive (GPtrArray   *argv,
   return TRUE;
 }
 
+/* A timeout in whole seconds; left out at its default (0 = the default) */
+static gboolean
+add_timeout (GPtrArray   *argv,
+             const char  *option,
+             gint64       us,
+             gint64       default_us,
+             GError     **error)
+{
+  if (us == 0 || us == default_us)
+    return TRUE;
+  if (us < 0 || us % G_USEC_PER_SEC != 0 || us / G_USEC_PER_SEC > G_MAXINT)
+    {
+      g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT,
+                   _("%s: must be a whole number of seconds"), option);
+      return FALSE;
+    }
+  add_number (argv, option, us / G_USEC_PER_SEC);
+  return TRUE;
+}
+
+static gboolean
+add_profile_settings (GPtrArray               *argv,
+                      const TaExtractOptions  *o,
+                      GError                 **error)
+{
+  const TaProfileOptions *p = &o->profile;
+
+  if (o->no_profile)
+    g_ptr_array_add (argv, g_strdup ("--no-profile"));
+  if (p->no_analysis)
+    g_ptr_array_add (argv, g_strdup ("--no-analysis"));
+  if (o->preset != NULL)
+    add_option (argv, "--preset", o->preset);
+  if (p->flow_files > 0)
+    add_number (argv, "--flow-files", p->flow_files);
+  if (p->relays != NULL)
+    add_option (argv, "--relays", p->relays);
+  if (p->interval_us != 0 && p->interval_us != TA_INTERVAL_DEFAULT_US)
+    {
+      char buf[32];
+
+      if (p->interval_us % 1000 != 0 || p->interval_us < 0 || p->interval_us > TA_INTERVAL_MAX_US)
+        {
+          g_set_error_literal (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT,
+                               _("--interval: must be a multiple of 1 ms up to a day"));
+          return FALSE;
+        }
+      g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT "ms", p->interval_us / 1000);
+      add_option (argv, "--interval", buf);
+    }
+  if (p->local_nets != NULL && *p->local_nets != '\0')
+    add_option (argv, "--local-nets", p->local_nets);
+  if (p->rank != TA_TRAFFIC_RANK_BYTES)
+    add_option (argv, "--rank", ta_traffic_rank_name (p->rank));
+  return add_timeout (argv, "--tcp-timeout", p->conn.tcp_timeout_us, TA_CONN_TCP_TIMEOUT_DEFAULT_US, error) &&
+         add_timeout (argv, "--udp-timeout", p->conn.udp_timeout_us, TA_CONN_UDP_TIMEOUT_DEFAULT_US, error) &&
+         add_timeout (argv, "--icmp-timeout", p->conn.icmp_timeout_us, TA_CONN_ICMP_TIMEOUT_DEFAULT_US, error);
+}
+
 static gboolean
 add_settings (GPtrArray               *argv,
               const TaExtractOptions  *o,
@@ -122,6 +183,8 @@ add_settings (GPtrArray               *argv,
                      _("--flow-timeout must be positive"), error) ||
       !add_positive (argv, "--chunk-size", o->chunk_size, TA_CHUNK_SIZE_DEFAULT,
                      _("--chunk-size must be positive"), error))
+    return FALSE;
+  if (!add_profile_settings (argv, o, error))
     return FALSE;
   if (o->force)
     g_ptr_array_add (argv, g_strdup ("--force"));
@@ -218,6 +281,18 @@ typedef struct
   int        flow_timeout;
   int        chunk_size;
   gboolean   force;
+  /* the traffic profile */
+  gboolean   no_profile;
+  gboolean   no_analysis;
+  char      *preset;
+  char      *relays;
+  gint64     flow_files;
+  char      *interval;
+  char      *local_nets;
+  char      *rank;
+  int        tcp_timeout;
+  int        udp_timeout;
+  int        icmp_timeout;
   /* help texts with the defaults in them */
   char      *flow_timeout_help;
   char      *chunk_size_help;
@@ -233,6 +308,11 @@ arg_state_clear (ArgState *st)
   g_free (st->time_start);
   g_free (st->time_end);
   g_free (st->attack_context);
+  g_free (st->interval);
+  g_free (st->preset);
+  g_free (st->relays);
+  g_free (st->local_nets);
+  g_free (st->rank);
   g_free (st->flow_timeout_help);
   g_free (st->chunk_size_help);
 }
@@ -341,12 +421,50 @@ arg_group_new (ArgState                 *st,
     { "chunk-size", 0, 0, G_OPTION_ARG_INT, &st->chunk_size, st->chunk_size_help, N_("N") },
     { "force", 'f', 0, G_OPTION_ARG_NONE, &st->force,
       N_("Replace an existing non-empty output folder"), NULL },
+    { "no-profile", 0, 0, G_OPTION_ARG_NONE, &st->no_profile,
+      N_("Do not write the traffic profile (profile/ in the folder)"), NULL },
+    { "no-analysis", 0, 0, G_OPTION_ARG_NONE, &st->no_analysis,
+      N_("Profile without the per-connection checks, sequences, features and anomaly scores"), NULL },
+    { "preset", 0, 0, G_OPTION_ARG_STRING, &st->preset,
+      N_("Keep only TCP/UDP packets of a service: mail, proxy, web or dns"), N_("NAME") },
+    { "flow-files", 0, 0, G_OPTION_ARG_INT64, &st->flow_files,
+      N_("Write RECTor's inflow/ and outflow/ files for the first N connections (default none)"), N_("N") },
+    { "relays", 0, 0, G_OPTION_ARG_FILENAME, &st->relays,
+      N_("Tor relay snapshot (Onionoo details JSON): tag the relays among the addresses (relays.csv)"), N_("FILE") },
+    { "interval", 0, 0, G_OPTION_ARG_STRING, &st->interval,
+      N_("Interval of the interval statistics: 1ms to 1d, e.g. 250ms, 1s, 5m (default 1s)"), N_("TIME") },
+    { "local-nets", 0, 0, G_OPTION_ARG_STRING, &st->local_nets,
+      N_("Local networks for the direction of traffic, e.g. 10.0.0.0/8,fd00::/8"), N_("CIDRS") },
+    { "rank", 0, 0, G_OPTION_ARG_STRING, &st->rank,
+      N_("Order of conversations and endpoints: bytes, packets or connections (default bytes)"), N_("KEY") },
+    { "tcp-timeout", 0, 0, G_OPTION_ARG_INT, &st->tcp_timeout,
+      N_("Seconds of inactivity that end a TCP connection of the profile (default 300, as Zeek)"), N_("S") },
+    { "udp-timeout", 0, 0, G_OPTION_ARG_INT, &st->udp_timeout,
+      N_("Seconds of inactivity that end a UDP connection of the profile (default 60, as Zeek)"), N_("S") },
+    { "icmp-timeout", 0, 0, G_OPTION_ARG_INT, &st->icmp_timeout,
+      N_("Seconds of inactivity that end an ICMP connection of the profile (default 60, as Zeek)"), N_("S") },
     { NULL }
   };
   GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, st, NULL);
 
   g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
-  g_option_group_add_entries (group, entries);
+  if (setup->profile_only)
+    {
+      static const char * const folder_only[] = { "no-profile", "flow-timeout", "chunk-size",
+                                                  "attack-context" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (entries) - 1; i++)
+        {
+          gboolean skip = FALSE;
+
+          for (guint j = 0; j < G_N_ELEMENTS (folder_only); j++)
+            skip = skip || strcmp (entries[i].long_name, folder_only[j]) == 0;
+          if (!skip)
+            g_option_group_add_entries (group, (GOptionEntry[]) { entries[i], { NULL } });
+        }
+    }
+  else
+    g_option_group_add_entries (group, entries);
   if (setup->extra_entries != NULL)
     g_option_group_add_entries (group, setup->extra_entries);
   return group;
@@ -377,6 +495,29 @@ arg_state_check (ArgState          *st,
     FAIL ("%s", _("--flow-timeout must be positive"));
   if (st->chunk_size <= 0)
     FAIL ("%s", _("--chunk-size must be positive"));
+  if (st->interval != NULL && !ta_interval_parse (st->interval, &o->profile.interval_us))
+    FAIL (_("--interval: “%s” is not a time from 1ms to 1d in whole milliseconds (e.g. 250ms, 1s, 5m)"),
+          st->interval);
+  if (st->flow_files < 0 || st->flow_files > G_MAXUINT32)
+    FAIL ("%s", _("--flow-files must be a number from 0 to 4294967295"));
+  if (st->preset != NULL)
+    {
+      TaPreset preset;
+
+      if (!ta_preset_parse (st->preset, &preset, error))
+        return FALSE;
+    }
+  if (st->rank != NULL && !ta_traffic_rank_parse (st->rank, &o->profile.rank))
+    FAIL (_("--rank: “%s” is not bytes, packets or connections"), st->rank);
+  if (st->local_nets != NULL)
+    {
+      g_autoptr(TaNetList) nets = ta_net_list_parse (st->local_nets, error);
+
+      if (nets == NULL)
+        return FALSE;
+    }
+  if (st->tcp_timeout < 0 || st->udp_timeout < 0 || st->icmp_timeout < 0)
+    FAIL ("%s", _("a timeout must not be negative"));
   return TRUE;
 
 #undef FAIL
@@ -403,6 +544,15 @@ arg_state_to_options (ArgState         *st,
   o->flow_timeout_s = (guint) st->flow_timeout;
   o->chunk_size = (guint) st->chunk_size;
   o->force = st->force;
+  o->no_profile = st->no_profile;
+  o->profile.no_analysis = st->no_analysis;
+  o->preset = g_steal_pointer (&st->preset);
+  o->profile.relays = g_steal_pointer (&st->relays);
+  o->profile.flow_files = (guint) st->flow_files;
+  o->profile.local_nets = g_steal_pointer (&st->local_nets);
+  o->profile.conn.tcp_timeout_us = (gint64) st->tcp_timeout * G_USEC_PER_SEC;
+  o->profile.conn.udp_timeout_us = (gint64) st->udp_timeout * G_USEC_PER_SEC;
+  o->profile.conn.icmp_timeout_us = (gint64) st->icmp_timeout * G_USEC_PER_SEC;
 }
 
 TaExtractOptions *
@@ -485,6 +635,32 @@ strv_equal0 (char **a,
   return g_strv_equal ((const char * const *) a, (const char * const *) b);
 }
 
+static gint64
+or_default (gint64 v,
+            gint64 default_value)
+{
+  return v != 0 ? v : default_value;
+}
+
+static gboolean
+profile_equal (const TaProfileOptions *a,
+               const TaProfileOptions *b)
+{
+  return or_default (a->interval_us, TA_INTERVAL_DEFAULT_US) == or_default (b->interval_us, TA_INTERVAL_DEFAULT_US) &&
+         g_strcmp0 (a->local_nets && *a->local_nets ? a->local_nets : NULL,
+                    b->local_nets && *b->local_nets ? b->local_nets : NULL) == 0 &&
+         a->rank == b->rank &&
+         a->no_analysis == b->no_analysis &&
+         g_strcmp0 (a->relays, b->relays) == 0 &&
+         a->flow_files == b->flow_files &&
+         or_default (a->conn.tcp_timeout_us, TA_CONN_TCP_TIMEOUT_DEFAULT_US) ==
+         or_default (b->conn.tcp_timeout_us, TA_CONN_TCP_TIMEOUT_DEFAULT_US) &&
+         or_default (a->conn.udp_timeout_us, TA_CONN_UDP_TIMEOUT_DEFAULT_US) ==
+         or_default (b->conn.udp_timeout_us, TA_CONN_UDP_TIMEOUT_DEFAULT_US) &&
+         or_default (a->conn.icmp_timeout_us, TA_CONN_ICMP_TIMEOUT_DEFAULT_US) ==
+         or_default (b->conn.icmp_timeout_us, TA_CONN_ICMP_TIMEOUT_DEFAULT_US);
+}
+
 gboolean
 ta_extract_options_equal (const TaExtractOptions *a,
                           const TaExtractOptions *b)
@@ -504,5 +680,9 @@ ta_extract_options_equal (const TaExtractOptions *a,
          a->max_records == b->max_records &&
          a->flow_timeout_s == b->flow_timeout_s &&
          a->chunk_size == b->chunk_size &&
-         a->force == b->force;
+         a->force == b->force &&
+         a->no_profile == b->no_profile &&
+         g_strcmp0 (a->preset, b->preset) == 0 &&
+         a->profile_only == b->profile_only &&
+         profile_equal (&a->profile, &b->profile);
 }

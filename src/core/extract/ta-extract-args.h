@@ -33,6 +33,10 @@ typedef struct
   /* The arguments are a process's argv: string values are converted from
    * the locale's encoding to UTF-8. FALSE: they are UTF-8 already. */
   gboolean            locale_encoded;
+  /* `timearcs-cli profile`: the options of subset folders only
+   * (--no-profile, --flow-timeout, --chunk-size, --attack-context) are
+   * left out */
+  gboolean            profile_only;
 } TaExtractArgsSetup;
 
 /* argv[0] is @program ("timearcs-cli" when NULL), argv[1] "extract". Every

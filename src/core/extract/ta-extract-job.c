@@ -20,10 +20,12 @@
 #include "ta-error.h"
 #include "ta-format.h"
 #include "ta-extract-job.h"
+#include "ta-extract-profile.h"
 #include "ta-flow-tracker.h"
 #include "ta-ip-map.h"
 #include "ta-packet-filter.h"
 #include "ta-packet-reader.h"
+#include "ta-presets.h"
 
 
 struct _TaExtractJob
@@ -37,51 +39,15 @@ struct _TaExtractJob
   TaIpMap               *ip_map;
   TaReadStats            stats;
   TaExtractCounts        counts;
-  TaFolderWriter        *writer;
+  TaFolderWriter        *writer;      /* NULL for a profile-only run */
+  TaExtractProfile       profile;
+  gboolean               has_preset;
+  TaPreset               preset;
   gboolean               succeeded;
   double                 wall_time;
 };
 
 G_DEFINE_FINAL_TYPE (TaExtractJob, ta_extract_job, TA_TYPE_JOB)
-
-/* ---- options ---------------------------------------------------------- */
-
-TaExtractOptions *
-ta_extract_options_new (void)
-{
-  TaExtractOptions *o = g_new0 (TaExtractOptions, 1);
-
-  o->flow_timeout_s = TA_FLOW_TIMEOUT_DEFAULT_S;
-  o->chunk_size = TA_CHUNK_SIZE_DEFAULT;
-  return o;
-}
-
-TaExtractOptions *
-ta_extract_options_copy (const TaExtractOptions *options)
-{
-  TaExtractOptions *o = g_new0 (TaExtractOptions, 1);
-
-  *o = *options;
-  o->data_files = g_strdupv (options->data_files);
-  o->ip_map_path = g_strdup (options->ip_map_path);
-  o->output_dir = g_strdup (options->output_dir);
-  o->filter_ips = g_strdupv (options->filter_ips);
-  o->attack_context = g_strdup (options->attack_context);
-  return o;
-}
-
-void
-ta_extract_options_free (TaExtractOptions *options)
-{
-  if (options == NULL)
-    return;
-  g_strfreev (options->data_files);
-  g_free (options->ip_map_path);
-  g_free (options->output_dir);
-  g_strfreev (options->filter_ips);
-  g_free (options->attack_context);
-  g_free (options);
-}
 
 /* ---- object ----------------------------------------------------------- */
 
@@ -90,6 +56,7 @@ ta_extract_job_finalize (GObject *object)
 {
   TaExtractJob *self = (TaExtractJob *) object;
 
+  ta_extract_profile_clear (&self->profile);
   g_clear_pointer (&self->writer, ta_folder_writer_free);
   g_clear_pointer (&self->ip_map, ta_ip_map_free);
   g_clear_pointer (&self->addrs, ta_addr_table_free);
@@ -174,7 +141,7 @@ maybe_report (TaExtractJob  *self,
  * entries of packets it was handed (TaAddrTable entries never move). */
 
 #define BATCH_SIZE 4096
-#define N_BATCHES  4
+#define N_BATCHES  8
 
 typedef struct
 {
@@ -183,6 +150,7 @@ typedef struct
   guint     file;          /* index into files */
   guint64   rows_read;     /* rows read when the batch was sent */
   guint64   bytes_done;
+  guint     n_profile;     /* packets the profile thread takes from it */
 } Batch;
 
 typedef struct
@@ -206,6 +174,11 @@ typedef struct
   guint64          snap_rows;
   guint64          snap_bytes;
   guint            snap_file;
+  /* with a subset folder and a profile, the profile runs on a thread of
+   * its own: the writer hands it each batch it has written */
+  GThread         *profile_thread;
+  GQueue           profile_full;
+  gboolean         profile_stop;
 
   /* reader thread only */
   TaPacketReader  *reader;
@@ -403,6 +376,61 @@ give_back (Pipe  *pp,
   g_mutex_unlock (&pp->mutex);
 }
 
+static gpointer
+profile_thread (gpointer data)
+{
+  Pipe *pp = data;
+  TaProfile *profile = pp->job->profile.profile;
+
+  for (;;)
+    {
+      Batch *b;
+
+      g_mutex_lock (&pp->mutex);
+      while (g_queue_is_empty (&pp->profile_full) && !pp->profile_stop)
+        g_cond_wait (&pp->cond, &pp->mutex);
+      b = g_queue_pop_head (&pp->profile_full);
+      g_mutex_unlock (&pp->mutex);
+      if (b == NULL)
+        break;
+      for (guint k = 0; k < b->n_profile; k++)
+        ta_profile_add (profile, &b->pkts[k]);
+      give_back (pp, b);
+    }
+  return NULL;
+}
+
+/* A batch the writer is done with: to the profile thread, or back to the
+ * reader */
+static void
+written (Pipe  *pp,
+         Batch *b,
+         guint  n)
+{
+  if (pp->profile_thread == NULL)
+    {
+      give_back (pp, b);
+      return;
+    }
+  b->n_profile = n;
+  g_mutex_lock (&pp->mutex);
+  g_queue_push_tail (&pp->profile_full, b);
+  g_cond_broadcast (&pp->cond);
+  g_mutex_unlock (&pp->mutex);
+}
+
+static void
+stop_profile_thread (Pipe *pp)
+{
+  if (pp->profile_thread == NULL)
+    return;
+  g_mutex_lock (&pp->mutex);
+  pp->profile_stop = TRUE;
+  g_cond_broadcast (&pp->cond);
+  g_mutex_unlock (&pp->mutex);
+  g_thread_join (g_steal_pointer (&pp->profile_thread));
+}
+
 /* ---- the run ---------------------------------------------------------- */
 
 /* An IP filter entry: id ("12"), dotted IPv4 or IPv6 -> TaAddrTable index */
@@ -582,13 +610,29 @@ pump (TaExtractJob   *self,
 
   maybe_report (self, ps, 0, 0, g_ptr_array_index (files, 0), TRUE);
   thread = g_thread_new ("ta-extract-read", reader_thread, pp);
+  if (self->writer != NULL && self->profile.profile != NULL)
+    pp->profile_thread = g_thread_new ("ta-extract-profile", profile_thread, pp);
 
   while ((b = take_full (self, pp, ps, &local_error)) != NULL)
     {
-      for (guint k = 0; k < b->n; k++)
+      guint k;
+
+      if (self->has_preset)
         {
-          if (!ta_folder_writer_add (self->writer, &b->pkts[k], &local_error))
+          guint w = 0;
+
+          for (guint r = 0; r < b->n; r++)
+            if (ta_preset_match_packet (self->preset, &b->pkts[r]))
+              b->pkts[w++] = b->pkts[r];
+          self->counts.rejected_preset += b->n - w;
+          b->n = w;
+        }
+      for (k = 0; k < b->n; k++)
+        {
+          if (self->writer != NULL && !ta_folder_writer_add (self->writer, &b->pkts[k], &local_error))
             break;
+          if (self->profile.profile != NULL && pp->profile_thread == NULL)
+            ta_profile_add (self->profile.profile, &b->pkts[k]);
           kept++;
           if (o->max_records > 0 && kept >= o->max_records)
             {
@@ -600,13 +644,16 @@ pump (TaExtractJob   *self,
       maybe_report (self, ps, b->rows_read, b->bytes_done,
                     g_ptr_array_index (files, b->file), b->file != last_file);
       last_file = b->file;
-      give_back (pp, b);
+      /* the packet that reached --max-records counts; a failed one not */
+      written (pp, b, local_error != NULL ? k : MIN (k + 1, b->n));
       if (local_error != NULL || self->counts.max_reached ||
           g_cancellable_set_error_if_cancelled (cancellable, &local_error))
         break;
     }
 
-  /* stop the reader (if it is still going) and wait for it */
+  /* the profile has every written packet; stop the reader (if it is
+   * still going) and wait for it */
+  stop_profile_thread (pp);
   g_mutex_lock (&pp->mutex);
   pp->stop = TRUE;
   g_cond_broadcast (&pp->cond);
@@ -616,6 +663,7 @@ pump (TaExtractJob   *self,
   g_cond_clear (&pp->cond);
   g_queue_clear (&pp->full);
   g_queue_clear (&pp->empty);
+  g_queue_clear (&pp->profile_full);
   g_free (batches);
 
   if (local_error == NULL && pp->error != NULL)
@@ -631,6 +679,35 @@ pump (TaExtractJob   *self,
   return TRUE;
 }
 
+/* The subset folder's writer (unless profile-only) and the profile */
+static gboolean
+open_outputs (TaExtractJob  *self,
+              GError       **error)
+{
+  TaExtractOptions *o = self->options;
+  TaFolderWriterOptions wopts = { 0 };
+  g_autoptr(GPtrArray) ins = g_ptr_array_new ();
+
+  wopts.chunk_size = o->chunk_size;
+  wopts.flow_timeout_us = (gint64) o->flow_timeout_s * G_USEC_PER_SEC;
+  wopts.force = o->force;
+  for (guint i = 0; o->data_files && o->data_files[i]; i++)
+    g_ptr_array_add (ins, o->data_files[i]);
+  if (o->ip_map_path != NULL)
+    g_ptr_array_add (ins, o->ip_map_path);
+  g_ptr_array_add (ins, NULL);
+  wopts.inputs = (const char * const *) ins->pdata;
+  /* never replaced, nor a folder holding them (ta-out-target.h) */
+  if (!o->profile_only)
+    {
+      self->writer = ta_folder_writer_new (o->output_dir, &wopts, self->addrs, error);
+      if (self->writer == NULL)
+        return FALSE;
+    }
+  return ta_extract_profile_begin (&self->profile, o, self->writer, wopts.inputs,
+                                   self->addrs, error);
+}
+
 static gboolean
 run_job (TaExtractJob  *self,
          GCancellable  *cancellable,
@@ -643,7 +720,6 @@ run_job (TaExtractJob  *self,
   g_autoptr(GPtrArray) filter_names = NULL;
   g_autoptr(GByteArray) addr_bits = NULL;
   TaPacketFilter filter = { 0 };
-  TaFolderWriterOptions wopts = { 0 };
   TaManifestInfo info = { 0 };
   TaReaderConfig config = { 0 };
   ProgressState ps = { 0 };
@@ -662,6 +738,8 @@ run_job (TaExtractJob  *self,
     }
   if (!check_inputs (self, files, sizes, &ps.bytes_total, error))
     return FALSE;
+  if (o->preset != NULL && !(self->has_preset = ta_preset_parse (o->preset, &self->preset, error)))
+    return FALSE;
 
   self->addrs = ta_addr_table_new ();
   if (o->ip_map_path != NULL)
@@ -674,23 +752,8 @@ run_job (TaExtractJob  *self,
       cancelled (cancellable, error))
     return FALSE;
 
-  wopts.chunk_size = o->chunk_size;
-  wopts.flow_timeout_us = (gint64) o->flow_timeout_s * G_USEC_PER_SEC;
-  wopts.force = o->force;
-  {
-    g_autoptr(GPtrArray) ins = g_ptr_array_new ();
-
-    for (guint i = 0; o->data_files && o->data_files[i]; i++)
-      g_ptr_array_add (ins, o->data_files[i]);
-    if (o->ip_map_path != NULL)
-      g_ptr_array_add (ins, o->ip_map_path);
-    g_ptr_array_add (ins, NULL);
-    wopts.inputs = (const char * const *) ins->pdata;
-    /* never replaced, nor a folder holding them (ta-out-target.h) */
-    self->writer = ta_folder_writer_new (o->output_dir, &wopts, self->addrs, error);
-  }
-  if (self->writer == NULL)
-    return FALSE;
+  if (!open_outputs (self, error))
+    goto fail;
 
   config.addrs = self->addrs;
   config.ip_map = self->ip_map;
@@ -734,7 +797,9 @@ run_job (TaExtractJob  *self,
   info.time_start_us = o->time_start_us;
   info.has_time_end = o->has_time_end;
   info.time_end_us = o->time_end_us;
-  if (!ta_folder_writer_finish (self->writer, &info, error))
+  if (!ta_extract_profile_finish (&self->profile, o, &info, files, &self->stats, error))
+    goto fail;
+  if (self->writer != NULL && !ta_folder_writer_finish (self->writer, &info, error))
     goto fail;
 
   self->succeeded = TRUE;
@@ -743,7 +808,9 @@ run_job (TaExtractJob  *self,
 fail:
   self->counts.rejected_time = filter.rejected_time;
   self->counts.rejected_ip = filter.rejected_addr;
-  ta_folder_writer_abort (self->writer);
+  if (self->writer != NULL)
+    ta_folder_writer_abort (self->writer);
+  ta_extract_profile_clear (&self->profile);
   return FALSE;
 }
 
@@ -779,7 +846,14 @@ const TaFolderSummary *
 ta_extract_job_get_summary (TaExtractJob *self)
 {
   g_return_val_if_fail (TA_IS_EXTRACT_JOB (self), NULL);
-  return self->succeeded ? ta_folder_writer_get_summary (self->writer) : NULL;
+  return self->succeeded && self->writer ? ta_folder_writer_get_summary (self->writer) : NULL;
+}
+
+const TaProfileSummary *
+ta_extract_job_get_profile_summary (TaExtractJob *self)
+{
+  g_return_val_if_fail (TA_IS_EXTRACT_JOB (self), NULL);
+  return self->succeeded ? self->profile.summary : NULL;
 }
 
 double

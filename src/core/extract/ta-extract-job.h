@@ -12,6 +12,7 @@
 
 #include "ta-folder-writer.h"
 #include "ta-job.h"
+#include "ta-profile.h"
 #include "ta-read-stats.h"
 
 G_BEGIN_DECLS
@@ -36,6 +37,15 @@ typedef struct
   guint      flow_timeout_s;   /* 0 = TA_FLOW_TIMEOUT_DEFAULT_S */
   guint      chunk_size;       /* flows per chunk file; 0 = TA_CHUNK_SIZE_DEFAULT */
   gboolean   force;            /* replace an existing non-empty output folder */
+  /* The traffic profile (ta-profile.h): written under profile/ in the
+   * subset folder unless no_profile; with profile_only, output_dir is a
+   * profile folder and no subset folder is written */
+  gboolean   no_profile;
+  gboolean   profile_only;
+  /* a service preset (ta-presets.h: "mail", "proxy", "web", "dns"): keep
+   * only TCP/UDP packets with a port of its set; NULL = none */
+  char      *preset;
+  TaProfileOptions profile;    /* its local_nets and relays are owned by the options */
 } TaExtractOptions;
 
 TaExtractOptions *ta_extract_options_new  (void);
@@ -52,6 +62,7 @@ typedef struct
   guint    files_stopped_early;/* past the time end in a time-ordered file */
   guint64  rejected_time;
   guint64  rejected_ip;
+  guint64  rejected_preset;    /* not a port of the preset */
   guint64  rows_kept;
   gboolean max_reached;        /* reading stopped at --max-records */
 } TaExtractCounts;
@@ -71,8 +82,10 @@ const TaExtractOptions *ta_extract_job_get_options       (TaExtractJob          
  * the counts' rows_kept also during a sync run, on its thread) */
 const TaReadStats      *ta_extract_job_get_read_stats    (TaExtractJob           *self);
 const TaExtractCounts  *ta_extract_job_get_counts        (TaExtractJob           *self);
-/* NULL unless the run succeeded */
+/* NULL unless the run succeeded (the folder summary also NULL for a
+ * profile-only run, the profile summary without a profile) */
 const TaFolderSummary  *ta_extract_job_get_summary       (TaExtractJob           *self);
+const TaProfileSummary *ta_extract_job_get_profile_summary (TaExtractJob         *self);
 double                  ta_extract_job_get_wall_time     (TaExtractJob           *self);
 
 G_END_DECLS

@@ -125,7 +125,6 @@ ta_folder_writer_new (const char                  *output_dir,
                       GError                     **error)
 {
   g_autoptr(TaFolderWriter) self = NULL;
-  g_autofree char *tmpl = NULL;
   g_autofree char *path = NULL;
   static const char * const subdirs[] = { "flows", "ips", "indices" };
 
@@ -154,26 +153,9 @@ ta_folder_writer_new (const char                  *output_dir,
   if (!ta_out_target_check_folder (output_dir, self->force, (const char * const *) self->inputs, error))
     return NULL;
 
-  if (g_mkdir_with_parents (self->parent_dir, 0777) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, TA_ERROR, TA_ERROR_IO, _("Cannot create folder “%s”: %s"),
-                   self->parent_dir, g_strerror (saved));
-      return NULL;
-    }
-  tmpl = g_strdup_printf (".%s.partial-XXXXXX", self->base_name);
-  path = g_build_filename (self->parent_dir, tmpl, NULL);
-  /* 0777 under the umask, as any folder the user makes (g_mkdtemp is 0700) */
-  if (g_mkdtemp_full (path, 0777) == NULL)
-    {
-      int saved = errno;
-
-      g_set_error (error, TA_ERROR, TA_ERROR_IO, _("Cannot write in folder “%s”: %s"),
-                   self->parent_dir, g_strerror (saved));
-      return NULL;
-    }
-  self->tmp_dir = g_steal_pointer (&path);
+  self->tmp_dir = ta_out_make_partial_dir (output_dir, error);
+  if (self->tmp_dir == NULL)
+    return NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (subdirs); i++)
     {
@@ -329,6 +311,13 @@ ta_folder_writer_add (TaFolderWriter  *self,
   return TRUE;
 }
 
+
+const char *
+ta_folder_writer_get_work_dir (TaFolderWriter *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->tmp_dir;
+}
 
 static gboolean
 move_into_place (TaFolderWriter  *self,

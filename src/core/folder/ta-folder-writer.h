@@ -71,6 +71,9 @@ gboolean        ta_folder_writer_finish   (TaFolderWriter              *self,
                                            GError                     **error);
 /* Valid after finish() */
 const TaFolderSummary *ta_folder_writer_get_summary (TaFolderWriter    *self);
+/* The hidden folder the files are written into until finish() moves it
+ * into place: others (the traffic profile) may add files there */
+const char     *ta_folder_writer_get_work_dir (TaFolderWriter      *self);
 /* Removes the temporary folder; safe to call more than once */
 void            ta_folder_writer_abort    (TaFolderWriter              *self);
 void            ta_folder_writer_free     (TaFolderWriter              *self);

@@ -18,9 +18,9 @@
  *  - conn_state is Zeek's: S0 S1 SF REJ S2 S3 RSTO RSTR RSTOS0 RSTRH SH SHR
  *    OTH; for UDP SF (both sides), S0 (orig only), SHR (resp only).
  *  - history uses Zeek's letters (s h a d f r c g t w i q ^), upper case
- *    for the originator, lower case for the responder, each letter once per
- *    direction except t (retransmission) and w (zero window), which repeat
- *    at 1, 10, 100, … occurrences as Zeek does.
+ *    for the originator, lower case for the responder: a d i q once per
+ *    direction, s h f r again when their sequence number changes, g t w
+ *    at 1, 10, 100, … occurrences (Zeek's conn.log rules).
  *  - orig_bytes / resp_bytes: TCP payload taken from sequence numbers as
  *    Zeek does (highest seq end − first seq, less the SYN and FIN); UDP and
  *    ICMP from the packets' payload (TA_PKT_HAS_PAYLOAD), else IP bytes

@@ -13,8 +13,14 @@
  *
  * Streaming: an interval's distinct-address sets and port counts are kept
  * only while it is recent (packets may arrive out of order by up to the
- * lag); its counters then go to a spill file. Memory does not grow with the
- * number of intervals.
+ * lag); its counters then go to a spill file. A packet later than that
+ * still counts in its interval's counters, but not in its distinct
+ * addresses or top ports (ta_intervals_get_late_packets() says how many).
+ * Memory grows with the traffic within the lag, not with the number of
+ * intervals, except for the new-connection counts: 52 bytes per interval
+ * in which a connection started. Of a gap of empty intervals (a clock
+ * jump, a stray timestamp) only the first TA_INTERVAL_MAX_GAP are written
+ * as zero rows.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -32,6 +38,7 @@ G_BEGIN_DECLS
 #define TA_INTERVAL_DEFAULT_US   G_USEC_PER_SEC
 #define TA_INTERVAL_MAX_US       (G_GINT64_CONSTANT (86400) * G_USEC_PER_SEC)
 #define TA_INTERVAL_TOP_PORTS    5
+#define TA_INTERVAL_MAX_GAP      1000
 
 /* Packet-size histogram bins (frame length): upper bounds, inclusive;
  * the last bin is everything above */
@@ -46,6 +53,12 @@ TaNetList   *ta_net_list_parse        (const char   *text,
 gboolean     ta_net_list_contains     (const TaNetList *self,
                                        const char   *address);  /* textual IPv4/IPv6 */
 char        *ta_net_list_to_string    (const TaNetList *self);
+/* The same for an address of @addrs, remembered in @cache (one byte per
+ * address index: 0 not looked up, 1 local, 2 not local) */
+gboolean     ta_net_list_contains_index (const TaNetList *self,
+                                       TaAddrTable  *addrs,
+                                       GByteArray   *cache,
+                                       guint32       addr);
 void         ta_net_list_free         (TaNetList    *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TaNetList, ta_net_list_free)
 
@@ -74,7 +87,9 @@ void         ta_intervals_add_conn    (TaIntervals   *self,
 gboolean     ta_intervals_write_csv   (TaIntervals   *self,
                                        TaOut         *out,
                                        GError       **error);
-guint64      ta_intervals_get_count   (TaIntervals   *self);   /* rows written / to write */
+guint64      ta_intervals_get_count   (TaIntervals   *self);   /* rows written (after write_csv) */
+guint64      ta_intervals_get_late_packets (TaIntervals *self);
+guint        ta_intervals_get_n_open  (TaIntervals   *self);   /* intervals held in memory */
 /* "1s", "250ms", "5m", "1h", "1d" or a number of ms → µs; FALSE on text
  * that is not a multiple of 1 ms from 1 ms to a day */
 gboolean     ta_interval_parse        (const char    *text,

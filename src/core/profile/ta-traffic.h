@@ -50,7 +50,8 @@ typedef struct
   gint64  last;
   guint64 conns;      /* connections between the two, either way */
   guint   n_ports;    /* distinct responder ports of those connections */
-  TaPortCount top_ports[TA_TRAFFIC_TOP_PORTS];  /* by connections; port 0 ends the list */
+  TaPortCount top_ports[TA_TRAFFIC_TOP_PORTS];  /* by connections (ties by proto, port);
+                                                * conns 0 ends the list */
 } TaConversation;
 
 typedef struct
