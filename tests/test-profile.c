@@ -209,6 +209,14 @@ check_profile_folder (const char *dir,
             g_assert_cmpfloat (score, <=, 1);
           }
         g_assert_true (json_object_has_member (sum, "anomaly"));
+        g_assert_true (json_object_has_member (sum, "findings"));
+        {
+          g_autofree char *attacks = g_build_filename (dir, "detected_attacks.csv", NULL);
+          g_autofree char *findings = g_build_filename (dir, "findings.csv", NULL);
+
+          g_assert_true (g_file_test (attacks, G_FILE_TEST_EXISTS));
+          g_assert_true (g_file_test (findings, G_FILE_TEST_EXISTS));
+        }
         {
           guint lines = 0;
 

@@ -64,6 +64,14 @@ ta_cli_print_profile_summary (const TaProfileSummary *ps,
       }
   g_printerr (_("Profile (%s): %s connections (%s), %s conversations, %s endpoints, %s intervals\n"),
               where, conns, states->str, convs, ends, ints);
+  if (ps->findings > 0 || ps->anomalous > 0)
+    {
+      g_autofree char *anom = ta_format_count (ps->anomalous);
+
+      g_printerr (g_dngettext (GETTEXT_PACKAGE, "Findings: %u detected behaviour; %s connections scored anomalous\n",
+                               "Findings: %u detected behaviours; %s connections scored anomalous\n", ps->findings),
+                  ps->findings, anom);
+    }
   g_string_free (states, TRUE);
 }
 

@@ -57,6 +57,7 @@ ta_profile_analysis_init (TaProfile  *self,
   a->sequences = ta_sequences_writer_new (self->dir, &sopts, error);
   if (a->sequences == NULL)
     return FALSE;
+  a->detector = ta_detector_new (NULL);
   a->features = ta_features_new (self->dir, NULL, error);
   return a->features != NULL;
 }
@@ -89,6 +90,7 @@ ta_profile_analysis_conn_done (TaProfile    *self,
   ta_validate_conn (a->validator, c, self->addrs, &v);
   ta_validated_write_row (a->validated, c, uid, self->addrs, &v);
   ta_features_add (a->features, c, stats);
+  ta_detector_add_conn (a->detector, c);
   ta_sequences_writer_add (a->sequences, c, stats, self->addrs);
   ta_flow_stats_release (a->stats, c->id);
 }
@@ -171,9 +173,41 @@ ta_profile_analysis_finish (TaProfile  *self,
     return FALSE;
   ta_validator_write_summary (a->validator, summary);
   if (!ta_out_commit_file (summary, error) ||
-      !ta_sequences_writer_finish (a->sequences, error))
+      !ta_sequences_writer_finish (a->sequences, error) ||
+      !ta_detector_finish (a->detector, self->addrs, self->dir, error))
     return FALSE;
   return write_features_and_scores (self, error);
+}
+
+/* profile.json: "findings", by type, and the first twenty */
+static void
+append_findings (TaProfile *self,
+                 GString   *s)
+{
+  const GPtrArray *f = ta_detector_get_findings (self->analysis.detector);
+  guint by_type[TA_FINDING_N_TYPES] = { 0 };
+
+  for (guint i = 0; i < f->len; i++)
+    by_type[((const TaFinding *) g_ptr_array_index (f, i))->type]++;
+  g_string_append_printf (s, "  \"findings\": {\"total\": %u, \"by_type\": {", f->len);
+  for (guint t = 0, n = 0; t < TA_FINDING_N_TYPES; t++)
+    if (by_type[t] > 0)
+      g_string_append_printf (s, "%s\"%s\": %u", n++ ? ", " : "", ta_finding_type_id (t), by_type[t]);
+  g_string_append (s, "}, \"first\": [");
+  for (guint i = 0; i < MIN (f->len, 20); i++)
+    {
+      const TaFinding *x = g_ptr_array_index (f, i);
+
+      g_string_append_printf (s, "%s{\"type\": \"%s\", \"label\": ", i ? ", " : "",
+                              ta_finding_type_id (x->type));
+      ta_json_append_string (s, x->mawilab);
+      g_string_append_printf (s, ", \"start_us\": %" G_GINT64_FORMAT ", \"end_us\": %" G_GINT64_FORMAT
+                              ", \"connections\": %" G_GUINT64_FORMAT ", \"evidence\": ",
+                              x->start_us, x->end_us, x->conns);
+      ta_json_append_string (s, x->evidence);
+      g_string_append_c (s, '}');
+    }
+  g_string_append (s, "]},\n");
 }
 
 /* profile.json: "validation" and "anomaly" */
@@ -251,6 +285,13 @@ ta_profile_analysis_append_json (TaProfile *self,
                               i ? ", " : "", top[i].id, uid, top[i].score);
     }
   g_string_append (s, "]},\n");
+  append_findings (self, s);
+}
+
+guint
+ta_profile_analysis_n_findings (TaProfile *self)
+{
+  return self->analysis.detector ? ta_detector_get_findings (self->analysis.detector)->len : 0;
 }
 
 guint64
@@ -272,5 +313,6 @@ ta_profile_analysis_clear (TaProfile *self)
   g_clear_pointer (&a->forest, ta_iforest_free);
   g_clear_pointer (&a->scores, ta_iforest_summary_free);
   g_clear_pointer (&a->tagger, ta_relay_tagger_free);
+  g_clear_pointer (&a->detector, ta_detector_free);
   g_clear_pointer (&a->relays, ta_relay_set_free);
 }

@@ -213,7 +213,10 @@ ta_profile_write_json (TaProfile           *self,
                       "\"endpoints.csv\", \"intervals.csv\"");
   if (self->analysis.stats != NULL)
     g_string_append_printf (s, ", \"validated.csv\", \"validation_summary.csv\", \"sequences.jsonl\"%s"
-                            ", \"features.csv\", \"features_scaler.json\", \"anomaly.csv\"",
+                            ", \"features.csv\", \"features_scaler.json\", \"anomaly.csv\", \"findings.csv\", "
+                            "\"detected_attacks.csv\", \"detected_grouped_attacks.csv\", \"detected_ip_map.json\", "
+                            "\"event_type_mapping_detected.json\", \"attack_group_mapping_detected.json\", "
+                            "\"color_mapping.json\", \"attack_group_color_mapping.json\"",
                             self->options.flow_files > 0 ? ", \"inflow/\", \"outflow/\"" : "");
   if (self->analysis.tagger != NULL)
     g_string_append (s, ", \"relays.csv\"");

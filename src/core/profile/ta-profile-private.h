@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "ta-detect.h"
 #include "ta-features.h"
 #include "ta-flow-stats.h"
 #include "ta-iforest.h"
@@ -26,6 +27,7 @@ typedef struct
   TaFeatures        *features;
   TaIforest         *forest;
   TaIforestSummary  *scores;
+  TaDetector        *detector;
   TaRelaySet        *relays;      /* NULL: no snapshot given */
   TaRelayTagger     *tagger;
 } TaProfileAnalysis;
@@ -72,6 +74,7 @@ gboolean ta_profile_analysis_finish      (TaProfile      *self,
 void     ta_profile_analysis_append_json (TaProfile      *self,
                                           GString        *s);
 guint64  ta_profile_analysis_n_above     (TaProfile      *self);
+guint    ta_profile_analysis_n_findings  (TaProfile      *self);
 void     ta_profile_analysis_clear       (TaProfile      *self);
 
 G_END_DECLS

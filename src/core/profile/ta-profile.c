@@ -342,6 +342,7 @@ ta_profile_finish (TaProfile           *self,
   if (!ta_profile_analysis_finish (self, error))
     return FALSE;
   self->summary.anomalous = ta_profile_analysis_n_above (self);
+  self->summary.findings = ta_profile_analysis_n_findings (self);
   if (!ta_profile_write_json (self, info, error))
     return FALSE;
   self->finished = TRUE;

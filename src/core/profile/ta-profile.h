@@ -11,6 +11,8 @@
  *   sequences.jsonl (inflow/, outflow/)     IAT/size sequences (RECTor's input)
  *   features.csv, features_scaler.json      ML-ready features, scaled
  *   anomaly.csv                             isolation-forest scores
+ *   findings.csv, detected_attacks.csv, …   detected behaviour (ta-detect.h), also
+ *                                           as attack CSVs for the TimeArcs view
  * and with a relay snapshot (options->relays): relays.csv, the Tor relays
  * among the connections' addresses, by role
  * into a folder that exists (TA_OUT_IN_PLACE: the caller moves the folder
@@ -80,6 +82,7 @@ typedef struct
   guint   endpoints;
   guint64 intervals;
   guint64 anomalous;          /* connections scored at or above the threshold */
+  guint   findings;           /* detected behaviour */
 } TaProfileSummary;
 
 typedef struct _TaProfile TaProfile;
