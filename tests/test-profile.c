@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "ta-pseudonym.h"
 #include "ta-test-util.h"
 
 /* ---- reading what was written ------------------------------------------ */
@@ -494,6 +495,49 @@ test_csv_equals_capture (void)
   ta_test_rm_rf (tmp);
 }
 
+/* --pseudonymise: no real address is left in any file, the pseudonyms are
+ * Crypto-PAn's, and local networks are still matched on the real ones */
+static void
+test_pseudonymise (void)
+{
+  g_autofree char *tmp = ta_test_make_tmp_dir (NULL);
+  g_autofree char *csv = g_build_filename (tmp, "p.csv", NULL);
+  g_autofree char *key = g_build_filename (tmp, "key", NULL);
+  g_autofree char *out = g_build_filename (tmp, "prof", NULL);
+  const char *args[] = { "profile", csv, "--out", out, "--pseudonymise", key,
+                         "--local-nets", "10.0.0.0/8", NULL };
+  const char *on_extract[] = { "extract", "--data", csv, "--output-dir", out, "--pseudonymise", key, NULL };
+  const char *names[] = { "conn.log", "conn.csv", "conversations.csv", "endpoints.csv", "profile.json",
+                          "validated.csv", "findings.csv", "sequences.jsonl" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TaPseudonym) p = NULL;
+  g_autofree char *a = NULL;
+  g_autofree char *log = NULL;
+
+  ta_test_write_file (csv,
+                      "timestamp,length,protocol,src_port,dst_port,src_ip,dst_ip,flags,seq_num,ack_num\n"
+                      "1000000,60,6,1234,80,10.0.0.1,192.0.2.7,2,100,0\n"
+                      "1000100,60,6,80,1234,192.0.2.7,10.0.0.1,18,500,101\n", -1);
+  ta_test_write_file (key, "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n", -1);
+  g_assert_cmpint (ta_test_run_cli (on_extract, NULL, NULL), ==, 2);
+  g_assert_cmpint (ta_test_run_cli (args, NULL, NULL), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *text = read_text (out, names[i]);
+
+      g_assert_null (strstr (text, "10.0.0.1"));
+      g_assert_null (strstr (text, "192.0.2.7"));
+    }
+  p = ta_pseudonym_new_from_key_file (key, &error);
+  g_assert_no_error (error);
+  a = ta_pseudonym_map_text (p, "10.0.0.1");
+  log = read_text (out, "conn.log");
+  g_assert_nonnull (strstr (log, a));
+  /* local_orig T, local_resp F: matched on the real addresses */
+  g_assert_nonnull (strstr (log, "\tT\tF\t"));
+  ta_test_rm_rf (tmp);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -504,6 +548,7 @@ main (int    argc,
   g_test_add_func ("/cli/profile/refuses-other-folder", test_refuses_other_folder);
   g_test_add_func ("/cli/profile/csv", test_csv);
   g_test_add_func ("/cli/profile/csv-equals-capture", test_csv_equals_capture);
+  g_test_add_func ("/cli/profile/pseudonymise", test_pseudonymise);
   g_test_add_func ("/cli/profile/extract-writes-profile", test_extract_writes_profile);
   g_test_add_func ("/cli/profile/bad-input", test_bad_input);
   g_test_add_func ("/cli/profile/truncated-capture", test_truncated_capture);

@@ -21,7 +21,7 @@ takes_value (const char *arg)
 {
   static const char * const with_value[] = {
     "--data", "-d", "--ip-map", "--output-dir", "-o", "--out", "--filter-ips",
-    "--filter-time-start", "--filter-time-end", "--max-records", "--interval", "--preset", "--relays", "--flow-files", "--local-nets", "--rank",
+    "--filter-time-start", "--filter-time-end", "--max-records", "--interval", "--preset", "--relays", "--flow-files", "--pseudonymise", "--local-nets", "--rank",
     "--tcp-timeout", "--udp-timeout", "--icmp-timeout",
   };
 

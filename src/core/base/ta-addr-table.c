@@ -31,6 +31,8 @@ struct _TaAddrTable
   guint         n_slots;   /* power of two */
   GStringChunk *names;
   GHashTable   *opaque;    /* name -> index + 1 */
+  TaAddrDisplayFunc display;
+  gpointer      display_data;
 };
 
 #define BLOCK_BITS 12
@@ -260,11 +262,36 @@ ta_addr_table_intern_text (TaAddrTable *self,
 }
 
 const char *
+ta_addr_table_get_real_name (TaAddrTable *self,
+                             guint32      index)
+{
+  g_return_val_if_fail (index < (guint32) g_atomic_int_get ((gint *) &self->n_entries), "");
+  return entry_at (self, index)->name;
+}
+
+const char *
 ta_addr_table_get_name (TaAddrTable *self,
                         guint32      index)
 {
   g_return_val_if_fail (index < (guint32) g_atomic_int_get ((gint *) &self->n_entries), "");
+  if (G_UNLIKELY (self->display != NULL))
+    {
+      const char *shown = self->display (self, index, self->display_data);
+
+      if (shown != NULL)
+        return shown;
+    }
   return entry_at (self, index)->name;
+}
+
+void
+ta_addr_table_set_display (TaAddrTable       *self,
+                           TaAddrDisplayFunc  func,
+                           gpointer           user_data)
+{
+  g_return_if_fail (self != NULL);
+  self->display = func;
+  self->display_data = user_data;
 }
 
 guint

@@ -24,8 +24,22 @@ guint32      ta_addr_table_intern_ipv6  (TaAddrTable  *self,
 guint32      ta_addr_table_intern_text  (TaAddrTable  *self,
                                          const char   *text,
                                          gssize        len);
+/* The name outputs show: the address text, or what the display function
+ * set below gives for it (pseudonyms) */
 const char  *ta_addr_table_get_name     (TaAddrTable  *self,
                                          guint32       index);
+/* The address text itself, for matching (networks, relays, checks) */
+const char  *ta_addr_table_get_real_name (TaAddrTable *self,
+                                         guint32       index);
+/* @func (NULL: none) gives the name get_name() returns instead of the real
+ * one, or NULL to keep it; called on the caller's thread, so set it only
+ * while one thread asks for names */
+typedef const char *(*TaAddrDisplayFunc) (TaAddrTable *self,
+                                          guint32      index,
+                                          gpointer     user_data);
+void         ta_addr_table_set_display  (TaAddrTable       *self,
+                                         TaAddrDisplayFunc  func,
+                                         gpointer           user_data);
 /* 4 for IPv4, 6 for IPv6, 0 for an opaque name */
 guint        ta_addr_table_get_family   (TaAddrTable  *self,
                                          guint32       index);

@@ -144,6 +144,8 @@ add_profile_settings (GPtrArray               *argv,
     add_number (argv, "--flow-files", p->flow_files);
   if (p->relays != NULL)
     add_option (argv, "--relays", p->relays);
+  if (p->pseudonymise != NULL)
+    add_option (argv, "--pseudonymise", p->pseudonymise);
   if (p->interval_us != 0 && p->interval_us != TA_INTERVAL_DEFAULT_US)
     {
       char buf[32];
@@ -286,6 +288,7 @@ typedef struct
   gboolean   no_analysis;
   char      *preset;
   char      *relays;
+  char      *pseudonymise;
   gint64     flow_files;
   char      *interval;
   char      *local_nets;
@@ -311,6 +314,7 @@ arg_state_clear (ArgState *st)
   g_free (st->interval);
   g_free (st->preset);
   g_free (st->relays);
+  g_free (st->pseudonymise);
   g_free (st->local_nets);
   g_free (st->rank);
   g_free (st->flow_timeout_help);
@@ -429,6 +433,8 @@ arg_group_new (ArgState                 *st,
       N_("Keep only TCP/UDP packets of a service: mail, proxy, web or dns"), N_("NAME") },
     { "flow-files", 0, 0, G_OPTION_ARG_INT64, &st->flow_files,
       N_("Write RECTor's inflow/ and outflow/ files for the first N connections (default none)"), N_("N") },
+    { "pseudonymise", 0, 0, G_OPTION_ARG_FILENAME, &st->pseudonymise,
+      N_("Write every address as its Crypto-PAn pseudonym under this key file (32 bytes, or 64 hex digits)"), N_("KEYFILE") },
     { "relays", 0, 0, G_OPTION_ARG_FILENAME, &st->relays,
       N_("Tor relay snapshot (Onionoo details JSON): tag the relays among the addresses (relays.csv)"), N_("FILE") },
     { "interval", 0, 0, G_OPTION_ARG_STRING, &st->interval,
@@ -448,10 +454,18 @@ arg_group_new (ArgState                 *st,
   GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, st, NULL);
 
   g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
-  if (setup->profile_only)
+  if (!setup->profile_only)
+    {
+      /* a subset folder keeps the real addresses: the option is the profile's */
+      for (guint i = 0; i < G_N_ELEMENTS (entries) - 1; i++)
+        if (strcmp (entries[i].long_name, "pseudonymise") != 0)
+          g_option_group_add_entries (group, (GOptionEntry[]) { entries[i], { NULL } });
+    }
+  else
     {
       static const char * const folder_only[] = { "no-profile", "flow-timeout", "chunk-size",
                                                   "attack-context" };
+      /* (and --pseudonymise is the profile's only: see below) */
 
       for (guint i = 0; i < G_N_ELEMENTS (entries) - 1; i++)
         {
@@ -463,8 +477,7 @@ arg_group_new (ArgState                 *st,
             g_option_group_add_entries (group, (GOptionEntry[]) { entries[i], { NULL } });
         }
     }
-  else
-    g_option_group_add_entries (group, entries);
+
   if (setup->extra_entries != NULL)
     g_option_group_add_entries (group, setup->extra_entries);
   return group;
@@ -548,6 +561,7 @@ arg_state_to_options (ArgState         *st,
   o->profile.no_analysis = st->no_analysis;
   o->preset = g_steal_pointer (&st->preset);
   o->profile.relays = g_steal_pointer (&st->relays);
+  o->profile.pseudonymise = g_steal_pointer (&st->pseudonymise);
   o->profile.flow_files = (guint) st->flow_files;
   o->profile.local_nets = g_steal_pointer (&st->local_nets);
   o->profile.conn.tcp_timeout_us = (gint64) st->tcp_timeout * G_USEC_PER_SEC;
@@ -652,6 +666,7 @@ profile_equal (const TaProfileOptions *a,
          a->rank == b->rank &&
          a->no_analysis == b->no_analysis &&
          g_strcmp0 (a->relays, b->relays) == 0 &&
+         g_strcmp0 (a->pseudonymise, b->pseudonymise) == 0 &&
          a->flow_files == b->flow_files &&
          or_default (a->conn.tcp_timeout_us, TA_CONN_TCP_TIMEOUT_DEFAULT_US) ==
          or_default (b->conn.tcp_timeout_us, TA_CONN_TCP_TIMEOUT_DEFAULT_US) &&

@@ -736,6 +736,13 @@ run_job (TaExtractJob  *self,
                    _("The time filter starts after it ends"));
       return FALSE;
     }
+  if (o->profile.pseudonymise != NULL && !o->profile_only)
+    {
+      /* the folder writer and the profile thread both name addresses */
+      g_set_error (error, TA_ERROR, TA_ERROR_INVALID_ARGUMENT,
+                   _("Pseudonymised addresses are for a profile of its own, not a subset folder"));
+      return FALSE;
+    }
   if (!check_inputs (self, files, sizes, &ps.bytes_total, error))
     return FALSE;
   if (o->preset != NULL && !(self->has_preset = ta_preset_parse (o->preset, &self->preset, error)))

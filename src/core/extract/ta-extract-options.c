@@ -30,6 +30,7 @@ ta_extract_options_copy (const TaExtractOptions *options)
   o->attack_context = g_strdup (options->attack_context);
   o->profile.local_nets = g_strdup (options->profile.local_nets);
   o->profile.relays = g_strdup (options->profile.relays);
+  o->profile.pseudonymise = g_strdup (options->profile.pseudonymise);
   o->preset = g_strdup (options->preset);
   return o;
 }
@@ -46,6 +47,7 @@ ta_extract_options_free (TaExtractOptions *options)
   g_free (options->attack_context);
   g_free ((char *) options->profile.local_nets);
   g_free ((char *) options->profile.relays);
+  g_free ((char *) options->profile.pseudonymise);
   g_free (options->preset);
   g_free (options);
 }

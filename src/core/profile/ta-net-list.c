@@ -171,7 +171,7 @@ ta_net_list_contains_index (const TaNetList *self,
       memset (cache->data + old, 0, cache->len - old);
     }
   if (cache->data[addr] == 0)
-    cache->data[addr] = ta_net_list_contains (self, ta_addr_table_get_name (addrs, addr)) ? 1 : 2;
+    cache->data[addr] = ta_net_list_contains (self, ta_addr_table_get_real_name (addrs, addr)) ? 1 : 2;
   return cache->data[addr] == 1;
 }
 

@@ -10,6 +10,7 @@
 #include "ta-iforest.h"
 #include "ta-out.h"
 #include "ta-profile.h"
+#include "ta-pseudonym.h"
 #include "ta-relays.h"
 #include "ta-sequences.h"
 #include "ta-validate.h"
@@ -48,6 +49,7 @@ struct _TaProfile
   gboolean          finished;
   /* (proto << 16 | port) -> guint64 connections, for profile.json */
   GHashTable       *ports;
+  TaPseudonym      *pseudonym;    /* NULL: real addresses */
   TaProfileSummary  summary;
   TaProfileAnalysis analysis;
 };

@@ -232,6 +232,14 @@ ta_profile_add (TaProfile      *self,
 
 /* ---- life ---------------------------------------------------------------- */
 
+static const char *
+show_pseudonym (TaAddrTable *addrs,
+                guint32      index,
+                gpointer     user_data)
+{
+  return ta_pseudonym_map_index (user_data, addrs, index);
+}
+
 static TaOut *
 open_in (const char  *dir,
          const char  *name,
@@ -259,6 +267,15 @@ ta_profile_new (const char             *dir,
   self->addrs = addrs;
   self->local_cache = g_byte_array_new ();
   self->ports = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  if (options->pseudonymise != NULL && *options->pseudonymise != '\0')
+    {
+      self->pseudonym = ta_pseudonym_new_from_key_file (options->pseudonymise, error);
+      if (self->pseudonym == NULL)
+        return NULL;
+      /* every name written from here on is a pseudonym; matching (local
+       * networks, relays, checks) uses the real ones */
+      ta_addr_table_set_display (addrs, show_pseudonym, self->pseudonym);
+    }
   if (options->local_nets != NULL && *options->local_nets != '\0')
     {
       self->nets = ta_net_list_parse (options->local_nets, error);
@@ -377,6 +394,11 @@ ta_profile_free (TaProfile *self)
         }
     }
   ta_profile_analysis_clear (self);
+  if (self->pseudonym != NULL)
+    {
+      ta_addr_table_set_display (self->addrs, NULL, NULL);
+      g_clear_pointer (&self->pseudonym, ta_pseudonym_free);
+    }
   g_clear_pointer (&self->conns, ta_conn_tracker_free);
   g_clear_pointer (&self->traffic, ta_traffic_free);
   g_clear_pointer (&self->intervals, ta_intervals_free);

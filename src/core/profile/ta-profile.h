@@ -49,6 +49,8 @@ typedef struct
   guint          min_packets;   /* sequences: 0 = TA_SEQUENCES_MIN_PACKETS_DEFAULT */
   double         anomaly_threshold; /* 0 = TA_IFOREST_DEFAULT_THRESHOLD */
   const char    *relays;        /* an Onionoo details document: relays.csv; NULL = none */
+  const char    *pseudonymise;  /* a Crypto-PAn key file: every address in every file
+                                 * is written as its prefix-preserving pseudonym; NULL = none */
   guint          flow_files;    /* RECTor's inflow/ and outflow/ files for the first this
                                  * many connections; 0 = none (sequences.jsonl has it all) */
 } TaProfileOptions;

@@ -193,7 +193,7 @@ ta_pseudonym_map_index (TaPseudonym *self,
   if (s == NULL)
     {
       if (ta_addr_table_get_family (addrs, index) != 0)
-        s = ta_pseudonym_map_text (self, ta_addr_table_get_name (addrs, index));
+        s = ta_pseudonym_map_text (self, ta_addr_table_get_real_name (addrs, index));
       if (s == NULL)
         s = g_strdup ("");
       self->cache->pdata[index] = s;

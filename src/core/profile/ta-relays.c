@@ -525,7 +525,7 @@ ta_relay_set_lookup_index (TaRelaySet  *self,
   if (r == NULL)
     {
       if (ta_addr_table_get_family (addrs, index) != 0)
-        r = g_hash_table_lookup (self->by_address, ta_addr_table_get_name (addrs, index));
+        r = g_hash_table_lookup (self->by_address, ta_addr_table_get_real_name (addrs, index));
       self->cache->pdata[index] = (gpointer) (r ? r : &not_a_relay);
     }
   return r == &not_a_relay ? NULL : r;

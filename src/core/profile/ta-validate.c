@@ -293,7 +293,7 @@ addr_parse (TaAddrTable *addrs,
   a->family = 0;
   if (index == TA_ADDR_NONE || index >= ta_addr_table_get_size (addrs))
     return FALSE;
-  name = ta_addr_table_get_name (addrs, index);
+  name = ta_addr_table_get_real_name (addrs, index);
   switch (ta_addr_table_get_family (addrs, index))
     {
     case 4:
