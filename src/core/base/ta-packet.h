@@ -57,6 +57,15 @@ typedef struct
 
 G_STATIC_ASSERT (sizeof (TaPacket) == 56);
 
+/* The profile's protocol classes: TCP, UDP, ICMP (v4 and v6), other */
+#define TA_PROTO_N_CLASSES 4
+
+static inline guint
+ta_proto_class (guint8 proto)
+{
+  return proto == 6 ? 0 : proto == 17 ? 1 : (proto == 1 || proto == 58) ? 2 : 3;
+}
+
 const char *ta_flag_type_name (guint flags,
                                gboolean invalid);
 /* The canonical name of a flag class written in any order, e.g.

@@ -111,23 +111,6 @@ put_one_hot (double *p,
 }
 
 static guint
-proto_class (guint8 proto)
-{
-  switch (proto)
-    {
-    case 6:
-      return 0;
-    case 17:
-      return 1;
-    case 1:
-    case 58:
-      return 2;
-    default:
-      return 3;
-    }
-}
-
-static guint
 port_class (const TaConn *conn)
 {
   if (conn->proto != 6 && conn->proto != 17)
@@ -166,7 +149,7 @@ ta_features_compute_row (const TaConn      *conn,
   *p++ = duration > 0 ? bytes / duration : NAN;
   p = put_stats (p, stats);
   p = put_one_hot (p, TA_CONN_N_STATES, conn->state);
-  p = put_one_hot (p, 4, proto_class (conn->proto));
+  p = put_one_hot (p, 4, ta_proto_class (conn->proto));
   p = put_one_hot (p, 3, port_class (conn));
   g_assert (p == row + N_COLUMNS);
 }

@@ -278,19 +278,13 @@ ta_intervals_free (TaIntervals *self)
 
 /* ---- counting ---------------------------------------------------------------- */
 
-static inline guint
-proto_slot (guint8 proto)
-{
-  return proto == 6 ? 0 : proto == 17 ? 1 : (proto == 1 || proto == 58) ? 2 : 3;
-}
-
 /* What every packet adds, whether its interval is open or late */
 static inline void
 count_packet (TaIntervals    *self,
               Row            *r,
               const TaPacket *pkt)
 {
-  guint slot = proto_slot (pkt->proto);
+  guint slot = ta_proto_class (pkt->proto);
   guint bin = 0;
 
   r->packets++;

@@ -17,23 +17,6 @@
 
 /* ---- protocol slots --------------------------------------------------- */
 
-guint
-ta_profile_proto_slot (guint8 proto)
-{
-  switch (proto)
-    {
-    case 6:
-      return 0;
-    case 17:
-      return 1;
-    case 1:
-    case 58:
-      return 2;
-    default:
-      return 3;
-    }
-}
-
 const char *
 ta_profile_slot_name (guint slot)
 {
@@ -195,7 +178,7 @@ conn_done (const TaConn *c,
 
   self->summary.connections++;
   self->summary.conns_by_state[MIN (c->state, TA_CONN_N_STATES - 1)]++;
-  self->summary.conns_by_proto[ta_profile_proto_slot (c->proto)]++;
+  self->summary.conns_by_proto[ta_proto_class (c->proto)]++;
   if (c->resp_p != 0 && (c->proto == 6 || c->proto == 17))
     ta_profile_count_port (self, c->proto, c->resp_p);
   ta_traffic_add_conn (self->traffic, c);
@@ -210,7 +193,7 @@ ta_profile_add (TaProfile      *self,
                 const TaPacket *pkt)
 {
   TaProfileSummary *s = &self->summary;
-  guint slot = ta_profile_proto_slot (pkt->proto);
+  guint slot = ta_proto_class (pkt->proto);
   gboolean is_new, from_orig;
   const TaConn *conn;
 
