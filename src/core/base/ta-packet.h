@@ -66,6 +66,15 @@ ta_proto_class (guint8 proto)
   return proto == 6 ? 0 : proto == 17 ? 1 : (proto == 1 || proto == 58) ? 2 : 3;
 }
 
+/* "tcp", "udp", "icmp", "other" */
+static inline const char *
+ta_proto_class_name (guint cls)
+{
+  static const char * const names[TA_PROTO_N_CLASSES] = { "tcp", "udp", "icmp", "other" };
+
+  return cls < TA_PROTO_N_CLASSES ? names[cls] : "other";
+}
+
 const char *ta_flag_type_name (guint flags,
                                gboolean invalid);
 /* The canonical name of a flag class written in any order, e.g.

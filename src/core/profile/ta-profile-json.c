@@ -181,7 +181,7 @@ append_totals (TaProfile *self,
   for (guint i = 0; i < 4; i++)
     g_string_append_printf (s, "%s\"%s\": {\"packets\": %" G_GUINT64_FORMAT ", \"bytes\": %"
                             G_GUINT64_FORMAT ", \"connections\": %" G_GUINT64_FORMAT "}",
-                            i ? ", " : "", ta_profile_slot_name (i), t->proto_packets[i],
+                            i ? ", " : "", ta_proto_class_name (i), t->proto_packets[i],
                             t->proto_bytes[i], t->conns_by_proto[i]);
   g_string_append_printf (s, "},\n  \"connections\": %" G_GUINT64_FORMAT ",\n  \"conn_states\": {",
                           t->connections);

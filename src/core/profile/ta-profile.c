@@ -15,16 +15,6 @@
 #include "ta-profile.h"
 #include "ta-profile-private.h"
 
-/* ---- protocol slots --------------------------------------------------- */
-
-const char *
-ta_profile_slot_name (guint slot)
-{
-  static const char *names[] = { "tcp", "udp", "icmp", "other" };
-
-  return slot < G_N_ELEMENTS (names) ? names[slot] : "other";
-}
-
 static gboolean
 is_local (TaProfile *self,
           guint32    addr)

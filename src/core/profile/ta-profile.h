@@ -105,8 +105,6 @@ const TaProfileSummary *ta_profile_get_summary (TaProfile              *self);
 /* Frees; the files of an unfinished profile are removed */
 void                    ta_profile_free        (TaProfile              *self);
 
-/* "tcp", "udp", "icmp", "other" for the summary's protocol slots (ta_proto_class) */
-const char             *ta_profile_slot_name   (guint                   slot);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TaProfile, ta_profile_free)
 

@@ -106,23 +106,6 @@ append_seconds (GString *s,
     }
 }
 
-static const char *
-proto_name (guint8 proto)
-{
-  switch (proto)
-    {
-    case 6:
-      return "tcp";
-    case 17:
-      return "udp";
-    case 1:
-    case 58:
-      return "icmp";
-    default:
-      return "other";
-    }
-}
-
 static void
 append_addr (GString     *s,
              TaAddrTable *addrs,
@@ -265,7 +248,7 @@ append_line (TaSequencesWriter *self,
 
   g_string_truncate (s, 0);
   g_string_append_printf (s, "{\"conn_id\":%" G_GUINT64_FORMAT ",\"proto\":\"%s\",\"orig\":",
-                          conn->id, proto_name (conn->proto));
+                          conn->id, ta_proto_class_name (ta_proto_class (conn->proto)));
   append_addr (s, addrs, conn->orig, FALSE);
   g_string_append_printf (s, ",\"orig_p\":%u,\"resp\":", conn->orig_p);
   append_addr (s, addrs, conn->resp, FALSE);
@@ -326,7 +309,7 @@ write_flow_files (TaSequencesWriter *self,
 {
   GString *n = self->name;
 
-  g_string_printf (n, "%" G_GUINT64_FORMAT "_%s_", conn->id, proto_name (conn->proto));
+  g_string_printf (n, "%" G_GUINT64_FORMAT "_%s_", conn->id, ta_proto_class_name (ta_proto_class (conn->proto)));
   append_addr (n, addrs, conn->orig, TRUE);
   g_string_append_printf (n, "_%u_", conn->orig_p);
   append_addr (n, addrs, conn->resp, TRUE);
